@@ -1,0 +1,18 @@
+import { portsFromEnvironment, type PlatformPorts } from '../../shared/adapters/platform-ports.ts';
+import { createHttpFunction } from '../../shared/http/handler.ts';
+import { checkHealth } from './health/check-health.ts';
+import type { SignupRoute } from './routes.ts';
+
+/** The signup function built from the given ports; tests pass ports with injected faults. */
+export function createSignupFunction(deps: () => PlatformPorts) {
+  return createHttpFunction<PlatformPorts, SignupRoute>({
+    service: 'signup',
+    deps,
+    tenants: (ports) => ports.tenants,
+    routes: {
+      'GET /health': checkHealth,
+    },
+  });
+}
+
+export { portsFromEnvironment };

@@ -1,0 +1,3 @@
+import { createSignupFunction, portsFromEnvironment } from './app.ts';
+
+export const handler = createSignupFunction(portsFromEnvironment);

@@ -1,0 +1,52 @@
+/**
+ * The catalogue of Lambda functions: where each one's code is, which routes it
+ * serves and what it may touch. The CDK API construct turns each entry into a
+ * NodejsFunction with exactly these grants; the local runtime serves the same routes.
+ */
+import { routes as signupRoutes } from '../functions/signup/routes.ts';
+
+export type TableAccess = 'read' | 'readWrite';
+
+export interface FunctionGrants {
+  readonly directory?: TableAccess;
+  readonly sessions?: TableAccess;
+  readonly sessionIndex?: TableAccess;
+  /** Audit events are appended; `read` adds queries for the admin API. */
+  readonly audit?: 'append' | 'appendAndRead';
+  /** `open` = decrypt only; `sealAndOpen` = generate data keys and decrypt. */
+  readonly keystore?: 'open' | 'sealAndOpen';
+  readonly mail?: boolean;
+}
+
+export interface FunctionDefinition {
+  readonly name: string;
+  readonly description: string;
+  readonly entry: string;
+  readonly routes: readonly string[];
+  readonly grants: FunctionGrants;
+  readonly memorySize: number;
+  readonly timeoutSeconds: number;
+}
+
+export const httpFunctions: readonly FunctionDefinition[] = [
+  {
+    name: 'signup',
+    description: 'Tenant signup console and API, platform health',
+    entry: 'functions/signup/handler.ts',
+    routes: signupRoutes,
+    grants: { directory: 'readWrite', sessions: 'readWrite', sessionIndex: 'read', audit: 'append', keystore: 'sealAndOpen', mail: true },
+    memorySize: 1024,
+    timeoutSeconds: 10,
+  },
+];
+
+/** Functions no route reaches: the keys function runs on the scheduler. */
+export const keysFunction: FunctionDefinition = {
+  name: 'keys',
+  description: 'Signing-key rotation for every tenant',
+  entry: 'functions/keys/handler.ts',
+  routes: [],
+  grants: { directory: 'readWrite', audit: 'append', keystore: 'sealAndOpen' },
+  memorySize: 1024,
+  timeoutSeconds: 300,
+};

@@ -1,0 +1,27 @@
+import type { AuditEvent } from '../../domain/audit/event.ts';
+
+const day = 86_400;
+
+/**
+ * The Audit table item of an event: the event itself plus its keys and expiry. Details
+ * are kept as a JSON string, so every consumer of the stream reads them back exactly.
+ */
+export function auditItem(event: AuditEvent, retentionDays: number): Record<string, unknown> {
+  const tenantKey = `TENANT#${event.tenant}`;
+  return {
+    pk: tenantKey,
+    sk: `EVENT#${event.time}#${event.id}`,
+    gsi1pk: `${tenantKey}#TYPE#${event.type}`,
+    gsi1sk: event.time,
+    ...(event.subject ? { gsi2pk: `${tenantKey}#SUBJECT#${event.subject}`, gsi2sk: event.time } : {}),
+    expiresAt: Math.floor(Date.parse(event.time) / 1000) + retentionDays * day,
+    ...event,
+    details: JSON.stringify(event.details),
+  };
+}
+
+/** The event held in an Audit table item (as the stream delivers it, once unmarshalled). */
+export function eventFromAuditItem(item: Record<string, unknown>): AuditEvent {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, expiresAt: _e, details, ...event } = item;
+  return { ...event, details: JSON.parse(String(details)) as Record<string, unknown> } as unknown as AuditEvent;
+}

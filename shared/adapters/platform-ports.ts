@@ -1,0 +1,51 @@
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AuditLog } from '../domain/ports/audit-log.ts';
+import type { DataStore } from '../domain/ports/data-store.ts';
+import type { KeyVault } from '../domain/ports/key-vault.ts';
+import type { Mailer } from '../domain/ports/mailer.ts';
+import type { TenantLookup } from '../domain/ports/tenant-lookup.ts';
+import { createAuditLog } from './dynamodb/audit-log.ts';
+import { createDocumentClient } from './dynamodb/client.ts';
+import { createDataStore } from './dynamodb/data-store.ts';
+import { tableNamesFromEnvironment, type TableNames } from './dynamodb/table-names.ts';
+import { createTenantDirectory } from './dynamodb/tenant-directory.ts';
+import { createKmsDataKeySource } from './kms/aws-kms.ts';
+import { createEnvelopeVault } from './kms/envelope-vault.ts';
+import { createLocalKeystore } from './kms/local-keystore.ts';
+import { createSesMailer } from './ses/ses-mailer.ts';
+
+/** The ports a function is built from, wired to AWS (or the local stand-ins) from the environment. */
+export interface PlatformPorts {
+  readonly db: DynamoDBDocumentClient;
+  readonly tables: TableNames;
+  readonly dataStore: DataStore;
+  readonly tenants: TenantLookup;
+  readonly auditLog: AuditLog;
+  readonly keyVault: KeyVault;
+  readonly mailer: Mailer;
+  readonly publicUrl: string;
+}
+
+function keyVaultFromEnvironment(): KeyVault {
+  const kmsKey = process.env.KEYSTORE_KEY_ARN;
+  if (kmsKey) return createEnvelopeVault(createKmsDataKeySource(kmsKey));
+  const localFile = process.env.LOCAL_KEYSTORE_FILE;
+  if (localFile) return createEnvelopeVault(createLocalKeystore(localFile));
+  throw new Error('neither KEYSTORE_KEY_ARN nor LOCAL_KEYSTORE_FILE is set');
+}
+
+export function portsFromEnvironment(): PlatformPorts {
+  const db = createDocumentClient();
+  const tables = tableNamesFromEnvironment();
+  const retentionDays = Number(process.env.AUDIT_RETENTION_DAYS ?? 365);
+  return {
+    db,
+    tables,
+    dataStore: createDataStore(db, tables),
+    tenants: createTenantDirectory(db, tables.directory),
+    auditLog: createAuditLog(db, tables.audit, retentionDays),
+    keyVault: keyVaultFromEnvironment(),
+    mailer: createSesMailer(process.env.MAIL_FROM ?? 'no-reply@localhost'),
+    publicUrl: (process.env.PUBLIC_URL ?? '').replace(/\/$/, ''),
+  };
+}

@@ -1,0 +1,5 @@
+import type { AuditEvent } from '../audit/event.ts';
+
+export interface AuditLog {
+  record(event: AuditEvent): Promise<void>;
+}

@@ -1,0 +1,4 @@
+/** The tables' reachability, for health reporting. */
+export interface DataStore {
+  check(): Promise<void>;
+}

@@ -1,0 +1,24 @@
+export type TenantStatus = 'pending' | 'active' | 'suspended';
+
+export interface Tenant {
+  readonly id: string;
+  readonly slug: string;
+  readonly displayName: string;
+  readonly status: TenantStatus;
+}
+
+const slugPattern = /^[a-z0-9](?:[a-z0-9-]{1,38})[a-z0-9]$/;
+const reservedSlugs = new Set([
+  'api', 'admin', 'signup', 'www', 'login', 'console', 'account', 'health', 'static',
+  'assets', 'auth', 'oauth2', 'saml2', 'scim2', 'system', 'platform', 'root', 't',
+]);
+
+/** A tenant slug: 3–40 lowercase letters, digits and inner hyphens, not a reserved word. */
+export function isValidTenantSlug(slug: string): boolean {
+  return slugPattern.test(slug) && !slug.includes('--') && !reservedSlugs.has(slug);
+}
+
+/** Only active tenants answer on their endpoints; pending and suspended ones look absent. */
+export function isServing(tenant: Tenant | undefined): tenant is Tenant {
+  return tenant?.status === 'active';
+}

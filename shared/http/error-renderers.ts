@@ -1,0 +1,31 @@
+import type { HttpError } from './errors.ts';
+import type { HttpEvent, HttpResponse, RequestState } from './request.ts';
+import { wantsHtml } from './request.ts';
+import { htmlResponse, json } from './responses.ts';
+import { errorPage } from './views/error-page.ts';
+
+const titles: Record<number, string> = {
+  400: 'Bad request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not found', 405: 'Method not allowed',
+  409: 'Conflict', 412: 'Precondition failed', 413: 'Payload too large', 415: 'Unsupported media type',
+  429: 'Too many requests', 500: 'Server error', 503: 'Service unavailable',
+};
+
+const titleOf = (status: number) => titles[status] ?? 'Error';
+
+/** RFC 9457 problem details, the error form of the JSON APIs. */
+export function problemJson(error: HttpError, _event: HttpEvent, state: RequestState): HttpResponse {
+  return json(
+    error.status,
+    { type: 'about:blank', title: titleOf(error.status), status: error.status, detail: error.message, code: error.code, correlationId: state.correlationId },
+    { 'content-type': 'application/problem+json' },
+  );
+}
+
+/** An HTML page for people, problem details for programs. */
+export function pageOrProblem(error: HttpError, event: HttpEvent, state: RequestState): HttpResponse {
+  if (!wantsHtml(event.headers ?? {})) return problemJson(error, event, state);
+  return htmlResponse(
+    error.status,
+    errorPage({ status: error.status, title: titleOf(error.status), message: error.message, nonce: state.nonce, correlationId: state.correlationId }),
+  );
+}

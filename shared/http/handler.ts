@@ -1,0 +1,78 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { Metrics } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { Tracer } from '@aws-lambda-powertools/tracer';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { TenantLookup } from '../domain/ports/tenant-lookup.ts';
+import { cachedTenantLookup } from '../domain/tenants/cached-lookup.ts';
+import { pageOrProblem } from './error-renderers.ts';
+import { HttpError } from './errors.ts';
+import { bodyParser, defaultMaxBodyBytes } from './middleware/body-parser.ts';
+import { errorMapping, type ErrorRenderer } from './middleware/error-mapping.ts';
+import { requestState } from './middleware/request-state.ts';
+import { responseMetrics } from './middleware/response-metrics.ts';
+import { securityHeaders } from './middleware/security-headers.ts';
+import { tenantResolution } from './middleware/tenant-resolution.ts';
+import { redactSecrets } from './redaction.ts';
+import { queryOf, type HttpEvent, type HttpResponse, type RouteHandler } from './request.ts';
+
+export interface HttpFunctionOptions<Deps, Route extends string> {
+  readonly service: string;
+  readonly routes: Readonly<Record<Route, RouteHandler<Deps>>>;
+  /** Builds the function's ports on first use, so importing a handler does no I/O. */
+  readonly deps: () => Deps;
+  readonly tenants: (deps: Deps) => TenantLookup;
+  readonly renderError?: ErrorRenderer;
+  readonly maxBodyBytes?: number;
+}
+
+export function createLogger(service: string): Logger {
+  return new Logger({ serviceName: service, jsonReplacerFn: redactSecrets });
+}
+
+/**
+ * The request path of ARCHITECTURE §7 around a function's routes: logger, metrics and
+ * tracer; request state; security headers and error mapping on every response;
+ * tenant resolution; body parsing; then the route named by API Gateway's route key.
+ */
+export function createHttpFunction<Deps, Route extends string>(options: HttpFunctionOptions<Deps, Route>) {
+  const logger = createLogger(options.service);
+  const metrics = new Metrics({ serviceName: options.service, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'IdentityPlatform' });
+  const tracer = new Tracer({ serviceName: options.service });
+  let deps: Deps | undefined;
+  const depsOnce = () => (deps ??= options.deps());
+  let tenants: TenantLookup | undefined;
+  const tenantsOnce = () => (tenants ??= cachedTenantLookup(options.tenants(depsOnce())));
+  const routes: Readonly<Record<string, RouteHandler<Deps>>> = options.routes;
+
+  const dispatch = async (event: HttpEvent): Promise<HttpResponse> => {
+    const route = Object.hasOwn(routes, event.routeKey) ? routes[event.routeKey] : undefined;
+    if (!route) throw new HttpError(404, 'not_found', 'Not found');
+    return route({
+      event,
+      routeKey: event.routeKey,
+      method: event.requestContext.http.method,
+      path: event.rawPath,
+      pathParameters: event.pathParameters ?? {},
+      query: queryOf(event),
+      headers: event.headers ?? {},
+      cookies: event.cookies ?? [],
+      state: event.state!,
+      deps: depsOnce(),
+    });
+  };
+
+  return middy<HttpEvent, HttpResponse>(dispatch)
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(logMetrics(metrics))
+    .use(captureLambdaHandler(tracer))
+    .use(requestState())
+    .use({ before: ({ event }) => logger.appendKeys({ correlationId: event.state!.correlationId, routeKey: event.routeKey }) })
+    .use(responseMetrics(metrics))
+    .use(securityHeaders())
+    .use(errorMapping(options.renderError ?? pageOrProblem, logger))
+    .use(tenantResolution(tenantsOnce))
+    .use(bodyParser(options.maxBodyBytes ?? defaultMaxBodyBytes));
+}

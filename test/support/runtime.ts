@@ -1,0 +1,68 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePortTriple } from './free-port.ts';
+
+const root = resolve(import.meta.dirname, '../..');
+
+export interface RuntimeProcess {
+  readonly url: string;
+  readonly sesUrl: string;
+  readonly dynamodbEndpoint: string;
+  readonly dataDir: string;
+  readonly output: () => string;
+  /** How long from spawn until the runtime printed that it was ready. */
+  readonly startupMs: number;
+  stop(): Promise<number | null>;
+}
+
+export interface RuntimeOptions {
+  readonly dataDir?: string;
+  readonly port?: number;
+  readonly env?: Record<string, string>;
+}
+
+/** Starts `npm start`'s entry point (infra/local/main.ts) as its own process, as a person would. */
+export async function startRuntime(options: RuntimeOptions = {}): Promise<RuntimeProcess> {
+  const port = options.port ?? (await freePortTriple());
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'idp-runtime-'));
+  const started = performance.now();
+  const child: ChildProcess = spawn(process.execPath, [join(root, 'infra/local/main.ts')], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
+
+  await new Promise<void>((ready, fail) => {
+    const timer = setTimeout(() => fail(new Error(`runtime not ready after 90 s:\n${output}`)), 90_000);
+    const check = () => {
+      if (output.includes('Ready in')) {
+        clearTimeout(timer);
+        ready();
+      }
+    };
+    child.stdout!.on('data', check);
+    void exited.then((code) => {
+      clearTimeout(timer);
+      fail(new Error(`runtime exited with ${code}:\n${output}`));
+    });
+  });
+
+  return {
+    url: `http://localhost:${port}`,
+    sesUrl: `http://127.0.0.1:${port + 2}`,
+    dynamodbEndpoint: `http://127.0.0.1:${port + 1}`,
+    dataDir,
+    startupMs: performance.now() - started,
+    output: () => output,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGINT');
+      return exited;
+    },
+  };
+}
