@@ -3,6 +3,7 @@
  * serves and what it may touch. The CDK API construct turns each entry into a
  * NodejsFunction with exactly these grants; the local runtime serves the same routes.
  */
+import { routes as oidcRoutes } from '../functions/oidc/routes.ts';
 import { routes as signupRoutes } from '../functions/signup/routes.ts';
 
 export type TableAccess = 'read' | 'readWrite';
@@ -35,6 +36,15 @@ export const httpFunctions: readonly FunctionDefinition[] = [
     entry: 'functions/signup/handler.ts',
     routes: signupRoutes,
     grants: { directory: 'readWrite', sessions: 'readWrite', sessionIndex: 'read', audit: 'append', keystore: 'sealAndOpen', mail: true },
+    memorySize: 1024,
+    timeoutSeconds: 10,
+  },
+  {
+    name: 'oidc',
+    description: 'OpenID Connect and OAuth 2 endpoints of every tenant',
+    entry: 'functions/oidc/handler.ts',
+    routes: oidcRoutes,
+    grants: { directory: 'read', sessions: 'readWrite', sessionIndex: 'readWrite', audit: 'append', keystore: 'open' },
     memorySize: 1024,
     timeoutSeconds: 10,
   },

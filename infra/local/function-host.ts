@@ -28,7 +28,16 @@ export function createFunctionHost(definitions: readonly FunctionDefinition[], r
       const definition = byName.get(functionName);
       if (!definition) throw new Error(`no function named ${functionName}`);
       const handler = await load(definition);
-      return handler(event, lambdaContext(definition.name, definition.timeoutSeconds, definition.memorySize));
+      // Lambda ends an invocation at the function's timeout; so does the local host.
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${functionName}: Task timed out after ${definition.timeoutSeconds} seconds`)), definition.timeoutSeconds * 1000);
+      });
+      try {
+        return await Promise.race([handler(event, lambdaContext(definition.name, definition.timeoutSeconds, definition.memorySize)), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
     },
   };
 }

@@ -3,11 +3,14 @@ import type { AuditLog } from '../domain/ports/audit-log.ts';
 import type { DataStore } from '../domain/ports/data-store.ts';
 import type { KeyVault } from '../domain/ports/key-vault.ts';
 import type { Mailer } from '../domain/ports/mailer.ts';
+import type { SigningKeyStore } from '../domain/ports/signing-key-store.ts';
+import type { TenantCatalogue } from '../domain/ports/tenant-catalogue.ts';
 import type { TenantLookup } from '../domain/ports/tenant-lookup.ts';
 import { createAuditLog } from './dynamodb/audit-log.ts';
 import { createDocumentClient } from './dynamodb/client.ts';
 import { createDataStore } from './dynamodb/data-store.ts';
 import { tableNamesFromEnvironment, type TableNames } from './dynamodb/table-names.ts';
+import { createSigningKeyStore } from './dynamodb/signing-key-store.ts';
 import { createTenantDirectory } from './dynamodb/tenant-directory.ts';
 import { createKmsDataKeySource } from './kms/aws-kms.ts';
 import { createEnvelopeVault } from './kms/envelope-vault.ts';
@@ -19,7 +22,8 @@ export interface PlatformPorts {
   readonly db: DynamoDBDocumentClient;
   readonly tables: TableNames;
   readonly dataStore: DataStore;
-  readonly tenants: TenantLookup;
+  readonly tenants: TenantLookup & TenantCatalogue;
+  readonly signingKeys: SigningKeyStore;
   readonly auditLog: AuditLog;
   readonly keyVault: KeyVault;
   readonly mailer: Mailer;
@@ -43,6 +47,7 @@ export function portsFromEnvironment(): PlatformPorts {
     tables,
     dataStore: createDataStore(db, tables),
     tenants: createTenantDirectory(db, tables.directory),
+    signingKeys: createSigningKeyStore(db, tables, retentionDays),
     auditLog: createAuditLog(db, tables.audit, retentionDays),
     keyVault: keyVaultFromEnvironment(),
     mailer: createSesMailer(process.env.MAIL_FROM ?? 'no-reply@localhost'),

@@ -1,8 +1,5 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { Metrics } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { TenantLookup } from '../domain/ports/tenant-lookup.ts';
@@ -15,7 +12,7 @@ import { requestState } from './middleware/request-state.ts';
 import { responseMetrics } from './middleware/response-metrics.ts';
 import { securityHeaders } from './middleware/security-headers.ts';
 import { tenantResolution } from './middleware/tenant-resolution.ts';
-import { redactSecrets } from './redaction.ts';
+import { observability } from './observability.ts';
 import { queryOf, type HttpEvent, type HttpResponse, type RouteHandler } from './request.ts';
 
 export interface HttpFunctionOptions<Deps, Route extends string> {
@@ -28,19 +25,13 @@ export interface HttpFunctionOptions<Deps, Route extends string> {
   readonly maxBodyBytes?: number;
 }
 
-export function createLogger(service: string): Logger {
-  return new Logger({ serviceName: service, jsonReplacerFn: redactSecrets });
-}
-
 /**
  * The request path of ARCHITECTURE §7 around a function's routes: logger, metrics and
  * tracer; request state; security headers and error mapping on every response;
  * tenant resolution; body parsing; then the route named by API Gateway's route key.
  */
 export function createHttpFunction<Deps, Route extends string>(options: HttpFunctionOptions<Deps, Route>) {
-  const logger = createLogger(options.service);
-  const metrics = new Metrics({ serviceName: options.service, namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'IdentityPlatform' });
-  const tracer = new Tracer({ serviceName: options.service });
+  const { logger, metrics, tracer } = observability(options.service);
   let deps: Deps | undefined;
   const depsOnce = () => (deps ??= options.deps());
   let tenants: TenantLookup | undefined;

@@ -1,5 +1,6 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
+import { SigningKeysUnavailable } from '../../domain/keys/key-service.ts';
 import { KeyServiceUnavailable } from '../../domain/ports/key-vault.ts';
 import { HttpError, serviceUnavailable } from '../errors.ts';
 import type { HttpEvent, HttpResponse, RequestState } from '../request.ts';
@@ -13,7 +14,7 @@ const transientAwsErrors = new Set([
 ]);
 
 function isUnavailable(error: unknown): boolean {
-  if (error instanceof KeyServiceUnavailable) return true;
+  if (error instanceof KeyServiceUnavailable || error instanceof SigningKeysUnavailable) return true;
   const e = error as { name?: string; code?: string; $metadata?: unknown } | undefined;
   if (e?.code === 'ECONNREFUSED' || e?.code === 'ECONNRESET' || e?.code === 'ETIMEDOUT') return true;
   return e?.$metadata !== undefined && transientAwsErrors.has(e.name ?? '');

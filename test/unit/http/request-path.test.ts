@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { SigningKeysUnavailable } from '../../../shared/domain/keys/key-service.ts';
 import { KeyServiceUnavailable } from '../../../shared/domain/ports/key-vault.ts';
 import type { TenantLookup } from '../../../shared/domain/ports/tenant-lookup.ts';
 import type { Tenant } from '../../../shared/domain/tenants/tenant.ts';
@@ -81,6 +82,9 @@ describe('error mapping', () => {
     'GET /kms-down': async () => {
       throw new KeyServiceUnavailable('no KMS');
     },
+    'GET /no-keys': async () => {
+      throw new SigningKeysUnavailable('cold start with KMS down');
+    },
     'GET /throttled': async () => {
       throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException', $metadata: { httpStatusCode: 400 } });
     },
@@ -120,6 +124,13 @@ describe('error mapping', () => {
     const res = await call(httpEvent({ routeKey: 'GET /kms-down' }));
     assert.equal(res.statusCode, 503);
     assert.equal(res.headers['retry-after'], '5');
+  });
+
+  test('answers 503 when no signing key can be had: fails closed, clearly', async () => {
+    const res = await call(httpEvent({ routeKey: 'GET /no-keys' }));
+    assert.equal(res.statusCode, 503);
+    assert.equal(JSON.parse(res.body!).code, 'temporarily_unavailable');
+    assert.doesNotMatch(res.body!, /KMS/);
   });
 
   test('answers 503 when an AWS service throttles', async () => {

@@ -1,0 +1,4 @@
+import { createOidcFunction } from './app.ts';
+import { oidcDeps } from './deps.ts';
+
+export const handler = createOidcFunction(() => oidcDeps());
