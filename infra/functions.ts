@@ -3,6 +3,7 @@
  * serves and what it may touch. The CDK API construct turns each entry into a
  * NodejsFunction with exactly these grants; the local runtime serves the same routes.
  */
+import { routes as loginRoutes } from '../functions/login/routes.ts';
 import { routes as oidcRoutes } from '../functions/oidc/routes.ts';
 import { routes as signupRoutes } from '../functions/signup/routes.ts';
 
@@ -36,6 +37,15 @@ export const httpFunctions: readonly FunctionDefinition[] = [
     entry: 'functions/signup/handler.ts',
     routes: signupRoutes,
     grants: { directory: 'readWrite', sessions: 'readWrite', sessionIndex: 'read', audit: 'append', keystore: 'sealAndOpen', mail: true },
+    memorySize: 1024,
+    timeoutSeconds: 10,
+  },
+  {
+    name: 'login',
+    description: 'Hosted login pages of every tenant',
+    entry: 'functions/login/handler.ts',
+    routes: loginRoutes,
+    grants: { directory: 'readWrite', sessions: 'readWrite', audit: 'append', keystore: 'sealAndOpen' },
     memorySize: 1024,
     timeoutSeconds: 10,
   },

@@ -2,6 +2,7 @@ import { portsFromEnvironment, type PlatformPorts } from '../../shared/adapters/
 import { createHttpFunction } from '../../shared/http/handler.ts';
 import { checkHealth } from './health/check-health.ts';
 import type { SignupRoute } from './routes.ts';
+import { showConfirmation, showSignup, submitConfirmation, submitSignupApi, submitSignupForm } from './signup/signup-routes.ts';
 
 /** The signup function built from the given ports; tests pass ports with injected faults. */
 export function createSignupFunction(deps: () => PlatformPorts) {
@@ -11,6 +12,11 @@ export function createSignupFunction(deps: () => PlatformPorts) {
     tenants: (ports) => ports.tenants,
     routes: {
       'GET /health': checkHealth,
+      'GET /signup': showSignup,
+      'POST /signup': submitSignupForm,
+      'POST /api/signup': submitSignupApi,
+      'GET /signup/confirm': showConfirmation,
+      'POST /signup/confirm': submitConfirmation,
     },
   });
 }

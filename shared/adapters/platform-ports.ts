@@ -3,14 +3,22 @@ import type { AuditLog } from '../domain/ports/audit-log.ts';
 import type { DataStore } from '../domain/ports/data-store.ts';
 import type { KeyVault } from '../domain/ports/key-vault.ts';
 import type { Mailer } from '../domain/ports/mailer.ts';
+import type { PlatformSecrets } from '../domain/ports/platform-secrets.ts';
+import type { AuthTransactions, RateLimiter, SessionStore } from '../domain/ports/session-store.ts';
 import type { SigningKeyStore } from '../domain/ports/signing-key-store.ts';
+import type { TenantRegistry } from '../domain/ports/tenant-registry.ts';
+import type { UserDirectory } from '../domain/ports/user-directory.ts';
 import type { TenantCatalogue } from '../domain/ports/tenant-catalogue.ts';
 import type { TenantLookup } from '../domain/ports/tenant-lookup.ts';
 import { createAuditLog } from './dynamodb/audit-log.ts';
 import { createDocumentClient } from './dynamodb/client.ts';
 import { createDataStore } from './dynamodb/data-store.ts';
 import { tableNamesFromEnvironment, type TableNames } from './dynamodb/table-names.ts';
+import { createPlatformSecrets } from './dynamodb/platform-secrets.ts';
+import { createAuthTransactions, createRateLimiter, createSessionStore } from './dynamodb/session-store.ts';
 import { createSigningKeyStore } from './dynamodb/signing-key-store.ts';
+import { createTenantRegistry } from './dynamodb/tenant-registry.ts';
+import { createUserDirectory } from './dynamodb/user-directory.ts';
 import { createTenantDirectory } from './dynamodb/tenant-directory.ts';
 import { createKmsDataKeySource } from './kms/aws-kms.ts';
 import { createEnvelopeVault } from './kms/envelope-vault.ts';
@@ -24,6 +32,12 @@ export interface PlatformPorts {
   readonly dataStore: DataStore;
   readonly tenants: TenantLookup & TenantCatalogue;
   readonly signingKeys: SigningKeyStore;
+  readonly registry: TenantRegistry;
+  readonly users: UserDirectory;
+  readonly sessions: SessionStore;
+  readonly rateLimiter: RateLimiter;
+  readonly authTransactions: AuthTransactions;
+  readonly platformSecrets: PlatformSecrets;
   readonly auditLog: AuditLog;
   readonly keyVault: KeyVault;
   readonly mailer: Mailer;
@@ -42,14 +56,21 @@ export function portsFromEnvironment(): PlatformPorts {
   const db = createDocumentClient();
   const tables = tableNamesFromEnvironment();
   const retentionDays = Number(process.env.AUDIT_RETENTION_DAYS ?? 365);
+  const keyVault = keyVaultFromEnvironment();
   return {
     db,
     tables,
     dataStore: createDataStore(db, tables),
     tenants: createTenantDirectory(db, tables.directory),
     signingKeys: createSigningKeyStore(db, tables, retentionDays),
+    registry: createTenantRegistry(db, tables, retentionDays),
+    users: createUserDirectory(db, tables, retentionDays),
+    sessions: createSessionStore(db, tables, retentionDays),
+    rateLimiter: createRateLimiter(db, tables),
+    authTransactions: createAuthTransactions(db, tables),
+    platformSecrets: createPlatformSecrets(db, tables.directory, keyVault),
     auditLog: createAuditLog(db, tables.audit, retentionDays),
-    keyVault: keyVaultFromEnvironment(),
+    keyVault,
     mailer: createSesMailer(process.env.MAIL_FROM ?? 'no-reply@localhost'),
     publicUrl: (process.env.PUBLIC_URL ?? '').replace(/\/$/, ''),
   };

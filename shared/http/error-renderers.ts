@@ -16,7 +16,7 @@ const titleOf = (status: number) => titles[status] ?? 'Error';
 export function problemJson(error: HttpError, _event: HttpEvent, state: RequestState): HttpResponse {
   return json(
     error.status,
-    { type: 'about:blank', title: titleOf(error.status), status: error.status, detail: error.message, code: error.code, correlationId: state.correlationId },
+    { type: 'about:blank', title: titleOf(error.status), status: error.status, detail: error.message, code: error.code, ...error.details, correlationId: state.correlationId },
     { 'content-type': 'application/problem+json' },
   );
 }

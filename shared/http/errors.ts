@@ -7,12 +7,15 @@ export class HttpError extends Error {
   readonly status: number;
   readonly code: string;
   readonly headers: Readonly<Record<string, string>>;
+  /** Extra members for the problem-details body, e.g. field errors. */
+  readonly details: Readonly<Record<string, unknown>>;
 
-  constructor(status: number, code: string, message: string, options: { headers?: Record<string, string>; cause?: unknown } = {}) {
+  constructor(status: number, code: string, message: string, options: { headers?: Record<string, string>; cause?: unknown; details?: Record<string, unknown> } = {}) {
     super(message, { cause: options.cause });
     this.status = status;
     this.code = code;
     this.headers = options.headers ?? {};
+    this.details = options.details ?? {};
   }
 }
 
@@ -24,3 +27,5 @@ export const unsupportedMediaType = (type: string) =>
   new HttpError(415, 'unsupported_media_type', `Content type ${type} is not accepted here`);
 export const serviceUnavailable = (message = 'The service is temporarily unavailable', cause?: unknown) =>
   new HttpError(503, 'temporarily_unavailable', message, { headers: { 'retry-after': '5' }, cause });
+export const tooManyRequests = (retryAfterSeconds: number) =>
+  new HttpError(429, 'too_many_requests', 'Too many requests. Wait a moment and try again.', { headers: { 'retry-after': String(retryAfterSeconds) } });

@@ -11,7 +11,7 @@ export function tenantItem(tenant: Tenant): Record<string, unknown> {
 }
 
 const tenantOf = (item: Record<string, unknown>): Tenant =>
-  ({ id: item.id, slug: item.slug, displayName: item.displayName, status: item.status }) as Tenant;
+  ({ id: item.id, slug: item.slug, displayName: item.displayName, status: item.status, ...(item.settings ? { settings: item.settings } : {}) }) as Tenant;
 
 export function createTenantDirectory(client: DynamoDBDocumentClient, tableName: string): TenantLookup & TenantCatalogue {
   return {

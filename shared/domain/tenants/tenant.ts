@@ -1,3 +1,5 @@
+import { defaultTenantSettings, type TenantSettings } from './settings.ts';
+
 export type TenantStatus = 'pending' | 'active' | 'suspended';
 
 export interface Tenant {
@@ -5,7 +7,10 @@ export interface Tenant {
   readonly slug: string;
   readonly displayName: string;
   readonly status: TenantStatus;
+  readonly settings?: TenantSettings;
 }
+
+export const settingsOf = (tenant: Tenant): TenantSettings => tenant.settings ?? defaultTenantSettings(tenant.displayName);
 
 const slugPattern = /^[a-z0-9](?:[a-z0-9-]{1,38})[a-z0-9]$/;
 const reservedSlugs = new Set([

@@ -5,6 +5,8 @@ export interface PageOptions {
   readonly nonce: string;
   readonly lang?: string;
   readonly body: SafeHtml;
+  /** The tenant's primary colour (#rrggbb); anything else is ignored. */
+  readonly accent?: string;
 }
 
 const styles = `
@@ -14,10 +16,18 @@ const styles = `
 main{max-width:28rem;margin:8vh auto;padding:2rem;background:var(--card);border-radius:12px;box-shadow:0 1px 3px rgb(0 0 0/.12)}
 h1{font-size:1.4rem;margin:0 0 1rem}p{margin:.5rem 0}.muted{color:var(--muted)}.error{color:var(--danger)}
 code{font-size:.9em}
+form{display:grid;gap:.9rem;margin-top:1rem}label{display:grid;gap:.3rem;font-weight:600;font-size:.95rem}
+input{font:inherit;padding:.6rem .7rem;border:1px solid #9aa3ad;border-radius:8px;background:transparent;color:inherit}
+input:focus-visible,button:focus-visible,a:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
+button{font:inherit;font-weight:600;padding:.65rem 1rem;border:0;border-radius:8px;background:var(--accent);color:#fff;cursor:pointer}
+.field-error{color:var(--danger);font-weight:400;font-size:.9rem}.notice{padding:.7rem .9rem;border-radius:8px;background:rgb(201 42 42/.1)}
+dl{display:grid;grid-template-columns:max-content 1fr;gap:.4rem 1rem}dt{font-weight:600}dd{margin:0;word-break:break-all}
+.brand{display:flex;align-items:center;gap:.6rem;margin-bottom:1rem}.brand img{max-height:40px;max-width:160px}
 `;
 
 /** The document shell every server-rendered page shares: one stylesheet, no inline handlers. */
-export function page({ title, nonce, lang = 'en', body }: PageOptions): string {
+export function page({ title, nonce, lang = 'en', body, accent }: PageOptions): string {
+  const accentRule = accent && /^#[0-9a-fA-F]{6}$/.test(accent) ? `:root{--accent:${accent}}` : '';
   return html`<!doctype html>
 <html lang="${lang}">
 <head>
@@ -25,7 +35,7 @@ export function page({ title, nonce, lang = 'en', body }: PageOptions): string {
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${title}</title>
-<style nonce="${nonce}">${{ __html: styles }}</style>
+<style nonce="${nonce}">${{ __html: styles + accentRule }}</style>
 </head>
 <body>
 <main>${body}</main>

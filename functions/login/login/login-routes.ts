@@ -1,0 +1,103 @@
+import type { PlatformPorts } from '../../../shared/adapters/platform-ports.ts';
+import { createAuditEvent } from '../../../shared/domain/audit/event.ts';
+import { passwordLogin } from '../../../shared/domain/auth/password-login.ts';
+import { newSession } from '../../../shared/domain/auth/sso-session.ts';
+import { settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
+import { primaryEmail } from '../../../shared/domain/users/user.ts';
+import { isSecureOrigin, readCookie } from '../../../shared/http/cookies.ts';
+import { issueCsrf, verifyCsrf } from '../../../shared/http/csrf.ts';
+import { tooManyRequests } from '../../../shared/http/errors.ts';
+import { formOf } from '../../../shared/http/forms.ts';
+import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
+import { htmlResponse, seeOther } from '../../../shared/http/responses.ts';
+import { clearSsoCookie, currentSession, ssoCookie, ssoCookieName } from '../../../shared/http/sso-cookie.ts';
+import { hashToken } from '../../../shared/domain/auth/sso-session.ts';
+import { loginPage, signedInPage, signedOutPage } from '../views/login-pages.ts';
+
+type Request = HttpRequest<PlatformPorts>;
+
+/** Password attempts per client address per tenant per minute, on top of per-account lockout. */
+const attemptLimit = { hits: 20, windowSeconds: 60 };
+const genericFailure = 'The email, username or password is incorrect, or the account is temporarily locked.';
+const transactionPattern = /^[A-Za-z0-9_-]{16,64}$/;
+
+const loginPath = (tenant: Tenant) => `/t/${tenant.slug}/login`;
+
+async function csrfOptions(request: Request, tenant: Tenant) {
+  return { key: await request.deps.platformSecrets.get('csrf'), path: `/t/${tenant.slug}`, secure: isSecureOrigin(request.deps.publicUrl) };
+}
+
+/** The opaque transaction a protocol handed the login, if it is this tenant's and still open. */
+async function transactionOf(request: Request, tenant: Tenant, id: string | null | undefined) {
+  if (!id || !transactionPattern.test(id)) return undefined;
+  return request.deps.authTransactions.find(tenant.id, id, Date.now());
+}
+
+async function renderLogin(request: Request, tenant: Tenant, status: number, extra: { identifier?: string; transaction?: string; error?: string }): Promise<HttpResponse> {
+  const { token, cookie } = issueCsrf(request, `login:${tenant.id}`, await csrfOptions(request, tenant));
+  const response = htmlResponse(status, loginPage({ nonce: request.state.nonce, csrf: token, action: loginPath(tenant), settings: settingsOf(tenant), ...extra }));
+  return cookie ? { ...response, cookies: [cookie] } : response;
+}
+
+/** GET /t/{tenant}/login[?tx=…]: the sign-in page, or straight back to the transaction when already signed in. */
+export async function showLogin(request: Request): Promise<HttpResponse> {
+  const tenant = tenantOf(request);
+  const settings = settingsOf(tenant);
+  const transaction = await transactionOf(request, tenant, request.query.get('tx'));
+  const session = await currentSession(request, tenant, request.deps.sessions, settings, Date.now());
+  if (session) {
+    if (transaction) return seeOther(transaction.returnTo);
+    const user = await request.deps.users.getUser(tenant.id, session.userId);
+    const who = (user && (primaryEmail(user) ?? user.userName)) ?? session.userId;
+    return htmlResponse(200, signedInPage(request.state.nonce, settings, who, `${loginPath(tenant)}/logout`));
+  }
+  return renderLogin(request, tenant, 200, transaction ? { transaction: transaction.id } : {});
+}
+
+/** POST /t/{tenant}/login: identifier and password; on success an SSO session and back to the transaction. */
+export async function submitLogin(request: Request): Promise<HttpResponse> {
+  const tenant = tenantOf(request);
+  const settings = settingsOf(tenant);
+  const form = formOf(request);
+  verifyCsrf(request, `login:${tenant.id}`, form.get('csrf'), (await csrfOptions(request, tenant)).key);
+  const now = Date.now();
+  const limited = await request.deps.rateLimiter.hit(`login#${tenant.id}#${request.state.clientIp}`, attemptLimit.hits, attemptLimit.windowSeconds, now);
+  if (!limited.allowed) {
+    await request.deps.auditLog.record(
+      createAuditEvent({ tenant: tenant.id, type: 'ratelimit.exceeded', actor: { kind: 'anonymous' }, clientIp: request.state.clientIp, userAgent: request.state.userAgent, correlationId: request.state.correlationId, outcome: 'denied', details: { endpoint: 'login' } }),
+    );
+    throw tooManyRequests(limited.retryAfterSeconds);
+  }
+  const identifier = (form.get('identifier') ?? '').slice(0, 256);
+  const password = (form.get('password') ?? '').slice(0, 1024);
+  const transaction = await transactionOf(request, tenant, form.get('tx'));
+  const context = { tenant: tenant.id, settings, clientIp: request.state.clientIp, userAgent: request.state.userAgent, correlationId: request.state.correlationId, now };
+  const result = await passwordLogin(request.deps.users, identifier, password, context);
+  if (!result.ok) {
+    for (const event of result.events ?? []) await request.deps.auditLog.record(event);
+    return renderLogin(request, tenant, 401, { identifier, error: genericFailure, ...(transaction ? { transaction: transaction.id } : {}) });
+  }
+  const { id, session } = newSession(tenant.id, result.user.id, ['pwd'], settings, now);
+  const started = createAuditEvent({ tenant: tenant.id, type: 'session.started', actor: { kind: 'user', id: result.user.id }, subject: result.user.id, clientIp: context.clientIp, userAgent: context.userAgent, correlationId: context.correlationId, outcome: 'success', time: new Date(now), details: { amr: session.amr, absoluteExpiresAt: new Date(session.absoluteExpiresAt).toISOString() } });
+  await request.deps.sessions.create(session, [...(result.events ?? []), started]);
+  const cookies = [ssoCookie(id, tenant, request.deps.publicUrl, settings)];
+  if (transaction) return { ...seeOther(transaction.returnTo), cookies };
+  return { ...htmlResponse(200, signedInPage(request.state.nonce, settings, primaryEmail(result.user) ?? result.user.userName, `${loginPath(tenant)}/logout`)), cookies };
+}
+
+/** GET /t/{tenant}/login/logout: ends this browser's SSO session at this tenant. */
+export async function logout(request: Request): Promise<HttpResponse> {
+  const tenant = tenantOf(request);
+  const settings = settingsOf(tenant);
+  const id = readCookie(request, ssoCookieName);
+  if (id && /^[A-Za-z0-9_-]{43}$/.test(id)) {
+    const idHash = hashToken(id);
+    const session = await request.deps.sessions.find(tenant.id, idHash);
+    if (session) {
+      await request.deps.sessions.end(tenant.id, idHash, [
+        createAuditEvent({ tenant: tenant.id, type: 'session.ended', actor: { kind: 'user', id: session.userId }, subject: session.userId, clientIp: request.state.clientIp, userAgent: request.state.userAgent, correlationId: request.state.correlationId, outcome: 'success', details: { reason: 'logout' } }),
+      ]);
+    }
+  }
+  return { ...htmlResponse(200, signedOutPage(request.state.nonce, settings, loginPath(tenant))), cookies: [clearSsoCookie(tenant, request.deps.publicUrl)] };
+}

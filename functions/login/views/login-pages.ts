@@ -1,0 +1,59 @@
+import type { TenantSettings } from '../../../shared/domain/tenants/settings.ts';
+import { html } from '../../../shared/http/views/html.ts';
+import { page } from '../../../shared/http/views/page.ts';
+
+export interface LoginFormView {
+  readonly nonce: string;
+  readonly csrf: string;
+  readonly action: string;
+  readonly settings: TenantSettings;
+  readonly identifier?: string;
+  readonly transaction?: string;
+  readonly error?: string;
+}
+
+const brand = (settings: TenantSettings) =>
+  html`<div class="brand">${settings.branding.logoUrl ? html`<img src="${settings.branding.logoUrl}" alt="">` : ''}<strong>${settings.branding.displayName}</strong></div>`;
+
+export function loginPage(view: LoginFormView): string {
+  return page({
+    title: `Sign in to ${view.settings.branding.displayName}`,
+    nonce: view.nonce,
+    accent: view.settings.branding.primaryColor,
+    body: html`${brand(view.settings)}
+<h1>Sign in</h1>
+${view.error ? html`<p class="notice" role="alert" id="login-error">${view.error}</p>` : ''}
+<form method="post" action="${view.action}">
+<input type="hidden" name="csrf" value="${view.csrf}">
+${view.transaction ? html`<input type="hidden" name="tx" value="${view.transaction}">` : ''}
+<label for="identifier">Email or username
+<input id="identifier" name="identifier" type="text" autocomplete="username" required maxlength="256" value="${view.identifier ?? ''}" autofocus></label>
+<label for="password">Password
+<input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"></label>
+<button type="submit">Sign in</button>
+</form>`,
+  });
+}
+
+export function signedInPage(nonce: string, settings: TenantSettings, who: string, logoutUrl: string): string {
+  return page({
+    title: `Signed in to ${settings.branding.displayName}`,
+    nonce,
+    accent: settings.branding.primaryColor,
+    body: html`${brand(settings)}
+<h1>You are signed in</h1>
+<p>Signed in as <strong id="signed-in-as">${who}</strong>.</p>
+<p><a href="${logoutUrl}" id="sign-out">Sign out</a></p>`,
+  });
+}
+
+export function signedOutPage(nonce: string, settings: TenantSettings, loginUrl: string): string {
+  return page({
+    title: 'Signed out',
+    nonce,
+    accent: settings.branding.primaryColor,
+    body: html`${brand(settings)}
+<h1>You are signed out</h1>
+<p><a href="${loginUrl}">Sign in again</a></p>`,
+  });
+}

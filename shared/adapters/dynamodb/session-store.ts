@@ -1,0 +1,105 @@
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AuditEvent } from '../../domain/audit/event.ts';
+import type { AuthTransactions, RateLimiter, SessionStore, SsoSession } from '../../domain/ports/session-store.ts';
+import { auditItem } from './audit-item.ts';
+import { isConditionFailure, sessionPk, ttlSeconds, userSessionsPk } from './keys.ts';
+import type { TableNames } from './table-names.ts';
+
+export function createSessionStore(client: DynamoDBDocumentClient, tables: TableNames, auditRetentionDays: number): SessionStore {
+  const auditPuts = (events: readonly AuditEvent[]) =>
+    events.map((event) => ({ Put: { TableName: tables.audit, Item: auditItem(event, auditRetentionDays), ConditionExpression: 'attribute_not_exists(pk)' } }));
+  const key = (tenant: string, idHash: string) => ({ pk: sessionPk(tenant, idHash), sk: 'SESSION' });
+
+  return {
+    async create(session, events) {
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: tables.sessions,
+                Item: {
+                  ...key(session.tenant, session.idHash),
+                  ...session,
+                  gsi1pk: userSessionsPk(session.tenant, session.userId),
+                  gsi1sk: `SESSION#${session.authTime}`,
+                  expiresAt: ttlSeconds(Math.min(session.idleExpiresAt, session.absoluteExpiresAt)),
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            ...auditPuts(events),
+          ],
+        }),
+      );
+    },
+
+    async find(tenant, idHash) {
+      const { Item } = await client.send(new GetCommand({ TableName: tables.sessions, Key: key(tenant, idHash) }));
+      if (!Item || Item.tenant !== tenant) return undefined;
+      const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _gs, expiresAt: _e, ...session } = Item;
+      return session as SsoSession;
+    },
+
+    async touch(session, now, idleExpiresAt) {
+      await client.send(
+        new UpdateCommand({
+          TableName: tables.sessions,
+          Key: key(session.tenant, session.idHash),
+          UpdateExpression: 'SET lastSeenAt = :now, idleExpiresAt = :idle, expiresAt = :ttl',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':now': now, ':idle': idleExpiresAt, ':ttl': ttlSeconds(Math.min(idleExpiresAt, session.absoluteExpiresAt)) },
+        }),
+      ).catch((error: unknown) => {
+        if (!isConditionFailure(error)) throw error;
+      });
+    },
+
+    async end(tenant, idHash, events) {
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [{ Delete: { TableName: tables.sessions, Key: key(tenant, idHash), ConditionExpression: 'attribute_exists(pk)' } }, ...auditPuts(events)],
+          }),
+        );
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+  };
+}
+
+/** Fixed-window counters in the Sessions table, expiring with their window. */
+export function createRateLimiter(client: DynamoDBDocumentClient, tables: TableNames): RateLimiter {
+  return {
+    async hit(key, limit, windowSeconds, now) {
+      const window = Math.floor(now / 1000 / windowSeconds);
+      const { Attributes } = await client.send(
+        new UpdateCommand({
+          TableName: tables.sessions,
+          Key: { pk: `RATE#${key}#${window}`, sk: 'RATE' },
+          UpdateExpression: 'ADD hits :one SET expiresAt = if_not_exists(expiresAt, :ttl)',
+          ExpressionAttributeValues: { ':one': 1, ':ttl': (window + 2) * windowSeconds },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      const hits = Number(Attributes?.hits ?? 1);
+      return { allowed: hits <= limit, retryAfterSeconds: Math.max(1, (window + 1) * windowSeconds - Math.floor(now / 1000)) };
+    },
+  };
+}
+
+
+export const authTransactionKey = (tenant: string, id: string) => ({ pk: `TENANT#${tenant}#TX#${id}`, sk: 'TX' });
+
+export function createAuthTransactions(client: DynamoDBDocumentClient, tables: TableNames): AuthTransactions {
+  return {
+    async find(tenant, id, now) {
+      const { Item } = await client.send(new GetCommand({ TableName: tables.sessions, Key: authTransactionKey(tenant, id) }));
+      if (!Item || Item.tenant !== tenant || Item.expiresAtMs <= now) return undefined;
+      return { id, tenant, returnTo: Item.returnTo, expiresAt: Item.expiresAtMs };
+    },
+  };
+}

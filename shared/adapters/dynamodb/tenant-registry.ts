@@ -1,0 +1,94 @@
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AuditEvent } from '../../domain/audit/event.ts';
+import type { PendingSignup, TenantActivation, TenantRegistry } from '../../domain/ports/tenant-registry.ts';
+import { normalizeIdentifier } from '../../domain/users/user.ts';
+import { auditItem } from './audit-item.ts';
+import { clientSk, confirmationPk, groupSk, isConditionFailure, loginSk, memberSk, tenantPk, ttlSeconds, userSessionsPk, userSk } from './keys.ts';
+import type { TableNames } from './table-names.ts';
+import { tenantKey } from './tenant-directory.ts';
+import { userItem } from './user-directory.ts';
+
+export function createTenantRegistry(client: DynamoDBDocumentClient, tables: TableNames, auditRetentionDays: number): TenantRegistry {
+  const auditPuts = (events: readonly AuditEvent[]) =>
+    events.map((event) => ({ Put: { TableName: tables.audit, Item: auditItem(event, auditRetentionDays), ConditionExpression: 'attribute_not_exists(pk)' } }));
+
+  return {
+    async registerPending(signup: PendingSignup, confirmationHash: string, events, now) {
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                // One slug, one tenant: a pending signup holds it until its link expires.
+                Put: {
+                  TableName: tables.directory,
+                  Item: { ...tenantKey(signup.tenant), gsi2pk: 'TENANTS', gsi2sk: signup.tenant, id: signup.tenant, slug: signup.tenant, displayName: signup.organizationName, status: 'pending', pendingUntil: signup.expiresAt, signup },
+                  ConditionExpression: 'attribute_not_exists(pk) OR (#status = :pending AND pendingUntil < :now)',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':pending': 'pending', ':now': now },
+                },
+              },
+              {
+                Put: {
+                  TableName: tables.sessions,
+                  Item: { pk: confirmationPk(confirmationHash), sk: 'SIGNUP', tenant: signup.tenant, expiresAt: ttlSeconds(signup.expiresAt), expiresAtMs: signup.expiresAt },
+                  ConditionExpression: 'attribute_not_exists(pk)',
+                },
+              },
+              ...auditPuts(events),
+            ],
+          }),
+        );
+        return 'registered';
+      } catch (error) {
+        if (isConditionFailure(error)) return 'taken';
+        throw error;
+      }
+    },
+
+    async pendingSignupFor(confirmationHash, now) {
+      const { Item: token } = await client.send(new GetCommand({ TableName: tables.sessions, Key: { pk: confirmationPk(confirmationHash), sk: 'SIGNUP' }, ConsistentRead: true }));
+      if (!token || token.expiresAtMs <= now) return undefined;
+      const { Item: tenant } = await client.send(new GetCommand({ TableName: tables.directory, Key: tenantKey(token.tenant), ConsistentRead: true }));
+      if (tenant?.status !== 'pending' || !tenant.signup) return undefined;
+      return tenant.signup as PendingSignup;
+    },
+
+    async activate(activation: TenantActivation) {
+      const pk = tenantPk(activation.tenant);
+      const { admin, administratorsGroup: group, managementClient: mc } = activation;
+      const logins = [...new Set([admin.userName, ...admin.emails.map((e) => e.value)].map(normalizeIdentifier))];
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Delete: { TableName: tables.sessions, Key: { pk: confirmationPk(activation.confirmationHash), sk: 'SIGNUP' }, ConditionExpression: 'attribute_exists(pk)' } },
+              {
+                Update: {
+                  TableName: tables.directory,
+                  Key: tenantKey(activation.tenant),
+                  UpdateExpression: 'SET #status = :active, displayName = :name, settings = :settings, activatedAt = :now REMOVE signup, pendingUntil',
+                  ConditionExpression: '#status = :pending',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':active': 'active', ':pending': 'pending', ':name': activation.displayName, ':settings': activation.settings, ':now': admin.createdAt },
+                },
+              },
+              { Put: { TableName: tables.directory, Item: { ...userItem(admin), passwordHash: activation.adminPasswordHash, failedLogins: 0 }, ConditionExpression: 'attribute_not_exists(pk)' } },
+              ...logins.map((login) => ({
+                Put: { TableName: tables.directory, Item: { pk, sk: loginSk(login), userId: admin.id }, ConditionExpression: 'attribute_not_exists(pk)' },
+              })),
+              { Put: { TableName: tables.directory, Item: { pk, sk: groupSk(group.id), id: group.id, name: group.name, permissions: group.permissions, createdAt: admin.createdAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
+              { Put: { TableName: tables.directory, Item: { pk, sk: memberSk(group.id, admin.id), groupId: group.id, userId: admin.id, gsi1pk: userSessionsPk(activation.tenant, admin.id), gsi1sk: groupSk(group.id) } } },
+              { Put: { TableName: tables.directory, Item: { pk, sk: clientSk(mc.clientId), ...mc, type: 'confidential', firstParty: true, createdAt: admin.createdAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
+              ...auditPuts(activation.events),
+            ],
+          }),
+        );
+        return 'activated';
+      } catch (error) {
+        if (isConditionFailure(error)) return 'already-used';
+        throw error;
+      }
+    },
+  };
+}

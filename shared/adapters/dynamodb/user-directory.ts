@@ -1,0 +1,91 @@
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { UserDirectory, UserWithCredentials } from '../../domain/ports/user-directory.ts';
+import { normalizeIdentifier, type User } from '../../domain/users/user.ts';
+import { auditItem } from './audit-item.ts';
+import { isConditionFailure, loginSk, tenantPk, userSk } from './keys.ts';
+import type { TableNames } from './table-names.ts';
+
+/** The Directory item of a user, without credentials (those are added only where they are set). */
+export function userItem(user: User): Record<string, unknown> {
+  return { pk: tenantPk(user.tenant), sk: userSk(user.id), ...user };
+}
+
+function userOf(item: Record<string, unknown>): User {
+  const { pk: _pk, sk: _sk, passwordHash: _ph, failedLogins: _fl, lockedUntil: _lu, ...user } = item;
+  return user as unknown as User;
+}
+
+export function createUserDirectory(client: DynamoDBDocumentClient, tables: TableNames, auditRetentionDays: number): UserDirectory {
+  const key = (tenant: string, userId: string) => ({ pk: tenantPk(tenant), sk: userSk(userId) });
+
+  return {
+    async getUser(tenant, userId) {
+      const { Item } = await client.send(new GetCommand({ TableName: tables.directory, Key: key(tenant, userId) }));
+      return Item ? userOf(Item) : undefined;
+    },
+
+    async findByLogin(tenant, identifier): Promise<UserWithCredentials | undefined> {
+      const { Item: login } = await client.send(new GetCommand({ TableName: tables.directory, Key: { pk: tenantPk(tenant), sk: loginSk(normalizeIdentifier(identifier)) } }));
+      if (!login) return undefined;
+      const { Item } = await client.send(new GetCommand({ TableName: tables.directory, Key: key(tenant, login.userId), ConsistentRead: true }));
+      if (!Item) return undefined;
+      return { user: userOf(Item), passwordHash: Item.passwordHash, failedLogins: Item.failedLogins ?? 0, ...(Item.lockedUntil ? { lockedUntil: Item.lockedUntil } : {}) };
+    },
+
+    async recordFailedLogin(tenant, userId, lockout, event, lockEvent) {
+      const audit = (e: typeof event) => ({ Put: { TableName: tables.audit, Item: auditItem(e, auditRetentionDays), ConditionExpression: 'attribute_not_exists(pk)' } });
+      // The failure that reaches the limit locks the account in the same write that counts it.
+      try {
+        await client.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: tables.directory,
+                  Key: key(tenant, userId),
+                  UpdateExpression: 'SET failedLogins = :zero, lockedUntil = :until',
+                  ConditionExpression: 'attribute_exists(pk) AND failedLogins >= :last',
+                  ExpressionAttributeValues: { ':zero': 0, ':until': lockout.lockUntil, ':last': lockout.maxFailures - 1 },
+                },
+              },
+              audit(event),
+              audit(lockEvent),
+            ],
+          }),
+        );
+        return { locked: true };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tables.directory,
+                Key: key(tenant, userId),
+                UpdateExpression: 'SET failedLogins = if_not_exists(failedLogins, :zero) + :one',
+                ConditionExpression: 'attribute_exists(pk)',
+                ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
+              },
+            },
+            audit(event),
+          ],
+        }),
+      );
+      return { locked: false };
+    },
+
+    async recordSuccessfulLogin(tenant, userId, changes) {
+      await client.send(
+        new UpdateCommand({
+          TableName: tables.directory,
+          Key: key(tenant, userId),
+          UpdateExpression: `SET failedLogins = :zero${changes.rehash ? ', passwordHash = :hash' : ''} REMOVE lockedUntil`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':zero': 0, ...(changes.rehash ? { ':hash': changes.rehash } : {}) },
+        }),
+      );
+    },
+  };
+}

@@ -1,0 +1,67 @@
+import { randomBytes } from 'node:crypto';
+import { createAuditEvent, type AuditEvent } from '../audit/event.ts';
+import type { UserDirectory } from '../ports/user-directory.ts';
+import { hashSecret, needsRehash, verifySecret } from '../secrets/secret-hashing.ts';
+import type { TenantSettings } from '../tenants/settings.ts';
+import type { User } from '../users/user.ts';
+import { hashToken } from './sso-session.ts';
+
+export interface LoginContext {
+  readonly tenant: string;
+  readonly settings: TenantSettings;
+  readonly clientIp: string;
+  readonly userAgent: string;
+  readonly correlationId: string;
+  readonly now: number;
+}
+
+export type LoginResult = { readonly ok: true; readonly user: User } | { readonly ok: false };
+
+// Unknown users are checked against this, so they take as long as known ones (no enumeration by timing).
+let dummyHash: Promise<string> | undefined;
+const dummy = () => (dummyHash ??= hashSecret('password', randomBytes(24).toString('base64url')));
+void dummy();
+
+/**
+ * Identifier + password (ARCHITECTURE §7, ISO 27001 A.9.4.2): the same answer and the same
+ * work whether the user is unknown, locked, disabled or typed a wrong password; failures
+ * counted and the account locked at the tenant's limit; every outcome audited.
+ */
+export async function passwordLogin(users: UserDirectory, identifier: string, password: string, context: LoginContext): Promise<LoginResult & { events?: AuditEvent[] }> {
+  const event = (type: string, outcome: AuditEvent['outcome'], details: Record<string, unknown>, subject?: string) =>
+    createAuditEvent({
+      tenant: context.tenant,
+      type,
+      actor: subject ? { kind: 'user', id: subject } : { kind: 'anonymous' },
+      ...(subject ? { subject } : {}),
+      clientIp: context.clientIp,
+      userAgent: context.userAgent,
+      correlationId: context.correlationId,
+      outcome,
+      time: new Date(context.now),
+      details,
+    });
+  // The attempted identifier is kept only as a hash: people type passwords into it.
+  const attempted = { identifierHash: hashToken(identifier.normalize('NFKC').trim().toLowerCase()), method: 'password' };
+
+  const found = await users.findByLogin(context.tenant, identifier);
+  const matches = await verifySecret(password, found?.passwordHash ?? (await dummy()));
+  if (!found?.passwordHash) {
+    return { ok: false, events: [event('signin.failure', 'failure', { ...attempted, reason: 'unknown_user' })] };
+  }
+  const { user } = found;
+  if (user.status !== 'active' || (found.lockedUntil ?? 0) > context.now) {
+    const reason = user.status === 'disabled' ? 'disabled' : 'locked';
+    return { ok: false, events: [event('signin.failure', 'denied', { ...attempted, reason }, user.id)] };
+  }
+  if (!matches) {
+    const { lockout } = context.settings;
+    const failure = event('signin.failure', 'failure', { ...attempted, reason: 'bad_password' }, user.id);
+    const lock = event('user.locked', 'success', { reason: 'too_many_failures', maxFailures: lockout.maxFailures, lockedUntil: new Date(context.now + lockout.lockSeconds * 1000).toISOString() }, user.id);
+    await users.recordFailedLogin(context.tenant, user.id, { maxFailures: lockout.maxFailures, lockUntil: context.now + lockout.lockSeconds * 1000, now: context.now }, failure, lock);
+    return { ok: false };
+  }
+  const rehash = needsRehash('password', found.passwordHash) ? await hashSecret('password', password) : undefined;
+  await users.recordSuccessfulLogin(context.tenant, user.id, rehash ? { rehash } : {});
+  return { ok: true, user, events: [event('signin.success', 'success', { method: 'password', ...(rehash ? { passwordRehashed: true } : {}) }, user.id)] };
+}

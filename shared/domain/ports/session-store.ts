@@ -1,0 +1,39 @@
+import type { AuditEvent } from '../audit/event.ts';
+
+/** An SSO session as stored: only the hash of its id, never the id itself. */
+export interface SsoSession {
+  readonly idHash: string;
+  readonly tenant: string;
+  readonly userId: string;
+  readonly authTime: number;
+  readonly amr: readonly string[];
+  readonly lastSeenAt: number;
+  readonly idleExpiresAt: number;
+  readonly absoluteExpiresAt: number;
+}
+
+export interface SessionStore {
+  /** Stores the session together with the events of the login that made it. */
+  create(session: SsoSession, events: readonly AuditEvent[]): Promise<void>;
+  find(tenant: string, idHash: string): Promise<SsoSession | undefined>;
+  touch(session: SsoSession, now: number, idleExpiresAt: number): Promise<void>;
+  end(tenant: string, idHash: string, events: readonly AuditEvent[]): Promise<boolean>;
+}
+
+export interface RateLimiter {
+  /** Counts one hit against the key in the current window; `allowed` false past the limit. */
+  hit(key: string, limit: number, windowSeconds: number, now: number): Promise<{ allowed: boolean; retryAfterSeconds: number }>;
+}
+
+/** An authentication in progress, opened by a protocol (OIDC, SAML) that sent the user to the login page. */
+export interface AuthTransaction {
+  readonly id: string;
+  readonly tenant: string;
+  /** Where the login returns once the user is authenticated: a path under the tenant. */
+  readonly returnTo: string;
+  readonly expiresAt: number;
+}
+
+export interface AuthTransactions {
+  find(tenant: string, id: string, now: number): Promise<AuthTransaction | undefined>;
+}

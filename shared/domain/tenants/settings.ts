@@ -1,0 +1,49 @@
+import { z } from 'zod';
+
+export const passwordPolicySchema = z.object({
+  minLength: z.number().int().min(8).max(128),
+  maxLength: z.number().int().min(64).max(1024),
+  requireLowercase: z.boolean(),
+  requireUppercase: z.boolean(),
+  requireDigit: z.boolean(),
+  requireSymbol: z.boolean(),
+  rejectBreached: z.boolean(),
+});
+
+export const tenantSettingsSchema = z.object({
+  branding: z.object({
+    displayName: z.string().min(1).max(100),
+    logoUrl: z.url({ protocol: /^https$/ }).max(2048).optional(),
+    primaryColor: z.string().regex(/^#[0-9a-fA-F]{6}$/),
+  }),
+  passwordPolicy: passwordPolicySchema,
+  lockout: z.object({ maxFailures: z.number().int().min(1).max(100), lockSeconds: z.number().int().min(1).max(86_400 * 30) }),
+  sessions: z.object({ idleSeconds: z.number().int().min(60).max(86_400 * 30), absoluteSeconds: z.number().int().min(300).max(86_400 * 90) }),
+  selfRegistration: z.boolean(),
+});
+
+export type PasswordPolicy = z.infer<typeof passwordPolicySchema>;
+export type TenantSettings = z.infer<typeof tenantSettingsSchema>;
+
+/**
+ * What a new tenant starts with: NIST SP 800-63B passwords (length, a breached-password
+ * check, no composition rules), five failures lock an account for fifteen minutes, and
+ * an SSO session lasts two idle hours and at most a day.
+ */
+export function defaultTenantSettings(displayName: string): TenantSettings {
+  return {
+    branding: { displayName, primaryColor: '#3b5bdb' },
+    passwordPolicy: {
+      minLength: 12,
+      maxLength: 128,
+      requireLowercase: false,
+      requireUppercase: false,
+      requireDigit: false,
+      requireSymbol: false,
+      rejectBreached: true,
+    },
+    lockout: { maxFailures: 5, lockSeconds: 15 * 60 },
+    sessions: { idleSeconds: 2 * 3600, absoluteSeconds: 24 * 3600 },
+    selfRegistration: false,
+  };
+}

@@ -1,0 +1,36 @@
+export type UserStatus = 'active' | 'locked' | 'disabled';
+
+export interface UserEmail {
+  readonly value: string;
+  readonly verified: boolean;
+  readonly primary: boolean;
+}
+
+export interface UserName {
+  readonly formatted?: string;
+  readonly givenName?: string;
+  readonly familyName?: string;
+}
+
+export interface User {
+  readonly id: string;
+  readonly tenant: string;
+  readonly userName: string;
+  readonly emails: readonly UserEmail[];
+  readonly name: UserName;
+  readonly phoneNumber?: string;
+  readonly locale?: string;
+  readonly status: UserStatus;
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  /** Incremented by every change: the optimistic-locking version. */
+  readonly version: number;
+}
+
+/** What a login compares identifiers by: trimmed, Unicode-normalized, case-folded. */
+export function normalizeIdentifier(identifier: string): string {
+  return identifier.normalize('NFKC').trim().toLowerCase();
+}
+
+export const primaryEmail = (user: User) => (user.emails.find((e) => e.primary) ?? user.emails[0])?.value;
