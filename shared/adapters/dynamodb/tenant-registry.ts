@@ -3,7 +3,7 @@ import type { AuditEvent } from '../../domain/audit/event.ts';
 import type { PendingSignup, TenantActivation, TenantRegistry } from '../../domain/ports/tenant-registry.ts';
 import { normalizeIdentifier } from '../../domain/users/user.ts';
 import { auditItem } from './audit-item.ts';
-import { clientSk, confirmationPk, groupSk, isConditionFailure, loginSk, memberSk, tenantPk, ttlSeconds, userSessionsPk, userSk } from './keys.ts';
+import { clientSk, confirmationPk, groupSk, isConditionFailure, loginSk, memberSk, tenantPk, ttlSeconds, userSessionsPk } from './keys.ts';
 import type { TableNames } from './table-names.ts';
 import { tenantKey } from './tenant-directory.ts';
 import { userItem } from './user-directory.ts';
