@@ -52,8 +52,9 @@ function keyVaultFromEnvironment(): KeyVault {
   throw new Error('neither KEYSTORE_KEY_ARN nor LOCAL_KEYSTORE_FILE is set');
 }
 
-export function portsFromEnvironment(): PlatformPorts {
-  const db = createDocumentClient();
+/** `db` may be given, e.g. a client that counts consumed capacity in a benchmark. */
+export function portsFromEnvironment(options: { db?: DynamoDBDocumentClient } = {}): PlatformPorts {
+  const db = options.db ?? createDocumentClient();
   const tables = tableNamesFromEnvironment();
   const retentionDays = Number(process.env.AUDIT_RETENTION_DAYS ?? 365);
   const keyVault = keyVaultFromEnvironment();

@@ -61,18 +61,18 @@ export async function submitLogin(request: Request): Promise<HttpResponse> {
   const form = formOf(request);
   verifyCsrf(request, `login:${tenant.id}`, form.get('csrf'), (await csrfOptions(request, tenant)).key);
   const now = Date.now();
-  const limited = await request.deps.rateLimiter.hit(`login#${tenant.id}#${request.state.clientIp}`, attemptLimit.hits, attemptLimit.windowSeconds, now);
-  if (!limited.allowed) {
+  const gate = request.deps.rateLimiter.hit(`login#${tenant.id}#${request.state.clientIp}`, attemptLimit.hits, attemptLimit.windowSeconds, now).then(async (limited) => {
+    if (limited.allowed) return;
     await request.deps.auditLog.record(
       createAuditEvent({ tenant: tenant.id, type: 'ratelimit.exceeded', actor: { kind: 'anonymous' }, clientIp: request.state.clientIp, userAgent: request.state.userAgent, correlationId: request.state.correlationId, outcome: 'denied', details: { endpoint: 'login' } }),
     );
     throw tooManyRequests(limited.retryAfterSeconds);
-  }
+  });
   const identifier = (form.get('identifier') ?? '').slice(0, 256);
   const password = (form.get('password') ?? '').slice(0, 1024);
   const transaction = await transactionOf(request, tenant, form.get('tx'));
   const context = { tenant: tenant.id, settings, clientIp: request.state.clientIp, userAgent: request.state.userAgent, correlationId: request.state.correlationId, now };
-  const result = await passwordLogin(request.deps.users, identifier, password, context);
+  const result = await passwordLogin(request.deps.users, identifier, password, context, gate);
   if (!result.ok) {
     for (const event of result.events ?? []) await request.deps.auditLog.record(event);
     return renderLogin(request, tenant, 401, { identifier, error: genericFailure, ...(transaction ? { transaction: transaction.id } : {}) });

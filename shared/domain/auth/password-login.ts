@@ -27,7 +27,14 @@ void dummy();
  * work whether the user is unknown, locked, disabled or typed a wrong password; failures
  * counted and the account locked at the tenant's limit; every outcome audited.
  */
-export async function passwordLogin(users: UserDirectory, identifier: string, password: string, context: LoginContext): Promise<LoginResult & { events?: AuditEvent[] }> {
+export async function passwordLogin(
+  users: UserDirectory,
+  identifier: string,
+  password: string,
+  context: LoginContext,
+  /** Checked (e.g. a rate limit) while the user is looked up, and before any password is hashed. */
+  gate: Promise<void> = Promise.resolve(),
+): Promise<LoginResult & { events?: AuditEvent[] }> {
   const event = (type: string, outcome: AuditEvent['outcome'], details: Record<string, unknown>, subject?: string) =>
     createAuditEvent({
       tenant: context.tenant,
@@ -44,7 +51,7 @@ export async function passwordLogin(users: UserDirectory, identifier: string, pa
   // The attempted identifier is kept only as a hash: people type passwords into it.
   const attempted = { identifierHash: hashToken(identifier.normalize('NFKC').trim().toLowerCase()), method: 'password' };
 
-  const found = await users.findByLogin(context.tenant, identifier);
+  const [found] = await Promise.all([users.findByLogin(context.tenant, identifier), gate]);
   const matches = await verifySecret(password, found?.passwordHash ?? (await dummy()));
   if (!found?.passwordHash) {
     return { ok: false, events: [event('signin.failure', 'failure', { ...attempted, reason: 'unknown_user' })] };
@@ -62,6 +69,7 @@ export async function passwordLogin(users: UserDirectory, identifier: string, pa
     return { ok: false };
   }
   const rehash = needsRehash('password', found.passwordHash) ? await hashSecret('password', password) : undefined;
-  await users.recordSuccessfulLogin(context.tenant, user.id, rehash ? { rehash } : {});
+  // Most logins follow no failure and need no rehash: they write nothing to the user.
+  if (rehash || found.failedLogins > 0 || found.lockedUntil !== undefined) await users.recordSuccessfulLogin(context.tenant, user.id, rehash ? { rehash } : {});
   return { ok: true, user, events: [event('signin.success', 'success', { method: 'password', ...(rehash ? { passwordRehashed: true } : {}) }, user.id)] };
 }
