@@ -1,5 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditLog } from '../domain/ports/audit-log.ts';
+import type { ClientRegistry } from '../domain/ports/client-registry.ts';
 import type { DataStore } from '../domain/ports/data-store.ts';
 import type { KeyVault } from '../domain/ports/key-vault.ts';
 import type { Mailer } from '../domain/ports/mailer.ts';
@@ -11,6 +12,7 @@ import type { UserDirectory } from '../domain/ports/user-directory.ts';
 import type { TenantCatalogue } from '../domain/ports/tenant-catalogue.ts';
 import type { TenantLookup } from '../domain/ports/tenant-lookup.ts';
 import { createAuditLog } from './dynamodb/audit-log.ts';
+import { createClientRegistry } from './dynamodb/client-registry.ts';
 import { createDocumentClient } from './dynamodb/client.ts';
 import { createDataStore } from './dynamodb/data-store.ts';
 import { tableNamesFromEnvironment, type TableNames } from './dynamodb/table-names.ts';
@@ -37,6 +39,7 @@ export interface PlatformPorts {
   readonly sessions: SessionStore;
   readonly rateLimiter: RateLimiter;
   readonly authTransactions: AuthTransactions;
+  readonly clients: ClientRegistry;
   readonly platformSecrets: PlatformSecrets;
   readonly auditLog: AuditLog;
   readonly keyVault: KeyVault;
@@ -69,6 +72,7 @@ export function portsFromEnvironment(options: { db?: DynamoDBDocumentClient } = 
     sessions: createSessionStore(db, tables, retentionDays),
     rateLimiter: createRateLimiter(db, tables),
     authTransactions: createAuthTransactions(db, tables),
+    clients: createClientRegistry(db, tables, retentionDays),
     platformSecrets: createPlatformSecrets(db, tables.directory, keyVault),
     auditLog: createAuditLog(db, tables.audit, retentionDays),
     keyVault,

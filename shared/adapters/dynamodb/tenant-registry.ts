@@ -3,7 +3,8 @@ import type { AuditEvent } from '../../domain/audit/event.ts';
 import type { PendingSignup, TenantActivation, TenantRegistry } from '../../domain/ports/tenant-registry.ts';
 import { normalizeIdentifier } from '../../domain/users/user.ts';
 import { auditItem } from './audit-item.ts';
-import { clientSk, confirmationPk, groupSk, isConditionFailure, loginSk, memberSk, tenantPk, ttlSeconds, userSessionsPk } from './keys.ts';
+import { clientItem } from './client-registry.ts';
+import { confirmationPk, groupSk, isConditionFailure, loginSk, memberSk, tenantPk, ttlSeconds, userSessionsPk } from './keys.ts';
 import type { TableNames } from './table-names.ts';
 import { tenantKey } from './tenant-directory.ts';
 import { userItem } from './user-directory.ts';
@@ -79,7 +80,7 @@ export function createTenantRegistry(client: DynamoDBDocumentClient, tables: Tab
               })),
               { Put: { TableName: tables.directory, Item: { pk, sk: groupSk(group.id), id: group.id, name: group.name, permissions: group.permissions, createdAt: admin.createdAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
               { Put: { TableName: tables.directory, Item: { pk, sk: memberSk(group.id, admin.id), groupId: group.id, userId: admin.id, gsi1pk: userSessionsPk(activation.tenant, admin.id), gsi1sk: groupSk(group.id) } } },
-              { Put: { TableName: tables.directory, Item: { pk, sk: clientSk(mc.clientId), ...mc, type: 'confidential', firstParty: true, createdAt: admin.createdAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
+              { Put: { TableName: tables.directory, Item: clientItem(mc), ConditionExpression: 'attribute_not_exists(pk)' } },
               ...auditPuts(activation.events),
             ],
           }),

@@ -1,4 +1,5 @@
 import type { AuditEvent } from '../audit/event.ts';
+import type { OAuthClient } from '../oauth/client.ts';
 import type { TenantSettings } from '../tenants/settings.ts';
 import type { User } from '../users/user.ts';
 
@@ -13,14 +14,6 @@ export interface PendingSignup {
   readonly expiresAt: number;
 }
 
-export interface ManagementClient {
-  readonly clientId: string;
-  readonly name: string;
-  readonly secretHash: string;
-  readonly grantTypes: readonly string[];
-  readonly scopes: readonly string[];
-}
-
 export interface TenantActivation {
   readonly tenant: string;
   readonly confirmationHash: string;
@@ -29,7 +22,7 @@ export interface TenantActivation {
   readonly admin: User;
   readonly adminPasswordHash: string;
   readonly administratorsGroup: { readonly id: string; readonly name: string; readonly permissions: readonly string[] };
-  readonly managementClient: ManagementClient;
+  readonly managementClient: OAuthClient;
   readonly events: readonly AuditEvent[];
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createAuditEvent, type AuditEvent } from '../audit/event.ts';
 import { hashToken } from '../auth/sso-session.ts';
 import { rotateTenantKeys } from '../keys/rotate-keys.ts';
+import { clientDefaults } from '../oauth/client.ts';
 import type { KeyVault } from '../ports/key-vault.ts';
 import type { Mailer } from '../ports/mailer.ts';
 import type { SigningKeyStore } from '../ports/signing-key-store.ts';
@@ -120,7 +121,21 @@ export async function confirmSignup(deps: SignupDeps, token: string, context: Re
     admin,
     adminPasswordHash: signup.adminPasswordHash,
     administratorsGroup: group,
-    managementClient: { clientId, name: 'Management client', secretHash: await hashSecret('client-secret', clientSecret), grantTypes: ['client_credentials'], scopes: ['admin', 'scim'] },
+    managementClient: {
+      ...clientDefaults,
+      tenant: signup.tenant,
+      clientId,
+      name: 'Management client',
+      secretHash: await hashSecret('client-secret', clientSecret),
+      tokenEndpointAuthMethod: 'client_secret_basic',
+      grantTypes: ['client_credentials'],
+      redirectUris: [],
+      postLogoutRedirectUris: [],
+      scopes: ['admin', 'scim'],
+      requirePushedAuthorizationRequests: false,
+      firstParty: true,
+      createdAt,
+    },
     events: [
       event(signup.tenant, 'tenant.activated', context, { organizationName: signup.organizationName }, actor),
       event(signup.tenant, 'user.created', context, { userName: admin.userName, by: 'signup' }, actor, admin.id),

@@ -1,6 +1,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import { SigningKeysUnavailable } from '../../domain/keys/key-service.ts';
+import { OAuthError } from '../../domain/oauth/errors.ts';
 import { KeyServiceUnavailable } from '../../domain/ports/key-vault.ts';
 import { HttpError, serviceUnavailable } from '../errors.ts';
 import type { HttpEvent, HttpResponse, RequestState } from '../request.ts';
@@ -23,6 +24,7 @@ function isUnavailable(error: unknown): boolean {
 /** Any error, known or not, as an HttpError: nothing internal reaches the wire. */
 export function toHttpError(error: unknown): HttpError {
   if (error instanceof HttpError) return error;
+  if (error instanceof OAuthError) return new HttpError(error.status, error.error, error.message, { cause: error });
   if (isUnavailable(error)) return serviceUnavailable(undefined, error);
   return new HttpError(500, 'server_error', 'Something went wrong on our side', { cause: error });
 }

@@ -1,0 +1,36 @@
+import type { HttpRequest, HttpResponse } from '../../../shared/http/request.ts';
+import { tenantOf } from '../../../shared/http/request.ts';
+import { json } from '../../../shared/http/responses.ts';
+import type { OidcDeps } from '../deps.ts';
+import { issuerOf } from '../issuer.ts';
+import { supportedGrantTypes } from '../token/grants.ts';
+import { supportedAuthMethods } from '../token/authenticate-client.ts';
+
+/**
+ * OpenID Provider metadata (OIDC Discovery 1.0) and, at the RFC 8414 path, the same
+ * document as OAuth authorization-server metadata. It lists only what is implemented.
+ */
+export async function getConfiguration(request: HttpRequest<OidcDeps>): Promise<HttpResponse> {
+  const issuer = issuerOf(request.deps.publicUrl, tenantOf(request));
+  return json(
+    200,
+    {
+      issuer,
+      token_endpoint: `${issuer}/oauth2/token`,
+      jwks_uri: `${issuer}/oauth2/jwks`,
+      registration_endpoint: `${issuer}/oauth2/register`,
+      scopes_supported: ['openid', 'profile', 'email', 'phone', 'address', 'offline_access', 'admin', 'scim'],
+      response_types_supported: ['code'],
+      grant_types_supported: supportedGrantTypes,
+      subject_types_supported: ['public'],
+      id_token_signing_alg_values_supported: ['ES256', 'RS256'],
+      token_endpoint_auth_methods_supported: supportedAuthMethods,
+      code_challenge_methods_supported: ['S256'],
+      claims_parameter_supported: false,
+      request_parameter_supported: false,
+      request_uri_parameter_supported: false,
+      authorization_response_iss_parameter_supported: true,
+    },
+    { 'cache-control': 'public, max-age=300', 'access-control-allow-origin': '*' },
+  );
+}

@@ -1,0 +1,34 @@
+import { invalidRequest, unsupportedGrantType } from '../../../shared/domain/oauth/errors.ts';
+import { formOf } from '../../../shared/http/forms.ts';
+import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
+import { json } from '../../../shared/http/responses.ts';
+import type { OidcDeps } from '../deps.ts';
+import { issuerOf } from '../issuer.ts';
+import { authenticateClient } from './authenticate-client.ts';
+import { grantHandlers } from './grants.ts';
+
+/**
+ * POST /t/{tenant}/oauth2/token (RFC 6749 §3.2): parse the form (no parameter twice) →
+ * authenticate the client → hand over to the grant type's handler. Never cached.
+ */
+export async function tokenEndpoint(request: HttpRequest<OidcDeps>): Promise<HttpResponse> {
+  const tenant = tenantOf(request);
+  const form = formOf(request);
+  const grantType = form.get('grant_type');
+  if (!grantType) throw invalidRequest('grant_type is required');
+  const handler = Object.hasOwn(grantHandlers, grantType) ? grantHandlers[grantType] : undefined;
+  const client = await authenticateClient(tenant.id, request.headers.authorization, form, request.deps.clients);
+  if (!handler) throw unsupportedGrantType(grantType.slice(0, 64));
+  const body = await handler({
+    deps: request.deps,
+    tenant: tenant.id,
+    issuer: issuerOf(request.deps.publicUrl, tenant),
+    client,
+    form,
+    clientIp: request.state.clientIp,
+    userAgent: request.state.userAgent,
+    correlationId: request.state.correlationId,
+    now: Date.now(),
+  });
+  return json(200, body, { 'cache-control': 'no-store', pragma: 'no-cache' });
+}

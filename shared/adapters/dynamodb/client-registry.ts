@@ -1,0 +1,29 @@
+import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { OAuthClient } from '../../domain/oauth/client.ts';
+import type { ClientRegistry } from '../../domain/ports/client-registry.ts';
+import { auditItem } from './audit-item.ts';
+import { clientSk, tenantPk } from './keys.ts';
+import type { TableNames } from './table-names.ts';
+
+export const clientItem = (client: OAuthClient) => ({ pk: tenantPk(client.tenant), sk: clientSk(client.clientId), ...client });
+
+export function createClientRegistry(db: DynamoDBDocumentClient, tables: TableNames, auditRetentionDays: number): ClientRegistry {
+  return {
+    async get(tenant, clientId) {
+      const { Item } = await db.send(new GetCommand({ TableName: tables.directory, Key: { pk: tenantPk(tenant), sk: clientSk(clientId) } }));
+      if (!Item || Item.tenant !== tenant) return undefined;
+      const { pk: _pk, sk: _sk, ...client } = Item;
+      return client as OAuthClient;
+    },
+    async create(client, events) {
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: tables.directory, Item: clientItem(client), ConditionExpression: 'attribute_not_exists(pk)' } },
+            ...events.map((event) => ({ Put: { TableName: tables.audit, Item: auditItem(event, auditRetentionDays), ConditionExpression: 'attribute_not_exists(pk)' } })),
+          ],
+        }),
+      );
+    },
+  };
+}
