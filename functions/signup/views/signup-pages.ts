@@ -73,7 +73,7 @@ export function confirmedPage(nonce: string, result: ConfirmedTenant): string {
 <dt>Management client_id</dt><dd><code>${result.managementClient.client_id}</code></dd>
 <dt>client_secret</dt><dd><code>${result.managementClient.client_secret}</code></dd>
 </dl>
-<p class="notice" role="note">Copy the client secret now: it is shown only this once and stored only as a hash.</p>
+<p class="note" role="note">Copy the client secret now: it is shown only this once and stored only as a hash.</p>
 <p><a href="${result.loginUrl}">Sign in to ${result.tenant}</a></p>`,
   });
 }

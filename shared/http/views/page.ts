@@ -17,11 +17,11 @@ main{max-width:28rem;margin:8vh auto;padding:2rem;background:var(--card);border-
 h1{font-size:1.4rem;margin:0 0 1rem}p{margin:.5rem 0}.muted{color:var(--muted)}.error{color:var(--danger)}
 code{font-size:.9em}
 form{display:grid;gap:.9rem;margin-top:1rem}label{display:grid;gap:.3rem;font-weight:600;font-size:.95rem}
-input{font:inherit;padding:.6rem .7rem;border:1px solid #9aa3ad;border-radius:8px;background:transparent;color:inherit}
+a{color:var(--accent)}input{font:inherit;font-weight:400;padding:.6rem .7rem;border:1px solid #9aa3ad;border-radius:8px;background:transparent;color:inherit}
 input:focus-visible,button:focus-visible,a:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
 button{font:inherit;font-weight:600;padding:.65rem 1rem;border:0;border-radius:8px;background:var(--accent);color:#fff;cursor:pointer}
-.field-error{color:var(--danger);font-weight:400;font-size:.9rem}.notice{padding:.7rem .9rem;border-radius:8px;background:rgb(201 42 42/.1)}
-dl{display:grid;grid-template-columns:max-content 1fr;gap:.4rem 1rem}dt{font-weight:600}dd{margin:0;word-break:break-all}
+.field-error{color:var(--danger);font-weight:400;font-size:.9rem}.notice{padding:.7rem .9rem;border-radius:8px;background:rgb(201 42 42/.1)}.note{padding:.7rem .9rem;border-radius:8px;background:rgb(59 91 219/.1)}
+dl{display:grid;gap:.2rem}dt{font-weight:600;margin-top:.5rem}dd{margin:0;overflow-wrap:anywhere}
 .brand{display:flex;align-items:center;gap:.6rem;margin-bottom:1rem}.brand img{max-height:40px;max-width:160px}
 `;
 
