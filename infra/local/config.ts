@@ -12,6 +12,14 @@ export interface LocalConfig {
   readonly auditPollMs: number;
 }
 
+function interval(name: string, value: string | undefined, fallback: number): number {
+  if (value === undefined || value === '') return fallback;
+  const n = Number(value);
+  // Node turns anything outside 1 ms … 2^31-1 ms into a 1 ms timer: refuse it rather than spin.
+  if (!Number.isInteger(n) || n < 10 || n > 2_147_483_647) throw new Error(`${name} must be a whole number of milliseconds from 10 to 2147483647, got ${value}`);
+  return n;
+}
+
 function port(name: string, value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
@@ -36,7 +44,7 @@ export function localConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env)
     dynamodbPort: port('DYNAMODB_PORT', env.DYNAMODB_PORT, httpPort + 1),
     sesPort: port('SES_PORT', env.SES_PORT, httpPort + 2),
     ...(env.SIEM_URL ? { siemUrl: env.SIEM_URL } : {}),
-    rotationIntervalMs: Number(env.KEY_ROTATION_INTERVAL_MS || 60 * 60_000),
-    auditPollMs: Number(env.AUDIT_POLL_MS || 250),
+    rotationIntervalMs: interval('KEY_ROTATION_INTERVAL_MS', env.KEY_ROTATION_INTERVAL_MS, 60 * 60_000),
+    auditPollMs: interval('AUDIT_POLL_MS', env.AUDIT_POLL_MS, 250),
   };
 }

@@ -1,4 +1,4 @@
-import { appendFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { Route } from '../routes.ts';
@@ -44,7 +44,9 @@ const gatewayMessage = (statusCode: number, message: string): APIGatewayProxyStr
  */
 export function createGateway(routes: readonly Route[], host: FunctionHost, accessLog: string): Server {
   const match = createRouteMatcher(routes);
-  return createServer(async (req, res) => {
+  // One append stream keeps the lines whole and in the order requests finished.
+  const log = createWriteStream(accessLog, { flags: 'a' });
+  const server = createServer(async (req, res) => {
     const started = performance.now();
     const url = new URL(req.url ?? '/', 'http://local');
     const method = req.method ?? 'GET';
@@ -77,6 +79,8 @@ export function createGateway(routes: readonly Route[], host: FunctionHost, acce
       responseLatency: Math.round(performance.now() - started),
       userAgent: req.headers['user-agent'] ?? '-',
     };
-    appendFile(accessLog, `${JSON.stringify(line)}\n`).catch(() => {});
+    log.write(`${JSON.stringify(line)}\n`);
   });
+  server.on('close', () => log.end());
+  return server;
 }

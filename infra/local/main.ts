@@ -3,7 +3,24 @@ import { localConfigFromEnvironment } from './config.ts';
 import { startLocalRuntime } from './runtime.ts';
 
 const startedAt = performance.now();
-const config = localConfigFromEnvironment();
+
+// Signals are caught from the first moment: one that arrives while the stand-ins are still
+// starting waits for them, then stops them, so no DynamoDB Local or SES process is left behind.
+let stopRequested: string | undefined;
+let stop: (signal: string) => Promise<void> = async (signal) => {
+  stopRequested ??= signal;
+};
+process.on('SIGINT', () => void stop('SIGINT'));
+process.on('SIGTERM', () => void stop('SIGTERM'));
+
+const config = (() => {
+  try {
+    return localConfigFromEnvironment();
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  }
+})();
 const runtime = await startLocalRuntime(config).catch((error: unknown) => {
   console.error('The local runtime could not start:', error instanceof Error ? error.message : error);
   if (error instanceof Error && error.cause) console.error('  cause:', error.cause);
@@ -25,7 +42,7 @@ for (const [label, value] of lines) if (value) console.log(`  ${label.padEnd(16)
 console.log(`\nReady in ${Math.round(performance.now() - startedAt)} ms. Press Ctrl-C to stop.`);
 
 let stopping = false;
-const stop = async (signal: string) => {
+stop = async (signal: string) => {
   if (stopping) return;
   stopping = true;
   console.log(`\n${signal}: stopping…`);
@@ -33,5 +50,4 @@ const stop = async (signal: string) => {
   console.log('Stopped. Data kept in', runtime.dataDir);
   process.exit(0);
 };
-process.on('SIGINT', () => void stop('SIGINT'));
-process.on('SIGTERM', () => void stop('SIGTERM'));
+if (stopRequested) await stop(stopRequested);

@@ -35,7 +35,7 @@ function functionEnvironment(config: LocalConfig, endpoints: { dynamodb: string;
     DYNAMODB_ENDPOINT: endpoints.dynamodb,
     SES_ENDPOINT: endpoints.ses,
     LOCAL_KEYSTORE_FILE: join(config.dataDir, 'keystore.json'),
-    MAIL_FROM: process.env.MAIL_FROM ?? 'no-reply@identity.localhost',
+    MAIL_FROM: process.env.MAIL_FROM || 'no-reply@identity.localhost',
     PUBLIC_URL: config.publicUrl,
     STAGE: 'local',
     AUDIT_RETENTION_DAYS: process.env.AUDIT_RETENTION_DAYS ?? '365',

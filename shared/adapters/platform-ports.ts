@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditLog } from '../domain/ports/audit-log.ts';
 import type { ClientRegistry } from '../domain/ports/client-registry.ts';
+import type { GrantStore } from '../domain/ports/grant-store.ts';
 import type { DataStore } from '../domain/ports/data-store.ts';
 import type { KeyVault } from '../domain/ports/key-vault.ts';
 import type { Mailer } from '../domain/ports/mailer.ts';
@@ -13,6 +14,7 @@ import type { TenantCatalogue } from '../domain/ports/tenant-catalogue.ts';
 import type { TenantLookup } from '../domain/ports/tenant-lookup.ts';
 import { createAuditLog } from './dynamodb/audit-log.ts';
 import { createClientRegistry } from './dynamodb/client-registry.ts';
+import { createGrantStore } from './dynamodb/grant-store.ts';
 import { createDocumentClient } from './dynamodb/client.ts';
 import { createDataStore } from './dynamodb/data-store.ts';
 import { tableNamesFromEnvironment, type TableNames } from './dynamodb/table-names.ts';
@@ -40,6 +42,7 @@ export interface PlatformPorts {
   readonly rateLimiter: RateLimiter;
   readonly authTransactions: AuthTransactions;
   readonly clients: ClientRegistry;
+  readonly grants: GrantStore;
   readonly platformSecrets: PlatformSecrets;
   readonly auditLog: AuditLog;
   readonly keyVault: KeyVault;
@@ -73,6 +76,7 @@ export function portsFromEnvironment(options: { db?: DynamoDBDocumentClient } = 
     rateLimiter: createRateLimiter(db, tables),
     authTransactions: createAuthTransactions(db, tables),
     clients: createClientRegistry(db, tables, retentionDays),
+    grants: createGrantStore(db, tables, retentionDays),
     platformSecrets: createPlatformSecrets(db, tables.directory, keyVault),
     auditLog: createAuditLog(db, tables.audit, retentionDays),
     keyVault,

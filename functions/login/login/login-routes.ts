@@ -45,7 +45,7 @@ export async function showLogin(request: Request): Promise<HttpResponse> {
   const settings = settingsOf(tenant);
   const transaction = await transactionOf(request, tenant, request.query.get('tx'));
   const session = await currentSession(request, tenant, request.deps.sessions, settings, Date.now());
-  if (session) {
+  if (session && !transaction?.forceLogin) {
     if (transaction) return seeOther(transaction.returnTo);
     const user = await request.deps.users.getUser(tenant.id, session.userId);
     const who = (user && (primaryEmail(user) ?? user.userName)) ?? session.userId;

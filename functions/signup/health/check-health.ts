@@ -37,8 +37,23 @@ async function probe(check: () => Promise<void>): Promise<CheckResult> {
   }
 }
 
+// The health check is public: its answer is reused for a few seconds so callers cannot
+// turn it into a stream of DynamoDB, KMS and SES calls.
+const reuseForMs = 5000;
+const recent = new WeakMap<PlatformPorts, { at: number; answer: Promise<{ healthy: boolean; checks: Record<Dependency, CheckResult> }> }>();
+
 /** GET /health: 200 when DynamoDB, the keystore and mail all answer, 503 naming the one that does not. */
-export async function checkHealth({ deps }: HttpRequest<PlatformPorts>): Promise<HttpResponse> {
+export async function checkHealth(request: HttpRequest<PlatformPorts>): Promise<HttpResponse> {
+  let last = recent.get(request.deps);
+  if (!last || performance.now() - last.at > reuseForMs) {
+    last = { at: performance.now(), answer: runChecks(request.deps) };
+    recent.set(request.deps, last);
+  }
+  const { healthy, checks } = await last.answer;
+  return json(healthy ? 200 : 503, { status: healthy ? 'ok' : 'unavailable', checks });
+}
+
+async function runChecks(deps: PlatformPorts) {
   const probes: Record<Dependency, () => Promise<void>> = {
     dynamodb: () => deps.dataStore.check(),
     keystore: () => deps.keyVault.check(),
@@ -46,6 +61,5 @@ export async function checkHealth({ deps }: HttpRequest<PlatformPorts>): Promise
   };
   const entries = await Promise.all(Object.entries(probes).map(async ([name, check]) => [name, await probe(check)] as const));
   const checks = Object.fromEntries(entries) as Record<Dependency, CheckResult>;
-  const healthy = entries.every(([, result]) => result.status === 'up');
-  return json(healthy ? 200 : 503, { status: healthy ? 'ok' : 'unavailable', checks });
+  return { healthy: entries.every(([, result]) => result.status === 'up'), checks };
 }

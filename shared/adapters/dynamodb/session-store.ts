@@ -99,7 +99,7 @@ export function createAuthTransactions(client: DynamoDBDocumentClient, tables: T
     async find(tenant, id, now) {
       const { Item } = await client.send(new GetCommand({ TableName: tables.sessions, Key: authTransactionKey(tenant, id) }));
       if (!Item || Item.tenant !== tenant || Item.expiresAtMs <= now) return undefined;
-      return { id, tenant, returnTo: Item.returnTo, expiresAt: Item.expiresAtMs };
+      return { id, tenant, returnTo: Item.returnTo, expiresAt: Item.expiresAtMs, forceLogin: Item.forceLogin === true };
     },
   };
 }

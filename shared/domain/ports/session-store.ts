@@ -32,6 +32,8 @@ export interface AuthTransaction {
   /** Where the login returns once the user is authenticated: a path under the tenant. */
   readonly returnTo: string;
   readonly expiresAt: number;
+  /** The protocol asked for a fresh login (prompt=login, max_age): an existing session does not do. */
+  readonly forceLogin: boolean;
 }
 
 export interface AuthTransactions {

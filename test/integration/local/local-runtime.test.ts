@@ -126,3 +126,29 @@ describe('the local runtime (npm start)', () => {
     assert.equal(b.status, 200);
   });
 });
+
+describe('stopping the local runtime', () => {
+  test('a stop requested while it is still starting leaves no stand-in running', async () => {
+    const { spawn } = await import('node:child_process');
+    const { createConnection } = await import('node:net');
+    const { freePortTriple } = await import('../../support/free-port.ts');
+    const { mkdtempSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const port = await freePortTriple();
+    const child = spawn(process.execPath, ['infra/local/main.ts'], {
+      env: { ...process.env, PORT: String(port), DATA_DIR: mkdtempSync(join(tmpdir(), 'idp-stop-')) },
+      stdio: 'ignore',
+    });
+    await new Promise((r) => setTimeout(r, 800));
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    assert.ok(code === 0 || code === 1, `exit code ${code}`);
+    const listening = (p: number) =>
+      new Promise<boolean>((resolve) => {
+        const socket = createConnection({ port: p, host: '127.0.0.1' });
+        socket.once('connect', () => (socket.destroy(), resolve(true)));
+        socket.once('error', () => resolve(false));
+      });
+    for (const p of [port, port + 1, port + 2]) assert.equal(await listening(p), false, `port ${p} still answers`);
+  });
+});

@@ -1,0 +1,140 @@
+import { GetCommand, PutCommand, DeleteCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AuditEvent } from '../../domain/audit/event.ts';
+import type { CodeGrant, RefreshFamily } from '../../domain/oauth/authorization.ts';
+import type { GrantStore } from '../../domain/ports/grant-store.ts';
+import { auditItem } from './audit-item.ts';
+import { isConditionFailure, ttlSeconds } from './keys.ts';
+import { authTransactionKey } from './session-store.ts';
+import type { TableNames } from './table-names.ts';
+
+const codeKey = (tenant: string, hash: string) => ({ pk: `TENANT#${tenant}#CODE#${hash}`, sk: 'CODE' });
+const refreshKey = (tenant: string, hash: string) => ({ pk: `TENANT#${tenant}#RT#${hash}`, sk: 'RT' });
+const familyKey = (tenant: string, id: string) => ({ pk: `TENANT#${tenant}#RTF#${id}`, sk: 'FAMILY' });
+const denyKey = (tenant: string, jti: string) => ({ pk: `TENANT#${tenant}#DENY#${jti}`, sk: 'DENY' });
+
+/** A used code is kept a while past its 60 s so a replay is recognised as reuse, not as unknown. */
+const codeMemoryMs = 10 * 60_000;
+
+const strip = <T>(item: Record<string, unknown>): T => {
+  const { pk: _pk, sk: _sk, expiresAt: _e, gsi1pk: _g, gsi1sk: _gs, ...rest } = item;
+  return rest as T;
+};
+
+export function createGrantStore(db: DynamoDBDocumentClient, tables: TableNames, auditRetentionDays: number): GrantStore {
+  const T = tables.sessions;
+  const auditPuts = (events: readonly AuditEvent[]) =>
+    events.map((event) => ({ Put: { TableName: tables.audit, Item: auditItem(event, auditRetentionDays), ConditionExpression: 'attribute_not_exists(pk)' } }));
+
+  return {
+    async openTransaction(tenant, id, request, { returnTo, expiresAt, forceLogin, now }) {
+      await db.send(new PutCommand({ TableName: T, Item: { ...authTransactionKey(tenant, id), tenant, returnTo, request, forceLogin, createdAt: now, expiresAtMs: expiresAt, expiresAt: ttlSeconds(expiresAt) }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    },
+    async transactionRequest(tenant, id, now) {
+      const { Item } = await db.send(new GetCommand({ TableName: T, Key: authTransactionKey(tenant, id), ConsistentRead: true }));
+      if (!Item || Item.tenant !== tenant || Item.expiresAtMs <= now || !Item.request) return undefined;
+      return { request: Item.request, createdAt: Item.createdAt };
+    },
+    async closeTransaction(tenant, id) {
+      await db.send(new DeleteCommand({ TableName: T, Key: authTransactionKey(tenant, id) }));
+    },
+
+    async saveCode(codeHash, grant) {
+      await db.send(new PutCommand({ TableName: T, Item: { ...codeKey(grant.tenant, codeHash), ...grant, expiresAt: ttlSeconds(grant.expiresAt + codeMemoryMs) }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    },
+    async redeemCode(tenant, codeHash, now) {
+      try {
+        const { Attributes } = await db.send(
+          new UpdateCommand({
+            TableName: T,
+            Key: codeKey(tenant, codeHash),
+            UpdateExpression: 'SET usedAt = :now',
+            ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(usedAt)',
+            ExpressionAttributeValues: { ':now': now },
+            ReturnValues: 'ALL_NEW',
+          }),
+        );
+        return { status: 'redeemed', grant: strip<CodeGrant>(Attributes!) };
+      } catch (error) {
+        if (!isConditionFailure(error)) throw error;
+      }
+      const { Item } = await db.send(new GetCommand({ TableName: T, Key: codeKey(tenant, codeHash), ConsistentRead: true }));
+      if (!Item || Item.tenant !== tenant) return { status: 'unknown' };
+      return { status: 'reused', grant: strip<CodeGrant>(Item), ...(Item.familyId ? { familyId: Item.familyId } : {}), ...(Item.accessJti ? { accessJti: Item.accessJti } : {}) };
+    },
+    async recordCodeIssue(tenant, codeHash, issued) {
+      await db.send(
+        new UpdateCommand({
+          TableName: T,
+          Key: codeKey(tenant, codeHash),
+          UpdateExpression: `SET accessJti = :jti${issued.familyId ? ', familyId = :family' : ''}`,
+          ExpressionAttributeValues: { ':jti': issued.accessJti, ...(issued.familyId ? { ':family': issued.familyId } : {}) },
+        }),
+      );
+    },
+
+    async createFamily(family: RefreshFamily, tokenHash, events) {
+      const expiresAt = ttlSeconds(family.absoluteExpiresAt);
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: T, Item: { ...familyKey(family.tenant, family.id), ...family, currentHash: tokenHash, gsi1pk: `TENANT#${family.tenant}#USER#${family.userId}`, gsi1sk: `RTF#${family.id}`, expiresAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName: T, Item: { ...refreshKey(family.tenant, tokenHash), tenant: family.tenant, familyId: family.id, expiresAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            ...auditPuts(events),
+          ],
+        }),
+      );
+    },
+    async rotateRefreshToken(tenant, clientId, presentedHash, nextHash, idleExpiresAt, now) {
+      const { Item: token } = await db.send(new GetCommand({ TableName: T, Key: refreshKey(tenant, presentedHash), ConsistentRead: true }));
+      if (!token || token.tenant !== tenant) return { status: 'unknown' };
+      const { Item: stored } = await db.send(new GetCommand({ TableName: T, Key: familyKey(tenant, token.familyId), ConsistentRead: true }));
+      if (!stored) return { status: 'unknown' };
+      const family = strip<RefreshFamily & { currentHash: string }>(stored);
+      // A token presented by another client is not that client's to use, or to spend.
+      if (family.clientId !== clientId || family.status !== 'active' || now >= family.absoluteExpiresAt || now >= family.idleExpiresAt) return { status: 'unknown' };
+      if (family.currentHash !== presentedHash) return { status: 'reused', family };
+      try {
+        await db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              {
+                Update: {
+                  TableName: T,
+                  Key: familyKey(tenant, family.id),
+                  UpdateExpression: 'SET currentHash = :next, idleExpiresAt = :idle',
+                  ConditionExpression: 'currentHash = :presented AND #status = :active',
+                  ExpressionAttributeNames: { '#status': 'status' },
+                  ExpressionAttributeValues: { ':next': nextHash, ':presented': presentedHash, ':active': 'active', ':idle': idleExpiresAt },
+                },
+              },
+              { Put: { TableName: T, Item: { ...refreshKey(tenant, nextHash), tenant, familyId: family.id, expiresAt: ttlSeconds(family.absoluteExpiresAt) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            ],
+          }),
+        );
+        return { status: 'rotated', family: { ...family, idleExpiresAt } };
+      } catch (error) {
+        // Another request rotated this token first: the same token twice is reuse.
+        if (isConditionFailure(error)) return { status: 'reused', family };
+        throw error;
+      }
+    },
+    async revokeFamily(tenant, familyId, events) {
+      await db.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Update: { TableName: T, Key: familyKey(tenant, familyId), UpdateExpression: 'SET #status = :revoked', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':revoked': 'revoked' } } },
+            ...auditPuts(events),
+          ],
+        }),
+      );
+    },
+
+    async denyAccessToken(tenant, jti, until) {
+      await db.send(new PutCommand({ TableName: T, Item: { ...denyKey(tenant, jti), expiresAt: ttlSeconds(until) } }));
+    },
+    async isAccessTokenDenied(tenant, jti) {
+      const { Item } = await db.send(new GetCommand({ TableName: T, Key: denyKey(tenant, jti) }));
+      return Item !== undefined;
+    },
+  };
+}

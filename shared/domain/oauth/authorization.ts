@@ -1,0 +1,44 @@
+/** A validated authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1), as the transaction keeps it. */
+export interface AuthorizationRequest {
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly scopes: readonly string[];
+  readonly responseMode: 'query' | 'form_post';
+  readonly state?: string;
+  readonly nonce?: string;
+  readonly codeChallenge?: string;
+  readonly prompt: readonly string[];
+  readonly maxAge?: number;
+  readonly loginHint?: string;
+  readonly acrValues?: readonly string[];
+}
+
+/** What the authorization code stands for, until it is redeemed once. */
+export interface CodeGrant {
+  readonly tenant: string;
+  readonly clientId: string;
+  readonly redirectUri: string;
+  readonly scopes: readonly string[];
+  readonly nonce?: string;
+  readonly codeChallenge?: string;
+  readonly userId: string;
+  readonly authTime: number;
+  readonly amr: readonly string[];
+  readonly sid: string;
+  readonly expiresAt: number;
+}
+
+/** A refresh-token family: one chain of rotated tokens from one authorization (the seed's "rolling tokens"). */
+export interface RefreshFamily {
+  readonly id: string;
+  readonly tenant: string;
+  readonly clientId: string;
+  readonly userId: string;
+  readonly scopes: readonly string[];
+  readonly sid: string;
+  readonly authTime: number;
+  readonly amr: readonly string[];
+  readonly absoluteExpiresAt: number;
+  readonly idleExpiresAt: number;
+  readonly status: 'active' | 'revoked';
+}

@@ -1,0 +1,34 @@
+import type { User } from '../users/user.ts';
+import { primaryEmail } from '../users/user.ts';
+
+/** OIDC Core §5.4: the claims each standard scope releases. */
+const scopeClaims: Readonly<Record<string, readonly string[]>> = {
+  profile: ['name', 'given_name', 'family_name', 'preferred_username', 'locale', 'updated_at'],
+  email: ['email', 'email_verified'],
+  phone: ['phone_number', 'phone_number_verified'],
+  address: ['address'],
+};
+
+function allClaims(user: User): Record<string, unknown> {
+  const email = user.emails.find((e) => e.primary) ?? user.emails[0];
+  return {
+    name: user.name.formatted ?? ([user.name.givenName, user.name.familyName].filter(Boolean).join(' ') || undefined),
+    given_name: user.name.givenName,
+    family_name: user.name.familyName,
+    preferred_username: user.userName,
+    locale: user.locale,
+    updated_at: Math.floor(Date.parse(user.updatedAt) / 1000),
+    email: primaryEmail(user),
+    email_verified: email?.verified,
+    phone_number: user.phoneNumber,
+    phone_number_verified: user.phoneNumber ? false : undefined,
+  };
+}
+
+/** The user's claims the granted scopes release, leaving out what the user does not have. */
+export function claimsFor(user: User, scopes: readonly string[]): Record<string, unknown> {
+  const available = allClaims(user);
+  const out: Record<string, unknown> = {};
+  for (const scope of scopes) for (const claim of scopeClaims[scope] ?? []) if (available[claim] !== undefined) out[claim] = available[claim];
+  return out;
+}

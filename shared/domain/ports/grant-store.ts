@@ -1,0 +1,32 @@
+import type { AuditEvent } from '../audit/event.ts';
+import type { AuthorizationRequest, CodeGrant, RefreshFamily } from '../oauth/authorization.ts';
+
+export type CodeRedemption =
+  | { readonly status: 'redeemed'; readonly grant: CodeGrant }
+  | { readonly status: 'reused'; readonly grant: CodeGrant; readonly familyId?: string; readonly accessJti?: string }
+  | { readonly status: 'unknown' };
+
+export type RefreshRotation =
+  | { readonly status: 'rotated'; readonly family: RefreshFamily }
+  | { readonly status: 'reused'; readonly family: RefreshFamily }
+  | { readonly status: 'unknown' };
+
+/** Authorization transactions, codes and refresh-token families (Sessions table), secrets kept as hashes. */
+export interface GrantStore {
+  openTransaction(tenant: string, id: string, request: AuthorizationRequest, options: { returnTo: string; expiresAt: number; forceLogin: boolean; now: number }): Promise<void>;
+  transactionRequest(tenant: string, id: string, now: number): Promise<{ request: AuthorizationRequest; createdAt: number } | undefined>;
+  closeTransaction(tenant: string, id: string): Promise<void>;
+
+  saveCode(codeHash: string, grant: CodeGrant): Promise<void>;
+  /** Marks the code used, once; a second redemption reports reuse with what the first one issued. */
+  redeemCode(tenant: string, codeHash: string, now: number): Promise<CodeRedemption>;
+  recordCodeIssue(tenant: string, codeHash: string, issued: { familyId?: string; accessJti: string }): Promise<void>;
+
+  createFamily(family: RefreshFamily, tokenHash: string, events: readonly AuditEvent[]): Promise<void>;
+  /** Swaps the presented token for the next one in its family; a token already rotated away is reuse. */
+  rotateRefreshToken(tenant: string, clientId: string, presentedHash: string, nextHash: string, idleExpiresAt: number, now: number): Promise<RefreshRotation>;
+  revokeFamily(tenant: string, familyId: string, events: readonly AuditEvent[]): Promise<void>;
+
+  denyAccessToken(tenant: string, jti: string, until: number): Promise<void>;
+  isAccessTokenDenied(tenant: string, jti: string): Promise<boolean>;
+}

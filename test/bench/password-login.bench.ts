@@ -1,0 +1,107 @@
+/**
+ * Password logins per second through the hosted login (GET the page for its CSRF token,
+ * POST identifier and password, an SSO session created), against the bare argon2id
+ * verification rate of this machine measured in the same run at the same parameters and
+ * concurrency: the physical limit of a password login. Also the DynamoDB capacity units
+ * one successful login consumes (ReturnConsumedCapacity), measured in-process on the
+ * same function code.
+ */
+import { argon2 as argon2Callback, randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { createLoginFunction } from '../../functions/login/app.ts';
+import { tables } from '../../infra/tables.ts';
+import { createDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
+import { portsFromEnvironment } from '../../shared/adapters/platform-ports.ts';
+import { argon2Parameters, hashSecret, verifySecret } from '../../shared/domain/secrets/secret-hashing.ts';
+import { httpEvent, testContext } from '../support/events.ts';
+import { startRuntime } from '../support/runtime.ts';
+import { signUpTenant } from '../support/signup.ts';
+import { csrfTokenOf, webClient } from '../support/web-client.ts';
+import { countCapacity } from './capacity.ts';
+import { against, type BenchResult } from './report.ts';
+
+const argon2 = promisify(argon2Callback);
+const durationMs = 8000;
+
+async function closedLoop(work: () => Promise<void>, concurrency = 4): Promise<number> {
+  const deadline = performance.now() + durationMs;
+  let done = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < deadline) {
+        await work();
+        done++;
+      }
+    }),
+  );
+  return (done / (performance.now() - started)) * 1000;
+}
+
+export async function run(): Promise<BenchResult[]> {
+  const runtime = await startRuntime({ env: { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
+  try {
+    process.env.TEST_SES_URL = runtime.sesUrl;
+    Object.assign(process.env, {
+      AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
+      DYNAMODB_ENDPOINT: runtime.dynamodbEndpoint, SES_ENDPOINT: runtime.sesUrl, LOCAL_KEYSTORE_FILE: `${runtime.dataDir}/keystore.json`,
+      PUBLIC_URL: runtime.url, POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT',
+      ...Object.fromEntries(tables.map((t) => [t.environmentVariable, t.id])),
+    });
+    const tenant = await signUpTenant(webClient(runtime.url));
+    const path = `/t/${tenant.slug}/login`;
+    // Lockout and rate limits stay out of the way: every login here succeeds, each from its own address.
+    const login = async () => {
+      const client = webClient(runtime.url);
+      const page = await client.get(path);
+      const res = await client.postForm(path, { csrf: csrfTokenOf(page.body), identifier: tenant.adminEmail, password: tenant.adminPassword });
+      if (res.status !== 200) throw new Error(`login answered ${res.status}`);
+    };
+    await login();
+    const stored = await hashSecret('password', tenant.adminPassword);
+    const bare = async () => {
+      if (!(await verifySecret(tenant.adminPassword, stored))) throw new Error('bare verification failed');
+    };
+    const rawHash = async () => {
+      await argon2('argon2id', { message: tenant.adminPassword, nonce: randomBytes(16), tagLength: 32, ...argon2Parameters });
+    };
+    await bare();
+
+    // Logins wait on DynamoDB between hashes, so they need more callers in flight to keep the cores busy.
+    const loginsPerSecond = Math.max(await closedLoop(login, 4), await closedLoop(login, 8));
+    const barePerSecond = await closedLoop(bare);
+    const rawPerSecond = await closedLoop(rawHash);
+
+    // Capacity: the same function code in this process, on a client that counts.
+    const db = createDocumentClient();
+    const capacity = countCapacity(db);
+    const handler = createLoginFunction(() => portsFromEnvironment({ db }));
+    const pageEvent = httpEvent({ routeKey: 'GET /t/{tenant}/login', path, pathParameters: { tenant: tenant.slug }, sourceIp: '127.0.9.9' });
+    const page = await handler(pageEvent, testContext('login'));
+    const csrfCookie = ([] as string[]).concat(page.cookies ?? []).find((c) => c.startsWith('idp_csrf='))!.split(';')[0]!;
+    const samples = 20;
+    capacity.reset();
+    for (let i = 0; i < samples; i++) {
+      const res = await handler(
+        httpEvent({
+          routeKey: 'POST /t/{tenant}/login', path, pathParameters: { tenant: tenant.slug }, cookies: [csrfCookie], sourceIp: `127.0.10.${i + 1}`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ csrf: csrfTokenOf(page.body!), identifier: tenant.adminEmail, password: tenant.adminPassword }).toString(),
+        }),
+        testContext('login'),
+      );
+      if (res.statusCode !== 200) throw new Error(`in-process login answered ${res.statusCode}`);
+    }
+    const { read, write, calls } = capacity.totals;
+    db.destroy();
+
+    return [
+      against({ name: 'password logins/s through the hosted login (HTTP, best of 4 and 8 concurrent)', value: loginsPerSecond, unit: 'login/s' }, 'bare argon2id verify (4 concurrent)', barePerSecond),
+      { name: 'raw argon2id hashes/s (node:crypto, 4 concurrent)', value: rawPerSecond, unit: 'hash/s', note: `m=${argon2Parameters.memory} KiB, t=${argon2Parameters.passes}, p=${argon2Parameters.parallelism}` },
+      { name: 'DynamoDB read capacity per successful login', value: read / samples, unit: 'RCU', note: `${calls / samples} calls per login (tenant cached, warm function)` },
+      { name: 'DynamoDB write capacity per successful login', value: write / samples, unit: 'WCU' },
+    ];
+  } finally {
+    await runtime.stop();
+  }
+}
