@@ -1,10 +1,13 @@
 import { createHttpFunction } from '../../shared/http/handler.ts';
 import type { OidcDeps } from './deps.ts';
+import { authorizeEndpoint, resumeAuthorization } from './authorize/authorize-endpoint.ts';
 import { getConfiguration } from './discovery/get-configuration.ts';
 import { getJwks } from './jwks/get-jwks.ts';
 import { renderOidcError } from './oauth-errors.ts';
 import type { OidcRoute } from './routes.ts';
+import { registerClient } from './registration/register-client.ts';
 import { tokenEndpoint } from './token/token-endpoint.ts';
+import { userinfoEndpoint } from './userinfo/userinfo-endpoint.ts';
 
 export function createOidcFunction(deps: () => OidcDeps) {
   return createHttpFunction<OidcDeps, OidcRoute>({
@@ -16,7 +19,13 @@ export function createOidcFunction(deps: () => OidcDeps) {
       'GET /t/{tenant}/.well-known/openid-configuration': getConfiguration,
       'GET /t/{tenant}/.well-known/oauth-authorization-server': getConfiguration,
       'GET /t/{tenant}/oauth2/jwks': getJwks,
+      'GET /t/{tenant}/oauth2/authorize': authorizeEndpoint,
+      'POST /t/{tenant}/oauth2/authorize': authorizeEndpoint,
+      'GET /t/{tenant}/oauth2/authorize/resume': resumeAuthorization,
       'POST /t/{tenant}/oauth2/token': tokenEndpoint,
+      'GET /t/{tenant}/oauth2/userinfo': userinfoEndpoint,
+      'POST /t/{tenant}/oauth2/userinfo': userinfoEndpoint,
+      'POST /t/{tenant}/oauth2/register': registerClient,
     },
   });
 }

@@ -16,6 +16,6 @@ export const renderOidcError: ErrorRenderer = (error, event, state) => {
   const code = oauth?.error ?? (error.status === 503 ? 'temporarily_unavailable' : codeFor(error));
   const headers: Record<string, string> = {};
   if (code === 'invalid_client' && /^Basic /i.test(event.headers?.authorization ?? '')) headers['www-authenticate'] = 'Basic realm="token", charset="UTF-8"';
-  if (code === 'invalid_token') headers['www-authenticate'] = `Bearer error="invalid_token", error_description="${(oauth?.message ?? '').replace(/"/g, "'")}"`;
+  if (code === 'invalid_token' || code === 'insufficient_scope') headers['www-authenticate'] = `Bearer error="${code}", error_description="${(oauth?.message ?? '').replace(/"/g, "'")}"`;
   return json(error.status, { error: code, error_description: error.message }, headers);
 };

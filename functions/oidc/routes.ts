@@ -3,7 +3,13 @@ export const routes = [
   'GET /t/{tenant}/.well-known/openid-configuration',
   'GET /t/{tenant}/.well-known/oauth-authorization-server',
   'GET /t/{tenant}/oauth2/jwks',
+  'GET /t/{tenant}/oauth2/authorize',
+  'POST /t/{tenant}/oauth2/authorize',
+  'GET /t/{tenant}/oauth2/authorize/resume',
   'POST /t/{tenant}/oauth2/token',
+  'GET /t/{tenant}/oauth2/userinfo',
+  'POST /t/{tenant}/oauth2/userinfo',
+  'POST /t/{tenant}/oauth2/register',
 ] as const;
 
 export type OidcRoute = (typeof routes)[number];

@@ -3,7 +3,7 @@ import { invalidClient, invalidRequest } from '../../../shared/domain/oauth/erro
 import type { ClientRegistry } from '../../../shared/domain/ports/client-registry.ts';
 import { verifySecret } from '../../../shared/domain/secrets/secret-hashing.ts';
 
-export const supportedAuthMethods = ['client_secret_basic', 'client_secret_post'];
+export const supportedAuthMethods = ['client_secret_basic', 'client_secret_post', 'none'];
 
 export interface ClientCredentials {
   readonly method: 'client_secret_basic' | 'client_secret_post';
@@ -41,7 +41,13 @@ export async function authenticateClient(tenant: string, authorization: string |
   if (basic && form.has('client_id') && form.get('client_id') !== basic.clientId) throw invalidRequest('client_id does not match the credentials');
   const credentials: ClientCredentials | undefined =
     basic ?? (postedSecret !== null && form.get('client_id') ? { method: 'client_secret_post', clientId: form.get('client_id')!, secret: postedSecret } : undefined);
-  if (!credentials) throw invalidClient('Client authentication is required');
+  if (!credentials) {
+    // A public client (token_endpoint_auth_method "none") names itself; PKCE, not a secret, proves it.
+    const clientId = form.get('client_id');
+    const client = clientId && clientId.length <= 128 ? await clients.get(tenant, clientId) : undefined;
+    if (client?.tokenEndpointAuthMethod === 'none' && !form.has('client_assertion')) return client;
+    throw invalidClient('Client authentication is required');
+  }
   if (credentials.clientId.length > 128 || credentials.secret.length > 256) throw invalidClient();
   const client = await clients.get(tenant, credentials.clientId);
   const valid = client?.secretHash !== undefined && (await verifySecret(credentials.secret, client.secretHash));

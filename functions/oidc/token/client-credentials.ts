@@ -7,7 +7,7 @@ import { requestedScopes } from './scopes.ts';
 /** RFC 6749 §4.4: a client acting for itself, with the scopes it was granted and asked for. */
 export async function clientCredentialsGrant(context: GrantContext): Promise<TokenResponse> {
   const { client } = context;
-  if (!client.grantTypes.includes('client_credentials')) throw unauthorizedClient('This client may not use client_credentials');
+  if (client.tokenEndpointAuthMethod === 'none' || !client.grantTypes.includes('client_credentials')) throw unauthorizedClient('This client may not use client_credentials');
   const asked = requestedScopes(context.form);
   const scopes = asked ?? client.scopes;
   const refused = scopes.filter((s) => !client.scopes.includes(s) || s === 'openid' || s === 'offline_access');

@@ -1,6 +1,8 @@
 import type { OAuthClient } from '../../../shared/domain/oauth/client.ts';
 import type { OidcDeps } from '../deps.ts';
+import { authorizationCodeGrant } from './authorization-code.ts';
 import { clientCredentialsGrant } from './client-credentials.ts';
+import { refreshTokenGrant } from './refresh-token.ts';
 
 export interface GrantContext {
   readonly deps: OidcDeps;
@@ -20,6 +22,8 @@ export type GrantHandler = (context: GrantContext) => Promise<TokenResponse>;
 
 /** The grant types this token endpoint serves: adding a grant is adding an entry (CONVENTIONS §2). */
 export const grantHandlers: Readonly<Record<string, GrantHandler>> = {
+  authorization_code: authorizationCodeGrant,
+  refresh_token: refreshTokenGrant,
   client_credentials: clientCredentialsGrant,
 };
 

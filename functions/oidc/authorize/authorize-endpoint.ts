@@ -1,0 +1,95 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { hashToken } from '../../../shared/domain/auth/sso-session.ts';
+import type { AuthorizationRequest } from '../../../shared/domain/oauth/authorization.ts';
+import type { SsoSession } from '../../../shared/domain/ports/session-store.ts';
+import { generateSecret } from '../../../shared/domain/secrets/secret-hashing.ts';
+import { settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
+import { badRequest, HttpError } from '../../../shared/http/errors.ts';
+import { formOf } from '../../../shared/http/forms.ts';
+import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
+import { seeOther } from '../../../shared/http/responses.ts';
+import { currentSession } from '../../../shared/http/sso-cookie.ts';
+import type { OidcDeps } from '../deps.ts';
+import { issuerOf } from '../issuer.ts';
+import { RedirectableError } from './authorization-error.ts';
+import { authorizationResponse } from './authorization-response.ts';
+import { parseAuthorizationRequest } from './parse-authorization-request.ts';
+
+type Request = HttpRequest<OidcDeps>;
+
+const transactionLifetimeMs = 10 * 60_000;
+const codeLifetimeMs = 60_000;
+
+/** The session's `sid` claim: stable for the session, not its cookie nor its stored key. */
+export const sidOf = (session: SsoSession) => createHash('sha256').update(`sid|${session.idHash}`).digest('base64url').slice(0, 32);
+
+function needsLogin(request: AuthorizationRequest, session: SsoSession | undefined, now: number): boolean {
+  if (!session || request.prompt.includes('login')) return true;
+  return request.maxAge !== undefined && now - session.authTime > request.maxAge * 1000;
+}
+
+async function issueCode(req: Request, tenant: Tenant, request: AuthorizationRequest, session: SsoSession, now: number): Promise<HttpResponse> {
+  const code = generateSecret();
+  await req.deps.grants.saveCode(hashToken(code), {
+    tenant: tenant.id,
+    clientId: request.clientId,
+    redirectUri: request.redirectUri,
+    scopes: request.scopes,
+    ...(request.nonce !== undefined ? { nonce: request.nonce } : {}),
+    ...(request.codeChallenge !== undefined ? { codeChallenge: request.codeChallenge } : {}),
+    userId: session.userId,
+    authTime: session.authTime,
+    amr: session.amr,
+    sid: sidOf(session),
+    expiresAt: now + codeLifetimeMs,
+  });
+  return authorizationResponse(request, issuerOf(req.deps.publicUrl, tenant), { code }, req.state.nonce);
+}
+
+function redirectError(req: Request, tenant: Tenant, error: RedirectableError): HttpResponse {
+  return authorizationResponse(error.target, issuerOf(req.deps.publicUrl, tenant), { error: error.error, error_description: error.message }, req.state.nonce);
+}
+
+/**
+ * GET|POST /t/{tenant}/oauth2/authorize: validate, then either answer with a code at once
+ * (a live SSO session that satisfies prompt and max_age) or open a transaction and send the
+ * browser to the hosted login, which returns to /authorize/resume.
+ */
+export async function authorizeEndpoint(req: Request): Promise<HttpResponse> {
+  const tenant = tenantOf(req);
+  const params = req.method === 'POST' ? formOf(req) : req.query;
+  try {
+    const { request } = await parseAuthorizationRequest(tenant.id, params, req.deps.clients);
+    const now = Date.now();
+    const session = await currentSession(req, tenant, req.deps.sessions, settingsOf(tenant), now);
+    if (!needsLogin(request, session, now)) return await issueCode(req, tenant, request, session!, now);
+    if (request.prompt.includes('none')) throw new RedirectableError('login_required', 'The user is not signed in', request);
+    const id = randomBytes(24).toString('base64url');
+    await req.deps.grants.openTransaction(tenant.id, id, request, {
+      returnTo: `/t/${tenant.slug}/oauth2/authorize/resume?tx=${id}`,
+      expiresAt: now + transactionLifetimeMs,
+      forceLogin: session !== undefined,
+      now,
+    });
+    return seeOther(`/t/${tenant.slug}/login?tx=${id}`);
+  } catch (error) {
+    if (error instanceof RedirectableError) return redirectError(req, tenant, error);
+    throw error;
+  }
+}
+
+/** GET /t/{tenant}/oauth2/authorize/resume?tx=…: back from the login, with a session fresh enough for the request. */
+export async function resumeAuthorization(req: Request): Promise<HttpResponse> {
+  const tenant = tenantOf(req);
+  const id = req.query.get('tx') ?? '';
+  if (!/^[A-Za-z0-9_-]{16,64}$/.test(id)) throw badRequest('This sign-in request is malformed.');
+  const now = Date.now();
+  const transaction = await req.deps.grants.transactionRequest(tenant.id, id, now);
+  if (!transaction) throw new HttpError(400, 'expired_request', 'This sign-in request has expired. Go back to the application and start again.');
+  const { request } = transaction;
+  const session = await currentSession(req, tenant, req.deps.sessions, settingsOf(tenant), now);
+  const freshEnough = session !== undefined && (!needsLogin(request, session, now) || session.authTime >= transaction.createdAt);
+  if (!freshEnough) return seeOther(`/t/${tenant.slug}/login?tx=${id}`);
+  await req.deps.grants.closeTransaction(tenant.id, id);
+  return issueCode(req, tenant, request, session, now);
+}

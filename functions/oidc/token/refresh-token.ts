@@ -1,0 +1,34 @@
+import { hashToken } from '../../../shared/domain/auth/sso-session.ts';
+import { invalidGrant, invalidRequest, invalidScope, unauthorizedClient } from '../../../shared/domain/oauth/errors.ts';
+import { generateSecret } from '../../../shared/domain/secrets/secret-hashing.ts';
+import type { GrantContext, TokenResponse } from './grants.ts';
+import { issueUserTokens, tokenEvent } from './issue-user-tokens.ts';
+import { requestedScopes } from './scopes.ts';
+
+/**
+ * RFC 6749 §6 with rotation (RFC 9700 §4.14.2): every use returns a new refresh token and
+ * retires the old one; presenting a retired one means the family leaked, so the whole family
+ * is revoked. A narrower scope may be asked for, never a broader one.
+ */
+export async function refreshTokenGrant(context: GrantContext): Promise<TokenResponse> {
+  const { client, form, deps } = context;
+  if (!client.grantTypes.includes('refresh_token')) throw unauthorizedClient('This client may not use refresh_token');
+  const presented = form.get('refresh_token');
+  if (!presented || !/^[A-Za-z0-9_-]{43}$/.test(presented)) throw invalidRequest('refresh_token is missing or malformed');
+  const next = generateSecret();
+  const rotation = await deps.grants.rotateRefreshToken(context.tenant, client.clientId, hashToken(presented), hashToken(next), context.now + client.refreshTokenIdleSeconds * 1000, context.now);
+  if (rotation.status === 'unknown') throw invalidGrant('The refresh token is invalid or expired');
+  const { family } = rotation;
+  if (rotation.status === 'reused') {
+    await deps.grants.revokeFamily(context.tenant, family.id, [tokenEvent(context, 'token.reuse_detected', family.userId, { kind: 'refresh_token', refreshFamily: family.id }, 'denied')]);
+    throw invalidGrant('The refresh token was already used; its family has been revoked');
+  }
+  const asked = requestedScopes(form);
+  const scopes = asked ?? family.scopes;
+  if (scopes.some((s) => !family.scopes.includes(s))) throw invalidScope('A refresh cannot broaden the scope');
+  const user = await deps.users.getUser(context.tenant, family.userId);
+  if (!user || user.status !== 'active') throw invalidGrant('The user is no longer active');
+  const { jti, ...body } = await issueUserTokens(context, { user, scopes, authTime: family.authTime, amr: family.amr, sid: family.sid }, { refreshToken: next });
+  await deps.auditLog.record(tokenEvent(context, 'token.refreshed', user.id, { scope: scopes.join(' '), jti, refreshFamily: family.id }));
+  return body;
+}
