@@ -15,10 +15,15 @@ const denyKey = (tenant: string, jti: string) => ({ pk: `TENANT#${tenant}#DENY#$
 /** A used code is kept a while past its 60 s so a replay is recognised as reuse, not as unknown. */
 const codeMemoryMs = 10 * 60_000;
 
-const strip = <T>(item: Record<string, unknown>): T => {
+const codeGrantOf = (item: Record<string, unknown>): CodeGrant => {
+  const { codeExpiresAt, usedAt: _u, familyId: _f, accessJti: _a, ...rest } = strip<Record<string, unknown>>(item);
+  return { ...rest, expiresAt: codeExpiresAt } as unknown as CodeGrant;
+};
+
+function strip<T>(item: Record<string, unknown>): T {
   const { pk: _pk, sk: _sk, expiresAt: _e, gsi1pk: _g, gsi1sk: _gs, ...rest } = item;
   return rest as T;
-};
+}
 
 export function createGrantStore(db: DynamoDBDocumentClient, tables: TableNames, auditRetentionDays: number): GrantStore {
   const T = tables.sessions;
@@ -39,7 +44,8 @@ export function createGrantStore(db: DynamoDBDocumentClient, tables: TableNames,
     },
 
     async saveCode(codeHash, grant) {
-      await db.send(new PutCommand({ TableName: T, Item: { ...codeKey(grant.tenant, codeHash), ...grant, expiresAt: ttlSeconds(grant.expiresAt + codeMemoryMs) }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      // The item's expiresAt is DynamoDB's TTL (seconds); the code's own expiry is kept apart.
+      await db.send(new PutCommand({ TableName: T, Item: { ...codeKey(grant.tenant, codeHash), ...grant, codeExpiresAt: grant.expiresAt, expiresAt: ttlSeconds(grant.expiresAt + codeMemoryMs) }, ConditionExpression: 'attribute_not_exists(pk)' }));
     },
     async redeemCode(tenant, codeHash, now) {
       try {
@@ -53,13 +59,13 @@ export function createGrantStore(db: DynamoDBDocumentClient, tables: TableNames,
             ReturnValues: 'ALL_NEW',
           }),
         );
-        return { status: 'redeemed', grant: strip<CodeGrant>(Attributes!) };
+        return { status: 'redeemed', grant: codeGrantOf(Attributes!) };
       } catch (error) {
         if (!isConditionFailure(error)) throw error;
       }
       const { Item } = await db.send(new GetCommand({ TableName: T, Key: codeKey(tenant, codeHash), ConsistentRead: true }));
       if (!Item || Item.tenant !== tenant) return { status: 'unknown' };
-      return { status: 'reused', grant: strip<CodeGrant>(Item), ...(Item.familyId ? { familyId: Item.familyId } : {}), ...(Item.accessJti ? { accessJti: Item.accessJti } : {}) };
+      return { status: 'reused', grant: codeGrantOf(Item), ...(Item.familyId ? { familyId: Item.familyId } : {}), ...(Item.accessJti ? { accessJti: Item.accessJti } : {}) };
     },
     async recordCodeIssue(tenant, codeHash, issued) {
       await db.send(
@@ -84,7 +90,7 @@ export function createGrantStore(db: DynamoDBDocumentClient, tables: TableNames,
         }),
       );
     },
-    async rotateRefreshToken(tenant, clientId, presentedHash, nextHash, idleExpiresAt, now) {
+    async rotateRefreshToken(tenant, clientId, presentedHash, nextHash, { idleExpiresAt, now, check }) {
       const { Item: token } = await db.send(new GetCommand({ TableName: T, Key: refreshKey(tenant, presentedHash), ConsistentRead: true }));
       if (!token || token.tenant !== tenant) return { status: 'unknown' };
       const { Item: stored } = await db.send(new GetCommand({ TableName: T, Key: familyKey(tenant, token.familyId), ConsistentRead: true }));
@@ -93,6 +99,7 @@ export function createGrantStore(db: DynamoDBDocumentClient, tables: TableNames,
       // A token presented by another client is not that client's to use, or to spend.
       if (family.clientId !== clientId || family.status !== 'active' || now >= family.absoluteExpiresAt || now >= family.idleExpiresAt) return { status: 'unknown' };
       if (family.currentHash !== presentedHash) return { status: 'reused', family };
+      await check(family);
       try {
         await db.send(
           new TransactWriteCommand({

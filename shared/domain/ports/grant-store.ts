@@ -23,8 +23,17 @@ export interface GrantStore {
   recordCodeIssue(tenant: string, codeHash: string, issued: { familyId?: string; accessJti: string }): Promise<void>;
 
   createFamily(family: RefreshFamily, tokenHash: string, events: readonly AuditEvent[]): Promise<void>;
-  /** Swaps the presented token for the next one in its family; a token already rotated away is reuse. */
-  rotateRefreshToken(tenant: string, clientId: string, presentedHash: string, nextHash: string, idleExpiresAt: number, now: number): Promise<RefreshRotation>;
+  /**
+   * Swaps the presented token for the next one in its family; a token already rotated away is
+   * reuse. `check` runs before the swap: if it throws, the presented token stays valid.
+   */
+  rotateRefreshToken(
+    tenant: string,
+    clientId: string,
+    presentedHash: string,
+    nextHash: string,
+    options: { idleExpiresAt: number; now: number; check: (family: RefreshFamily) => Promise<void> },
+  ): Promise<RefreshRotation>;
   revokeFamily(tenant: string, familyId: string, events: readonly AuditEvent[]): Promise<void>;
 
   denyAccessToken(tenant: string, jti: string, until: number): Promise<void>;
