@@ -5,7 +5,9 @@ import { getConfiguration } from './discovery/get-configuration.ts';
 import { getJwks } from './jwks/get-jwks.ts';
 import { renderOidcError } from './oauth-errors.ts';
 import type { OidcRoute } from './routes.ts';
+import { introspectionEndpoint } from './introspection/introspection-endpoint.ts';
 import { registerClient } from './registration/register-client.ts';
+import { revocationEndpoint } from './revocation/revocation-endpoint.ts';
 import { tokenEndpoint } from './token/token-endpoint.ts';
 import { userinfoEndpoint } from './userinfo/userinfo-endpoint.ts';
 
@@ -26,6 +28,8 @@ export function createOidcFunction(deps: () => OidcDeps) {
       'GET /t/{tenant}/oauth2/userinfo': userinfoEndpoint,
       'POST /t/{tenant}/oauth2/userinfo': userinfoEndpoint,
       'POST /t/{tenant}/oauth2/register': registerClient,
+      'POST /t/{tenant}/oauth2/introspect': introspectionEndpoint,
+      'POST /t/{tenant}/oauth2/revoke': revocationEndpoint,
     },
   });
 }

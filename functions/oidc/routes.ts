@@ -10,6 +10,8 @@ export const routes = [
   'GET /t/{tenant}/oauth2/userinfo',
   'POST /t/{tenant}/oauth2/userinfo',
   'POST /t/{tenant}/oauth2/register',
+  'POST /t/{tenant}/oauth2/introspect',
+  'POST /t/{tenant}/oauth2/revoke',
 ] as const;
 
 export type OidcRoute = (typeof routes)[number];

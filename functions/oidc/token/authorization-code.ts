@@ -46,7 +46,10 @@ export async function authorizationCodeGrant(context: GrantContext): Promise<Tok
   const userGrant = { user, scopes: grant.scopes, ...(grant.nonce ? { nonce: grant.nonce } : {}), authTime: grant.authTime, amr: grant.amr, sid: grant.sid };
   const first = await issueUserTokens(context, userGrant);
   let refresh: { refreshToken: string; familyId: string } | undefined;
-  if (wantsRefreshToken(context, grant.scopes)) refresh = await startRefreshFamily(context, userGrant, first.jti);
+  if (wantsRefreshToken(context, grant.scopes)) {
+    refresh = await startRefreshFamily(context, userGrant, first.jti);
+    await deps.grants.recordFamilyAccessToken(context.tenant, refresh.familyId, first.jti, context.now + client.accessTokenLifetimeSeconds * 1000);
+  }
   else await deps.auditLog.record(tokenEvent(context, 'token.issued', user.id, { grantType: 'authorization_code', scope: grant.scopes.join(' '), jti: first.jti }));
   await deps.grants.recordCodeIssue(context.tenant, codeHash, { accessJti: first.jti, ...(refresh ? { familyId: refresh.familyId } : {}) });
   const { jti: _jti, ...body } = first;

@@ -125,7 +125,30 @@ export function createGrantStore(db: DynamoDBDocumentClient, tables: TableNames,
         throw error;
       }
     },
+    async recordFamilyAccessToken(tenant, familyId, jti, expiresAt) {
+      await db.send(
+        new UpdateCommand({
+          TableName: T,
+          Key: familyKey(tenant, familyId),
+          UpdateExpression: 'SET accessTokens = list_append(if_not_exists(accessTokens, :empty), :issued)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':empty': [], ':issued': [{ jti, expiresAt }] },
+        }),
+      );
+    },
+    async findRefreshToken(tenant, tokenHash, now) {
+      const { Item: token } = await db.send(new GetCommand({ TableName: T, Key: refreshKey(tenant, tokenHash) }));
+      if (!token || token.tenant !== tenant) return undefined;
+      const { Item } = await db.send(new GetCommand({ TableName: T, Key: familyKey(tenant, token.familyId), ConsistentRead: true }));
+      if (!Item || Item.currentHash !== tokenHash || Item.status !== 'active' || now >= Item.absoluteExpiresAt || now >= Item.idleExpiresAt) return undefined;
+      const { currentHash: _c, accessTokens: _a, ...family } = strip<Record<string, unknown>>(Item);
+      return family as unknown as RefreshFamily;
+    },
     async revokeFamily(tenant, familyId, events) {
+      const { Item } = await db.send(new GetCommand({ TableName: T, Key: familyKey(tenant, familyId), ConsistentRead: true }));
+      const now = Date.now();
+      const live = ((Item?.accessTokens ?? []) as Array<{ jti: string; expiresAt: number }>).filter((t) => t.expiresAt > now);
+      await Promise.all(live.map((t) => db.send(new PutCommand({ TableName: T, Item: { ...denyKey(tenant, t.jti), expiresAt: ttlSeconds(t.expiresAt) } }))));
       await db.send(
         new TransactWriteCommand({
           TransactItems: [

@@ -34,7 +34,12 @@ export interface GrantStore {
     nextHash: string,
     options: { idleExpiresAt: number; now: number; check: (family: RefreshFamily) => Promise<void> },
   ): Promise<RefreshRotation>;
+  /** Remembers an access token issued from a family, so revoking the family revokes it too. */
+  recordFamilyAccessToken(tenant: string, familyId: string, jti: string, expiresAt: number): Promise<void>;
+  /** Revokes the family and deny-lists the access tokens issued from it that have not expired. */
   revokeFamily(tenant: string, familyId: string, events: readonly AuditEvent[]): Promise<void>;
+  /** The family a refresh token belongs to, while the token is its current one. */
+  findRefreshToken(tenant: string, tokenHash: string, now: number): Promise<RefreshFamily | undefined>;
 
   denyAccessToken(tenant: string, jti: string, until: number): Promise<void>;
   isAccessTokenDenied(tenant: string, jti: string): Promise<boolean>;
