@@ -7,7 +7,7 @@ import { json } from '../../shared/http/responses.ts';
 /** Pages and discovery fail as pages or problem details; the OAuth endpoints in OAuth's JSON. */
 const oauthJsonRoutes = /\/oauth2\/(token|register|userinfo|introspect|revoke|par)$/;
 
-const codeFor = (error: HttpError) => (error.status === 429 ? 'slow_down' : error.status >= 500 ? 'server_error' : error.status === 404 ? 'invalid_request' : 'invalid_request');
+const codeFor = (error: HttpError) => (error.status === 429 ? 'too_many_requests' : error.status >= 500 ? 'server_error' : 'invalid_request');
 
 /** RFC 6749 §5.2 and RFC 6750 §3: `{error, error_description}`, with WWW-Authenticate where the spec asks. */
 export const renderOidcError: ErrorRenderer = (error, event, state) => {

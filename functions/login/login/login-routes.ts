@@ -6,7 +6,7 @@ import { settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.t
 import { primaryEmail } from '../../../shared/domain/users/user.ts';
 import { isSecureOrigin, readCookie } from '../../../shared/http/cookies.ts';
 import { issueCsrf, verifyCsrf } from '../../../shared/http/csrf.ts';
-import { tooManyRequests } from '../../../shared/http/errors.ts';
+import { throttle } from '../../../shared/http/rate-limit.ts';
 import { formOf } from '../../../shared/http/forms.ts';
 import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
 import { htmlResponse, seeOther } from '../../../shared/http/responses.ts';
@@ -61,13 +61,7 @@ export async function submitLogin(request: Request): Promise<HttpResponse> {
   const form = formOf(request);
   verifyCsrf(request, `login:${tenant.id}`, form.get('csrf'), (await csrfOptions(request, tenant)).key);
   const now = Date.now();
-  const gate = request.deps.rateLimiter.hit(`login#${tenant.id}#${request.state.clientIp}`, attemptLimit.hits, attemptLimit.windowSeconds, now).then(async (limited) => {
-    if (limited.allowed) return;
-    await request.deps.auditLog.record(
-      createAuditEvent({ tenant: tenant.id, type: 'ratelimit.exceeded', actor: { kind: 'anonymous' }, clientIp: request.state.clientIp, userAgent: request.state.userAgent, correlationId: request.state.correlationId, outcome: 'denied', details: { endpoint: 'login' } }),
-    );
-    throw tooManyRequests(limited.retryAfterSeconds);
-  });
+  const gate = throttle(request, `login#${tenant.id}#${request.state.clientIp}`, attemptLimit, { tenant: tenant.id, endpoint: 'login' });
   const identifier = (form.get('identifier') ?? '').slice(0, 256);
   const password = (form.get('password') ?? '').slice(0, 1024);
   const transaction = await transactionOf(request, tenant, form.get('tx'));

@@ -6,6 +6,7 @@ import { generateSecret } from '../../../shared/domain/secrets/secret-hashing.ts
 import { settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
 import { badRequest, HttpError } from '../../../shared/http/errors.ts';
 import { formOf } from '../../../shared/http/forms.ts';
+import { throttle, type RateRule } from '../../../shared/http/rate-limit.ts';
 import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
 import { seeOther } from '../../../shared/http/responses.ts';
 import { currentSession } from '../../../shared/http/sso-cookie.ts';
@@ -18,6 +19,7 @@ import { parseAuthorizationRequest } from './parse-authorization-request.ts';
 type Request = HttpRequest<OidcDeps>;
 
 const transactionLifetimeMs = 10 * 60_000;
+export const authorizationsPerClientAndUser: RateRule = { hits: 60, windowSeconds: 60 };
 const codeLifetimeMs = 60_000;
 
 /** The session's `sid` claim: stable for the session, not its cookie nor its stored key. */
@@ -62,6 +64,9 @@ export async function authorizeEndpoint(req: Request): Promise<HttpResponse> {
     const { request } = await parseAuthorizationRequest(tenant.id, params, req.deps.clients);
     const now = Date.now();
     const session = await currentSession(req, tenant, req.deps.sessions, settingsOf(tenant), now);
+    // Per client and user when the user is known, per client and address otherwise.
+    const who = session ? `user#${session.userId}` : `ip#${req.state.clientIp}`;
+    await throttle(req, `authorize#${tenant.id}#${request.clientId}#${who}`, authorizationsPerClientAndUser, { tenant: tenant.id, endpoint: 'authorize', subject: `client:${request.clientId}` });
     if (!needsLogin(request, session, now)) return await issueCode(req, tenant, request, session!, now);
     if (request.prompt.includes('none')) throw new RedirectableError('login_required', 'The user is not signed in', request);
     const id = randomBytes(24).toString('base64url');

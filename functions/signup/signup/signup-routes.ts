@@ -3,8 +3,9 @@ import { confirmSignup, requestSignup, type RequestContext, type SignupOutcome }
 import { fieldProblems, signupRequestSchema } from '../../../shared/domain/tenants/signup.ts';
 import { isSecureOrigin } from '../../../shared/http/cookies.ts';
 import { issueCsrf, verifyCsrf } from '../../../shared/http/csrf.ts';
-import { badRequest, HttpError, tooManyRequests } from '../../../shared/http/errors.ts';
+import { badRequest, HttpError } from '../../../shared/http/errors.ts';
 import { formOf, jsonObjectOf } from '../../../shared/http/forms.ts';
+import { throttle, type RateRule } from '../../../shared/http/rate-limit.ts';
 import { wantsHtml, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
 import { htmlResponse, json } from '../../../shared/http/responses.ts';
 import { checkEmailPage, confirmedPage, confirmPage, signupPage } from '../views/signup-pages.ts';
@@ -26,10 +27,7 @@ async function csrfOptions(request: Request) {
   return { key: await request.deps.platformSecrets.get('csrf'), path: '/', secure: isSecureOrigin(request.deps.publicUrl) };
 }
 
-async function limit(request: Request, name: string, rule: { hits: number; windowSeconds: number }): Promise<void> {
-  const { allowed, retryAfterSeconds } = await request.deps.rateLimiter.hit(`${name}#${request.state.clientIp}`, rule.hits, rule.windowSeconds, Date.now());
-  if (!allowed) throw tooManyRequests(retryAfterSeconds);
-}
+const limit = (request: Request, name: string, rule: RateRule) => throttle(request, `${name}#${request.state.clientIp}`, rule, { endpoint: name });
 
 const fields = ['organizationName', 'tenant', 'adminName', 'adminEmail', 'adminPassword'] as const;
 
