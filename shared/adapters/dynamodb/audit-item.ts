@@ -25,3 +25,11 @@ export function eventFromAuditItem(item: Record<string, unknown>): AuditEvent {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, expiresAt: _e, details, ...event } = item;
   return { ...event, details: JSON.parse(String(details)) as Record<string, unknown> } as unknown as AuditEvent;
 }
+
+/**
+ * The transaction items that write events beside the change they record (ARCHITECTURE §7):
+ * the event is written in the same transaction, once (an event id is never overwritten).
+ */
+export function auditPuts(auditTable: string, events: readonly AuditEvent[], retentionDays: number) {
+  return events.map((event) => ({ Put: { TableName: auditTable, Item: auditItem(event, retentionDays), ConditionExpression: 'attribute_not_exists(pk)' } }));
+}

@@ -1,7 +1,7 @@
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { OAuthClient } from '../../domain/oauth/client.ts';
 import type { ClientRegistry } from '../../domain/ports/client-registry.ts';
-import { auditItem } from './audit-item.ts';
+import { auditPuts } from './audit-item.ts';
 import { clientSk, tenantPk } from './keys.ts';
 import type { TableNames } from './table-names.ts';
 
@@ -20,7 +20,7 @@ export function createClientRegistry(db: DynamoDBDocumentClient, tables: TableNa
         new TransactWriteCommand({
           TransactItems: [
             { Put: { TableName: tables.directory, Item: clientItem(client), ConditionExpression: 'attribute_not_exists(pk)' } },
-            ...events.map((event) => ({ Put: { TableName: tables.audit, Item: auditItem(event, auditRetentionDays), ConditionExpression: 'attribute_not_exists(pk)' } })),
+            ...auditPuts(tables.audit, events, auditRetentionDays),
           ],
         }),
       );

@@ -2,7 +2,7 @@ import { GetCommand, PutCommand, DeleteCommand, TransactWriteCommand, UpdateComm
 import type { AuditEvent } from '../../domain/audit/event.ts';
 import type { CodeGrant, RefreshFamily } from '../../domain/oauth/authorization.ts';
 import type { GrantStore } from '../../domain/ports/grant-store.ts';
-import { auditItem } from './audit-item.ts';
+import { auditPuts } from './audit-item.ts';
 import { isConditionFailure, ttlSeconds } from './keys.ts';
 import { authTransactionKey } from './session-store.ts';
 import type { TableNames } from './table-names.ts';
@@ -27,8 +27,7 @@ function strip<T>(item: Record<string, unknown>): T {
 
 export function createGrantStore(db: DynamoDBDocumentClient, tables: TableNames, auditRetentionDays: number): GrantStore {
   const T = tables.sessions;
-  const auditPuts = (events: readonly AuditEvent[]) =>
-    events.map((event) => ({ Put: { TableName: tables.audit, Item: auditItem(event, auditRetentionDays), ConditionExpression: 'attribute_not_exists(pk)' } }));
+  const audit = (events: readonly AuditEvent[]) => auditPuts(tables.audit, events, auditRetentionDays);
 
   return {
     async openTransaction(tenant, id, request, { returnTo, expiresAt, forceLogin, now }) {
@@ -85,7 +84,7 @@ export function createGrantStore(db: DynamoDBDocumentClient, tables: TableNames,
           TransactItems: [
             { Put: { TableName: T, Item: { ...familyKey(family.tenant, family.id), ...family, currentHash: tokenHash, gsi1pk: `TENANT#${family.tenant}#USER#${family.userId}`, gsi1sk: `RTF#${family.id}`, expiresAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
             { Put: { TableName: T, Item: { ...refreshKey(family.tenant, tokenHash), tenant: family.tenant, familyId: family.id, expiresAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            ...auditPuts(events),
+            ...audit(events),
           ],
         }),
       );
@@ -153,7 +152,7 @@ export function createGrantStore(db: DynamoDBDocumentClient, tables: TableNames,
         new TransactWriteCommand({
           TransactItems: [
             { Update: { TableName: T, Key: familyKey(tenant, familyId), UpdateExpression: 'SET #status = :revoked', ExpressionAttributeNames: { '#status': 'status' }, ExpressionAttributeValues: { ':revoked': 'revoked' } } },
-            ...auditPuts(events),
+            ...audit(events),
           ],
         }),
       );

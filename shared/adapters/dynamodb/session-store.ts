@@ -1,13 +1,12 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../../domain/audit/event.ts';
 import type { AuthTransactions, RateLimiter, SessionStore, SsoSession } from '../../domain/ports/session-store.ts';
-import { auditItem } from './audit-item.ts';
+import { auditPuts } from './audit-item.ts';
 import { isConditionFailure, sessionPk, ttlSeconds, userSessionsPk } from './keys.ts';
 import type { TableNames } from './table-names.ts';
 
 export function createSessionStore(client: DynamoDBDocumentClient, tables: TableNames, auditRetentionDays: number): SessionStore {
-  const auditPuts = (events: readonly AuditEvent[]) =>
-    events.map((event) => ({ Put: { TableName: tables.audit, Item: auditItem(event, auditRetentionDays), ConditionExpression: 'attribute_not_exists(pk)' } }));
+  const audit = (events: readonly AuditEvent[]) => auditPuts(tables.audit, events, auditRetentionDays);
   const key = (tenant: string, idHash: string) => ({ pk: sessionPk(tenant, idHash), sk: 'SESSION' });
 
   return {
@@ -28,7 +27,7 @@ export function createSessionStore(client: DynamoDBDocumentClient, tables: Table
                 ConditionExpression: 'attribute_not_exists(pk)',
               },
             },
-            ...auditPuts(events),
+            ...audit(events),
           ],
         }),
       );
@@ -59,7 +58,7 @@ export function createSessionStore(client: DynamoDBDocumentClient, tables: Table
       try {
         await client.send(
           new TransactWriteCommand({
-            TransactItems: [{ Delete: { TableName: tables.sessions, Key: key(tenant, idHash), ConditionExpression: 'attribute_exists(pk)' } }, ...auditPuts(events)],
+            TransactItems: [{ Delete: { TableName: tables.sessions, Key: key(tenant, idHash), ConditionExpression: 'attribute_exists(pk)' } }, ...audit(events)],
           }),
         );
         return true;

@@ -2,7 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Keyring, SigningAlgorithm, StoredSigningKey } from '../../domain/keys/signing-key.ts';
 import type { KeyringChange, SigningKeyStore, TenantKeys } from '../../domain/ports/signing-key-store.ts';
-import { auditItem } from './audit-item.ts';
+import { auditPuts } from './audit-item.ts';
 import type { TableNames } from './table-names.ts';
 
 const tenantPk = (tenant: string) => `TENANT#${tenant}`;
@@ -58,9 +58,7 @@ export function createSigningKeyStore(client: DynamoDBDocumentClient, tables: Ta
                 Put: { TableName: tables.directory, Item: { pk, sk: keySk(key.kid), ...key }, ConditionExpression: 'attribute_not_exists(pk)' },
               })),
               ...change.removedKids.map((kid) => ({ Delete: { TableName: tables.directory, Key: { pk, sk: keySk(kid) } } })),
-              ...change.events.map((event) => ({
-                Put: { TableName: tables.audit, Item: auditItem(event, auditRetentionDays), ConditionExpression: 'attribute_not_exists(pk)' },
-              })),
+              ...auditPuts(tables.audit, change.events, auditRetentionDays),
             ],
           }),
         );

@@ -2,7 +2,7 @@ import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@
 import type { AuditEvent } from '../../domain/audit/event.ts';
 import type { PendingSignup, TenantActivation, TenantRegistry } from '../../domain/ports/tenant-registry.ts';
 import { normalizeIdentifier } from '../../domain/users/user.ts';
-import { auditItem } from './audit-item.ts';
+import { auditPuts } from './audit-item.ts';
 import { clientItem } from './client-registry.ts';
 import { confirmationPk, groupSk, isConditionFailure, loginSk, memberSk, tenantPk, ttlSeconds, userSessionsPk } from './keys.ts';
 import type { TableNames } from './table-names.ts';
@@ -10,8 +10,7 @@ import { tenantKey } from './tenant-directory.ts';
 import { userItem } from './user-directory.ts';
 
 export function createTenantRegistry(client: DynamoDBDocumentClient, tables: TableNames, auditRetentionDays: number): TenantRegistry {
-  const auditPuts = (events: readonly AuditEvent[]) =>
-    events.map((event) => ({ Put: { TableName: tables.audit, Item: auditItem(event, auditRetentionDays), ConditionExpression: 'attribute_not_exists(pk)' } }));
+  const audit = (events: readonly AuditEvent[]) => auditPuts(tables.audit, events, auditRetentionDays);
 
   return {
     async registerPending(signup: PendingSignup, confirmationHash: string, events, now) {
@@ -36,7 +35,7 @@ export function createTenantRegistry(client: DynamoDBDocumentClient, tables: Tab
                   ConditionExpression: 'attribute_not_exists(pk)',
                 },
               },
-              ...auditPuts(events),
+              ...audit(events),
             ],
           }),
         );
@@ -81,7 +80,7 @@ export function createTenantRegistry(client: DynamoDBDocumentClient, tables: Tab
               { Put: { TableName: tables.directory, Item: { pk, sk: groupSk(group.id), id: group.id, name: group.name, permissions: group.permissions, createdAt: admin.createdAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
               { Put: { TableName: tables.directory, Item: { pk, sk: memberSk(group.id, admin.id), groupId: group.id, userId: admin.id, gsi1pk: userSessionsPk(activation.tenant, admin.id), gsi1sk: groupSk(group.id) } } },
               { Put: { TableName: tables.directory, Item: clientItem(mc), ConditionExpression: 'attribute_not_exists(pk)' } },
-              ...auditPuts(activation.events),
+              ...audit(activation.events),
             ],
           }),
         );

@@ -1,7 +1,7 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { UserDirectory, UserWithCredentials } from '../../domain/ports/user-directory.ts';
 import { normalizeIdentifier, type User } from '../../domain/users/user.ts';
-import { auditItem } from './audit-item.ts';
+import { auditPuts } from './audit-item.ts';
 import { isConditionFailure, loginSk, tenantPk, userSk } from './keys.ts';
 import type { TableNames } from './table-names.ts';
 
@@ -33,7 +33,6 @@ export function createUserDirectory(client: DynamoDBDocumentClient, tables: Tabl
     },
 
     async recordFailedLogin(tenant, userId, lockout, event, lockEvent) {
-      const audit = (e: typeof event) => ({ Put: { TableName: tables.audit, Item: auditItem(e, auditRetentionDays), ConditionExpression: 'attribute_not_exists(pk)' } });
       // The failure that reaches the limit locks the account in the same write that counts it.
       try {
         await client.send(
@@ -48,8 +47,7 @@ export function createUserDirectory(client: DynamoDBDocumentClient, tables: Tabl
                   ExpressionAttributeValues: { ':zero': 0, ':until': lockout.lockUntil, ':last': lockout.maxFailures - 1 },
                 },
               },
-              audit(event),
-              audit(lockEvent),
+              ...auditPuts(tables.audit, [event, lockEvent], auditRetentionDays),
             ],
           }),
         );
@@ -69,7 +67,7 @@ export function createUserDirectory(client: DynamoDBDocumentClient, tables: Tabl
                 ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
               },
             },
-            audit(event),
+            ...auditPuts(tables.audit, [event], auditRetentionDays),
           ],
         }),
       );
