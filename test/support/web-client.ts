@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { request } from 'node:http';
 
 export interface WebResponse {
@@ -7,10 +8,14 @@ export interface WebResponse {
   json<T = Record<string, unknown>>(): T;
 }
 
-let nextAddress = 2;
-
-/** A distinct loopback address per client, so per-address rate limits see separate clients. */
-export const freshLoopbackAddress = () => `127.0.${Math.floor(nextAddress / 250) % 250}.${(nextAddress++ % 250) + 2}`;
+/**
+ * A random loopback address per client (127.0.0.0/8 has 16 million), so per-address rate
+ * limits see separate clients, across test files and runs sharing one runtime.
+ */
+export const freshLoopbackAddress = () => {
+  const [a, b, c] = randomBytes(3);
+  return `127.${1 + (a! % 254)}.${b}.${1 + (c! % 254)}`;
+};
 
 /**
  * A small HTTP client with a cookie jar, for driving the hosted pages as a browser would,
