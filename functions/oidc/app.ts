@@ -5,6 +5,7 @@ import { getConfiguration } from './discovery/get-configuration.ts';
 import { getJwks } from './jwks/get-jwks.ts';
 import { renderOidcError } from './oauth-errors.ts';
 import type { OidcRoute } from './routes.ts';
+import { confirmLogout, logoutEndpoint } from './logout/logout-endpoint.ts';
 import { introspectionEndpoint } from './introspection/introspection-endpoint.ts';
 import { registerClient } from './registration/register-client.ts';
 import { revocationEndpoint } from './revocation/revocation-endpoint.ts';
@@ -30,6 +31,8 @@ export function createOidcFunction(deps: () => OidcDeps) {
       'POST /t/{tenant}/oauth2/register': registerClient,
       'POST /t/{tenant}/oauth2/introspect': introspectionEndpoint,
       'POST /t/{tenant}/oauth2/revoke': revocationEndpoint,
+      'GET /t/{tenant}/oauth2/logout': logoutEndpoint,
+      'POST /t/{tenant}/oauth2/logout': confirmLogout,
     },
   });
 }

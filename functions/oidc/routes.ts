@@ -12,6 +12,8 @@ export const routes = [
   'POST /t/{tenant}/oauth2/register',
   'POST /t/{tenant}/oauth2/introspect',
   'POST /t/{tenant}/oauth2/revoke',
+  'GET /t/{tenant}/oauth2/logout',
+  'POST /t/{tenant}/oauth2/logout',
 ] as const;
 
 export type OidcRoute = (typeof routes)[number];

@@ -1,4 +1,5 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createKeyService, type KeyService } from '../domain/keys/key-service.ts';
 import type { AuditLog } from '../domain/ports/audit-log.ts';
 import type { ClientRegistry } from '../domain/ports/client-registry.ts';
 import type { GrantStore } from '../domain/ports/grant-store.ts';
@@ -6,6 +7,7 @@ import type { DataStore } from '../domain/ports/data-store.ts';
 import type { KeyVault } from '../domain/ports/key-vault.ts';
 import type { Mailer } from '../domain/ports/mailer.ts';
 import type { PlatformSecrets } from '../domain/ports/platform-secrets.ts';
+import type { SessionParticipants } from '../domain/ports/session-participants.ts';
 import type { AuthTransactions, RateLimiter, SessionStore } from '../domain/ports/session-store.ts';
 import type { SigningKeyStore } from '../domain/ports/signing-key-store.ts';
 import type { TenantRegistry } from '../domain/ports/tenant-registry.ts';
@@ -19,6 +21,7 @@ import { createDocumentClient } from './dynamodb/client.ts';
 import { createDataStore } from './dynamodb/data-store.ts';
 import { tableNamesFromEnvironment, type TableNames } from './dynamodb/table-names.ts';
 import { createPlatformSecrets } from './dynamodb/platform-secrets.ts';
+import { createSessionParticipants } from './dynamodb/session-participants.ts';
 import { createAuthTransactions, createRateLimiter, createSessionStore } from './dynamodb/session-store.ts';
 import { createSigningKeyStore } from './dynamodb/signing-key-store.ts';
 import { createTenantRegistry } from './dynamodb/tenant-registry.ts';
@@ -36,6 +39,8 @@ export interface PlatformPorts {
   readonly dataStore: DataStore;
   readonly tenants: TenantLookup & TenantCatalogue;
   readonly signingKeys: SigningKeyStore;
+  /** The signing API over the tenant's keys (cached per tenant; no KMS call per token). */
+  readonly keys: KeyService;
   readonly registry: TenantRegistry;
   readonly users: UserDirectory;
   readonly sessions: SessionStore;
@@ -43,6 +48,7 @@ export interface PlatformPorts {
   readonly authTransactions: AuthTransactions;
   readonly clients: ClientRegistry;
   readonly grants: GrantStore;
+  readonly participants: SessionParticipants;
   readonly platformSecrets: PlatformSecrets;
   readonly auditLog: AuditLog;
   readonly keyVault: KeyVault;
@@ -64,12 +70,14 @@ export function portsFromEnvironment(options: { db?: DynamoDBDocumentClient } = 
   const tables = tableNamesFromEnvironment();
   const retentionDays = Number(process.env.AUDIT_RETENTION_DAYS ?? 365);
   const keyVault = keyVaultFromEnvironment();
+  const signingKeys = createSigningKeyStore(db, tables, retentionDays);
   return {
     db,
     tables,
     dataStore: createDataStore(db, tables),
     tenants: createTenantDirectory(db, tables.directory),
-    signingKeys: createSigningKeyStore(db, tables, retentionDays),
+    signingKeys,
+    keys: createKeyService({ store: signingKeys, vault: keyVault }),
     registry: createTenantRegistry(db, tables, retentionDays),
     users: createUserDirectory(db, tables, retentionDays),
     sessions: createSessionStore(db, tables, retentionDays),
@@ -77,6 +85,7 @@ export function portsFromEnvironment(options: { db?: DynamoDBDocumentClient } = 
     authTransactions: createAuthTransactions(db, tables),
     clients: createClientRegistry(db, tables, retentionDays),
     grants: createGrantStore(db, tables, retentionDays),
+    participants: createSessionParticipants(db, tables),
     platformSecrets: createPlatformSecrets(db, tables.directory, keyVault),
     auditLog: createAuditLog(db, tables.audit, retentionDays),
     keyVault,

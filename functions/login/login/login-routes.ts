@@ -2,16 +2,16 @@ import type { PlatformPorts } from '../../../shared/adapters/platform-ports.ts';
 import { createAuditEvent } from '../../../shared/domain/audit/event.ts';
 import { passwordLogin } from '../../../shared/domain/auth/password-login.ts';
 import { newSession } from '../../../shared/domain/auth/sso-session.ts';
-import { settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
+import { issuerOf, settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
 import { primaryEmail } from '../../../shared/domain/users/user.ts';
-import { isSecureOrigin, readCookie } from '../../../shared/http/cookies.ts';
+import { isSecureOrigin } from '../../../shared/http/cookies.ts';
 import { issueCsrf, verifyCsrf } from '../../../shared/http/csrf.ts';
 import { throttle } from '../../../shared/http/rate-limit.ts';
 import { formOf } from '../../../shared/http/forms.ts';
 import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
 import { htmlResponse, seeOther } from '../../../shared/http/responses.ts';
-import { clearSsoCookie, currentSession, ssoCookie, ssoCookieName } from '../../../shared/http/sso-cookie.ts';
-import { hashToken } from '../../../shared/domain/auth/sso-session.ts';
+import { clearSsoCookie, currentSession, ssoCookie } from '../../../shared/http/sso-cookie.ts';
+import { endSsoSession, postLogoutToken } from '../../../shared/domain/auth/end-session.ts';
 import { loginPage, signedInPage, signedOutPage } from '../views/login-pages.ts';
 
 type Request = HttpRequest<PlatformPorts>;
@@ -79,19 +79,16 @@ export async function submitLogin(request: Request): Promise<HttpResponse> {
   return { ...htmlResponse(200, signedInPage(request.state.nonce, settings, primaryEmail(result.user) ?? result.user.userName, `${loginPath(tenant)}/logout`)), cookies };
 }
 
-/** GET /t/{tenant}/login/logout: ends this browser's SSO session at this tenant. */
+/** GET /t/{tenant}/login/logout: ends this browser's SSO session at this tenant, and tells the applications that joined it. */
 export async function logout(request: Request): Promise<HttpResponse> {
   const tenant = tenantOf(request);
   const settings = settingsOf(tenant);
-  const id = readCookie(request, ssoCookieName);
-  if (id && /^[A-Za-z0-9_-]{43}$/.test(id)) {
-    const idHash = hashToken(id);
-    const session = await request.deps.sessions.find(tenant.id, idHash);
-    if (session) {
-      await request.deps.sessions.end(tenant.id, idHash, [
-        createAuditEvent({ tenant: tenant.id, type: 'session.ended', actor: { kind: 'user', id: session.userId }, subject: session.userId, clientIp: request.state.clientIp, userAgent: request.state.userAgent, correlationId: request.state.correlationId, outcome: 'success', details: { reason: 'logout' } }),
-      ]);
-    }
+  const now = Date.now();
+  const session = await currentSession(request, tenant, request.deps.sessions, settings, now);
+  if (session) {
+    await endSsoSession({ ...request.deps, deliver: postLogoutToken }, session, {
+      issuer: issuerOf(request.deps.publicUrl, tenant), reason: 'logout', clientIp: request.state.clientIp, userAgent: request.state.userAgent, correlationId: request.state.correlationId, now,
+    });
   }
   return { ...htmlResponse(200, signedOutPage(request.state.nonce, settings, loginPath(tenant))), cookies: [clearSsoCookie(tenant, request.deps.publicUrl)] };
 }

@@ -1,6 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sidOf } from '../../../shared/domain/auth/end-session.ts';
 import { hashToken } from '../../../shared/domain/auth/sso-session.ts';
 import type { AuthorizationRequest } from '../../../shared/domain/oauth/authorization.ts';
+import type { OAuthClient } from '../../../shared/domain/oauth/client.ts';
 import type { SsoSession } from '../../../shared/domain/ports/session-store.ts';
 import { generateSecret } from '../../../shared/domain/secrets/secret-hashing.ts';
 import { settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
@@ -11,7 +13,7 @@ import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/h
 import { seeOther } from '../../../shared/http/responses.ts';
 import { currentSession } from '../../../shared/http/sso-cookie.ts';
 import type { OidcDeps } from '../deps.ts';
-import { issuerOf } from '../issuer.ts';
+import { issuerOf } from '../../../shared/domain/tenants/tenant.ts';
 import { RedirectableError } from './authorization-error.ts';
 import { authorizationResponse } from './authorization-response.ts';
 import { parseAuthorizationRequest } from './parse-authorization-request.ts';
@@ -22,16 +24,22 @@ const transactionLifetimeMs = 10 * 60_000;
 export const authorizationsPerClientAndUser: RateRule = { hits: 60, windowSeconds: 60 };
 const codeLifetimeMs = 60_000;
 
-/** The session's `sid` claim: stable for the session, not its cookie nor its stored key. */
-export const sidOf = (session: SsoSession) => createHash('sha256').update(`sid|${session.idHash}`).digest('base64url').slice(0, 32);
-
 function needsLogin(request: AuthorizationRequest, session: SsoSession | undefined, now: number): boolean {
   if (!session || request.prompt.includes('login')) return true;
   return request.maxAge !== undefined && now - session.authTime > request.maxAge * 1000;
 }
 
-async function issueCode(req: Request, tenant: Tenant, request: AuthorizationRequest, session: SsoSession, now: number): Promise<HttpResponse> {
+async function issueCode(req: Request, tenant: Tenant, client: OAuthClient, request: AuthorizationRequest, session: SsoSession, now: number): Promise<HttpResponse> {
   const code = generateSecret();
+  // The client joins the SSO session, so logging out of the session reaches it (back-channel logout).
+  await req.deps.participants.join({
+    tenant: tenant.id,
+    sid: sidOf(session),
+    clientId: client.clientId,
+    userId: session.userId,
+    ...(client.backchannelLogoutUri ? { backchannelLogoutUri: client.backchannelLogoutUri } : {}),
+    expiresAt: session.absoluteExpiresAt,
+  });
   await req.deps.grants.saveCode(hashToken(code), {
     tenant: tenant.id,
     clientId: request.clientId,
@@ -61,13 +69,13 @@ export async function authorizeEndpoint(req: Request): Promise<HttpResponse> {
   const tenant = tenantOf(req);
   const params = req.method === 'POST' ? formOf(req) : req.query;
   try {
-    const { request } = await parseAuthorizationRequest(tenant.id, params, req.deps.clients);
+    const { client, request } = await parseAuthorizationRequest(tenant.id, params, req.deps.clients);
     const now = Date.now();
     const session = await currentSession(req, tenant, req.deps.sessions, settingsOf(tenant), now);
     // Per client and user when the user is known, per client and address otherwise.
     const who = session ? `user#${session.userId}` : `ip#${req.state.clientIp}`;
     await throttle(req, `authorize#${tenant.id}#${request.clientId}#${who}`, authorizationsPerClientAndUser, { tenant: tenant.id, endpoint: 'authorize', subject: `client:${request.clientId}` });
-    if (!needsLogin(request, session, now)) return await issueCode(req, tenant, request, session!, now);
+    if (!needsLogin(request, session, now)) return await issueCode(req, tenant, client, request, session!, now);
     if (request.prompt.includes('none')) throw new RedirectableError('login_required', 'The user is not signed in', request);
     const id = randomBytes(24).toString('base64url');
     await req.deps.grants.openTransaction(tenant.id, id, request, {
@@ -96,5 +104,7 @@ export async function resumeAuthorization(req: Request): Promise<HttpResponse> {
   const freshEnough = session !== undefined && (!needsLogin(request, session, now) || session.authTime >= transaction.createdAt);
   if (!freshEnough) return seeOther(`/t/${tenant.slug}/login?tx=${id}`);
   await req.deps.grants.closeTransaction(tenant.id, id);
-  return issueCode(req, tenant, request, session, now);
+  const client = await req.deps.clients.get(tenant.id, request.clientId);
+  if (!client) throw badRequest('The application is no longer registered.');
+  return issueCode(req, tenant, client, request, session, now);
 }

@@ -2,7 +2,7 @@ import type { HttpRequest, HttpResponse } from '../../../shared/http/request.ts'
 import { tenantOf } from '../../../shared/http/request.ts';
 import { json } from '../../../shared/http/responses.ts';
 import type { OidcDeps } from '../deps.ts';
-import { issuerOf } from '../issuer.ts';
+import { issuerOf } from '../../../shared/domain/tenants/tenant.ts';
 import { supportedGrantTypes } from '../token/grants.ts';
 import { supportedAuthMethods } from '../token/authenticate-client.ts';
 
@@ -23,6 +23,9 @@ export async function getConfiguration(request: HttpRequest<OidcDeps>): Promise<
       registration_endpoint: `${issuer}/oauth2/register`,
       introspection_endpoint: `${issuer}/oauth2/introspect`,
       revocation_endpoint: `${issuer}/oauth2/revoke`,
+      end_session_endpoint: `${issuer}/oauth2/logout`,
+      backchannel_logout_supported: true,
+      backchannel_logout_session_supported: true,
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
       revocation_endpoint_auth_methods_supported: supportedAuthMethods,
       scopes_supported: ['openid', 'profile', 'email', 'phone', 'address', 'offline_access', 'admin', 'scim'],

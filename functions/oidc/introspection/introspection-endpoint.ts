@@ -5,7 +5,7 @@ import { formOf } from '../../../shared/http/forms.ts';
 import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
 import { json } from '../../../shared/http/responses.ts';
 import type { OidcDeps } from '../deps.ts';
-import { issuerOf } from '../issuer.ts';
+import { issuerOf } from '../../../shared/domain/tenants/tenant.ts';
 import { authenticateClient } from '../token/authenticate-client.ts';
 
 const inactive = { active: false };

@@ -9,7 +9,7 @@ import { jsonObjectOf } from '../../../shared/http/forms.ts';
 import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
 import { json } from '../../../shared/http/responses.ts';
 import type { OidcDeps } from '../deps.ts';
-import { issuerOf } from '../issuer.ts';
+import { issuerOf } from '../../../shared/domain/tenants/tenant.ts';
 
 const redirectUri = z.string().max(2000).refine(isRegistrableRedirect, 'must be https (or http on a loopback address), without a fragment');
 const userScopes = ['openid', 'profile', 'email', 'phone', 'address', 'offline_access'];
@@ -26,7 +26,7 @@ const metadataSchema = z
     scope: z.string().max(1000).optional(),
     id_token_signed_response_alg: z.enum(['ES256', 'RS256']).default('ES256'),
     require_pushed_authorization_requests: z.boolean().default(false),
-    backchannel_logout_uri: z.url({ protocol: /^https$/ }).max(2000).optional(),
+    backchannel_logout_uri: redirectUri.optional(),
   })
   .superRefine((m, ctx) => {
     if (m.grant_types.includes('authorization_code') && m.redirect_uris.length === 0) ctx.addIssue({ code: 'custom', path: ['redirect_uris'], message: 'required for authorization_code' });
@@ -93,5 +93,6 @@ export async function registerClient(request: HttpRequest<OidcDeps>): Promise<Ht
     scope: client.scopes.join(' '),
     id_token_signed_response_alg: client.idTokenSignedResponseAlg,
     require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
+    ...(client.backchannelLogoutUri ? { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
   });
 }

@@ -6,7 +6,7 @@ import { verifyAccessToken } from '../../../shared/domain/oauth/verify-access-to
 import { formOf } from '../../../shared/http/forms.ts';
 import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
 import type { OidcDeps } from '../deps.ts';
-import { issuerOf } from '../issuer.ts';
+import { issuerOf } from '../../../shared/domain/tenants/tenant.ts';
 import { authenticateClient } from '../token/authenticate-client.ts';
 
 const done = (): HttpResponse => ({ statusCode: 200, headers: { 'cache-control': 'no-store' }, body: '' });

@@ -4,7 +4,7 @@ import { throttle, type RateRule } from '../../../shared/http/rate-limit.ts';
 import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
 import { json } from '../../../shared/http/responses.ts';
 import type { OidcDeps } from '../deps.ts';
-import { issuerOf } from '../issuer.ts';
+import { issuerOf } from '../../../shared/domain/tenants/tenant.ts';
 import { authenticateClient } from './authenticate-client.ts';
 import { grantHandlers } from './grants.ts';
 

@@ -4,7 +4,7 @@ import { bearerToken, verifyAccessToken } from '../../../shared/domain/oauth/ver
 import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
 import { json } from '../../../shared/http/responses.ts';
 import type { OidcDeps } from '../deps.ts';
-import { issuerOf } from '../issuer.ts';
+import { issuerOf } from '../../../shared/domain/tenants/tenant.ts';
 
 /** The access token from the Authorization header, or from a POSTed form body (RFC 6750 §2.1–2.2), never the query. */
 function presentedToken(request: HttpRequest<OidcDeps>): string {

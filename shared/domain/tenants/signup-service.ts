@@ -11,6 +11,7 @@ import { generateSecret, hashSecret } from '../secrets/secret-hashing.ts';
 import { passwordProblems } from '../users/password-policy.ts';
 import type { User } from '../users/user.ts';
 import { defaultTenantSettings } from './settings.ts';
+import { issuerOf } from './tenant.ts';
 import type { SignupRequest } from './signup.ts';
 
 export interface SignupDeps {
@@ -144,6 +145,6 @@ export async function confirmSignup(deps: SignupDeps, token: string, context: Re
     ],
   });
   if (result === 'already-used') return undefined;
-  const issuer = `${deps.publicUrl}/t/${signup.tenant}`;
+  const issuer = issuerOf(deps.publicUrl, { slug: signup.tenant });
   return { tenant: signup.tenant, issuer, consoleUrl: `${issuer}/console`, loginUrl: `${issuer}/login`, managementClient: { client_id: clientId, client_secret: clientSecret } };
 }

@@ -27,3 +27,6 @@ export function isValidTenantSlug(slug: string): boolean {
 export function isServing(tenant: Tenant | undefined): tenant is Tenant {
   return tenant?.status === 'active';
 }
+
+/** The tenant's issuer identifier (OIDC Discovery §4.3; the SAML entityID too): the public URL and the tenant path. */
+export const issuerOf = (publicUrl: string, tenant: Pick<Tenant, 'slug'>) => `${publicUrl}/t/${tenant.slug}`;

@@ -1,0 +1,108 @@
+import { compactVerify, createLocalJWKSet, decodeJwt, type JSONWebKeySet } from 'jose';
+import { endSsoSession, postLogoutToken } from '../../../shared/domain/auth/end-session.ts';
+import { settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
+import { isSecureOrigin } from '../../../shared/http/cookies.ts';
+import { issueCsrf, verifyCsrf } from '../../../shared/http/csrf.ts';
+import { badRequest } from '../../../shared/http/errors.ts';
+import { formOf } from '../../../shared/http/forms.ts';
+import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
+import { htmlResponse, seeOther } from '../../../shared/http/responses.ts';
+import { clearSsoCookie, currentSession } from '../../../shared/http/sso-cookie.ts';
+import { html } from '../../../shared/http/views/html.ts';
+import { page } from '../../../shared/http/views/page.ts';
+import type { OidcDeps } from '../deps.ts';
+import { issuerOf } from '../../../shared/domain/tenants/tenant.ts';
+
+type Request = HttpRequest<OidcDeps>;
+
+interface LogoutRequest {
+  readonly hint?: { sub: string; clientId: string; sid?: string };
+  readonly postLogoutRedirectUri?: string;
+  readonly state?: string;
+}
+
+/** id_token_hint: an ID token this tenant signed (possibly expired, as OIDC RP-Initiated Logout §2 allows). */
+async function verifiedHint(req: Request, tenant: Tenant, token: string | null): Promise<LogoutRequest['hint']> {
+  if (!token || token.length > 8192) return undefined;
+  try {
+    await compactVerify(token, createLocalJWKSet((await req.deps.keys.jwks(tenant.id)) as JSONWebKeySet), { algorithms: ['ES256', 'RS256'] });
+    const claims = decodeJwt(token);
+    if (claims.iss !== issuerOf(req.deps.publicUrl, tenant) || typeof claims.sub !== 'string' || claims.typ === 'at+jwt') return undefined;
+    const clientId = [claims.aud].flat()[0];
+    if (typeof clientId !== 'string') return undefined;
+    return { sub: claims.sub, clientId, ...(typeof claims.sid === 'string' ? { sid: claims.sid } : {}) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The request's checks: a valid hint or a known client, and a post-logout URI registered for it exactly. */
+async function parseLogoutRequest(req: Request, tenant: Tenant, params: URLSearchParams): Promise<LogoutRequest> {
+  for (const name of new Set(params.keys())) if (params.getAll(name).length > 1) throw badRequest(`The parameter ${name} was sent more than once.`);
+  const hint = await verifiedHint(req, tenant, params.get('id_token_hint'));
+  if (params.has('id_token_hint') && !hint) throw badRequest('The id_token_hint was not issued here.');
+  const clientId = hint?.clientId ?? params.get('client_id') ?? undefined;
+  if (hint && params.has('client_id') && params.get('client_id') !== hint.clientId) throw badRequest('client_id does not match the id_token_hint.');
+  const uri = params.get('post_logout_redirect_uri') ?? undefined;
+  if (uri !== undefined) {
+    const client = clientId ? await req.deps.clients.get(tenant.id, clientId) : undefined;
+    if (!client || !client.postLogoutRedirectUris.includes(uri)) throw badRequest('The post-logout redirect URI is not registered for this application.');
+  }
+  const state = params.get('state') ?? undefined;
+  return { ...(hint ? { hint } : {}), ...(uri ? { postLogoutRedirectUri: uri } : {}), ...(state !== undefined && state.length <= 2048 ? { state } : {}) };
+}
+
+async function finish(req: Request, tenant: Tenant, request: LogoutRequest): Promise<HttpResponse> {
+  const now = Date.now();
+  const session = await currentSession(req, tenant, req.deps.sessions, settingsOf(tenant), now);
+  if (session && (!request.hint || request.hint.sub === session.userId)) {
+    await endSsoSession({ ...req.deps, deliver: postLogoutToken }, session, {
+      issuer: issuerOf(req.deps.publicUrl, tenant), reason: 'rp_initiated_logout', clientIp: req.state.clientIp, userAgent: req.state.userAgent, correlationId: req.state.correlationId, now,
+    });
+  }
+  const cookies = [clearSsoCookie(tenant, req.deps.publicUrl)];
+  if (request.postLogoutRedirectUri) {
+    const url = new URL(request.postLogoutRedirectUri);
+    if (request.state !== undefined) url.searchParams.set('state', request.state);
+    return { ...seeOther(url.href), cookies };
+  }
+  const body = page({ title: 'Signed out', nonce: req.state.nonce, accent: settingsOf(tenant).branding.primaryColor, body: html`<h1>You are signed out</h1><p><a href="/t/${tenant.slug}/login">Sign in again</a></p>` });
+  return { ...htmlResponse(200, body), cookies };
+}
+
+/**
+ * GET /t/{tenant}/oauth2/logout (OIDC RP-Initiated Logout 1.0): with a valid id_token_hint the
+ * session ends at once; without one the user confirms first (a cross-site link alone must not
+ * sign anyone out). Every client that joined the session hears of it by back-channel logout.
+ */
+export async function logoutEndpoint(req: Request): Promise<HttpResponse> {
+  const tenant = tenantOf(req);
+  const request = await parseLogoutRequest(req, tenant, req.query);
+  const session = await currentSession(req, tenant, req.deps.sessions, settingsOf(tenant), Date.now());
+  if (request.hint || !session) return finish(req, tenant, request);
+  const { token, cookie } = issueCsrf(req, `logout:${tenant.id}`, { key: await req.deps.platformSecrets.get('csrf'), path: `/t/${tenant.slug}`, secure: isSecureOrigin(req.deps.publicUrl) });
+  const body = page({
+    title: 'Sign out?',
+    nonce: req.state.nonce,
+    accent: settingsOf(tenant).branding.primaryColor,
+    body: html`<h1>Sign out?</h1>
+<p>An application asked to sign you out of ${settingsOf(tenant).branding.displayName}.</p>
+<form method="post" action="/t/${tenant.slug}/oauth2/logout">
+<input type="hidden" name="csrf" value="${token}">
+${request.postLogoutRedirectUri ? html`<input type="hidden" name="post_logout_redirect_uri" value="${request.postLogoutRedirectUri}">` : ''}
+${req.query.get('client_id') ? html`<input type="hidden" name="client_id" value="${req.query.get('client_id')}">` : ''}
+${request.state !== undefined ? html`<input type="hidden" name="state" value="${request.state}">` : ''}
+<button type="submit">Sign out</button>
+</form>`,
+  });
+  return { ...htmlResponse(200, body), ...(cookie ? { cookies: [cookie] } : {}) };
+}
+
+/** POST /t/{tenant}/oauth2/logout: the confirmation (CSRF-protected), or a form-encoded logout request. */
+export async function confirmLogout(req: Request): Promise<HttpResponse> {
+  const tenant = tenantOf(req);
+  const form = formOf(req);
+  if (!form.has('id_token_hint')) verifyCsrf(req, `logout:${tenant.id}`, form.get('csrf'), await req.deps.platformSecrets.get('csrf'));
+  const params = new URLSearchParams([...form].filter(([name]) => name !== 'csrf'));
+  return finish(req, tenant, await parseLogoutRequest(req, tenant, params));
+}

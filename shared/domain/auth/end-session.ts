@@ -1,0 +1,67 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { createAuditEvent } from '../audit/event.ts';
+import type { KeyService } from '../keys/key-service.ts';
+import type { AuditLog } from '../ports/audit-log.ts';
+import type { SessionParticipants } from '../ports/session-participants.ts';
+import type { SessionStore, SsoSession } from '../ports/session-store.ts';
+
+/** The session's `sid` claim: stable for the session, neither its cookie nor its stored key. */
+export const sidOf = (session: Pick<SsoSession, 'idHash'>) => createHash('sha256').update(`sid|${session.idHash}`).digest('base64url').slice(0, 32);
+
+export interface EndSessionDeps {
+  readonly sessions: SessionStore;
+  readonly participants: SessionParticipants;
+  readonly keys: KeyService;
+  readonly auditLog: AuditLog;
+  /** Delivers a logout token to a client's back-channel endpoint; resolves to whether it was accepted. */
+  readonly deliver: (uri: string, logoutToken: string) => Promise<boolean>;
+}
+
+export interface EndSessionContext {
+  readonly issuer: string;
+  readonly reason: string;
+  readonly clientIp: string;
+  readonly userAgent: string;
+  readonly correlationId: string;
+  readonly now: number;
+}
+
+/**
+ * Ends an SSO session and tells every relying party that joined it (OIDC Back-Channel Logout
+ * 1.0): a logout token per client with a back-channel URI, delivered in parallel. The session
+ * ends whatever the clients answer; each outcome is audited.
+ */
+export async function endSsoSession(deps: EndSessionDeps, session: SsoSession, context: EndSessionContext): Promise<{ notified: number; failed: number }> {
+  const sid = sidOf(session);
+  const event = (type: string, outcome: 'success' | 'failure', details: Record<string, unknown>) =>
+    createAuditEvent({ tenant: session.tenant, type, actor: { kind: 'user', id: session.userId }, subject: session.userId, clientIp: context.clientIp, userAgent: context.userAgent, correlationId: context.correlationId, outcome, time: new Date(context.now), details });
+  await deps.sessions.end(session.tenant, session.idHash, [event('session.ended', 'success', { reason: context.reason, sid })]);
+  const participants = (await deps.participants.list(session.tenant, sid)).filter((p) => p.backchannelLogoutUri);
+  const iat = Math.floor(context.now / 1000);
+  const results = await Promise.all(
+    participants.map(async (p) => {
+      const token = await deps.keys.signJwt(
+        session.tenant,
+        { iss: context.issuer, aud: p.clientId, iat, exp: iat + 120, jti: randomUUID(), sub: session.userId, sid, events: { 'http://schemas.openid.net/event/backchannel-logout': {} } },
+        { typ: 'logout+jwt' },
+      );
+      const ok = await deps.deliver(p.backchannelLogoutUri!, token).catch(() => false);
+      await deps.auditLog.record(event('logout.backchannel', ok ? 'success' : 'failure', { clientId: p.clientId, sid }));
+      return ok;
+    }),
+  );
+  await deps.participants.forget(session.tenant, sid);
+  return { notified: results.filter(Boolean).length, failed: results.filter((ok) => !ok).length };
+}
+
+/** The HTTP delivery of a logout token (Back-Channel Logout §2.5): a form POST, 2xx is success, 5 s at most. */
+export async function postLogoutToken(uri: string, logoutToken: string): Promise<boolean> {
+  const response = await fetch(uri, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ logout_token: logoutToken }),
+    redirect: 'manual',
+    signal: AbortSignal.timeout(5000),
+  });
+  return response.ok;
+}
