@@ -4,7 +4,7 @@ import { json } from '../../../shared/http/responses.ts';
 import type { OidcDeps } from '../deps.ts';
 import { issuerOf } from '../../../shared/domain/tenants/tenant.ts';
 import { supportedGrantTypes } from '../token/grants.ts';
-import { supportedAuthMethods } from '../token/authenticate-client.ts';
+import { assertionAlgorithms, supportedAuthMethods } from '../token/authenticate-client.ts';
 
 /**
  * OpenID Provider metadata (OIDC Discovery 1.0) and, at the RFC 8414 path, the same
@@ -26,7 +26,7 @@ export async function getConfiguration(request: HttpRequest<OidcDeps>): Promise<
       end_session_endpoint: `${issuer}/oauth2/logout`,
       backchannel_logout_supported: true,
       backchannel_logout_session_supported: true,
-      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+      introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
       revocation_endpoint_auth_methods_supported: supportedAuthMethods,
       scopes_supported: ['openid', 'profile', 'email', 'phone', 'address', 'offline_access', 'admin', 'scim'],
       response_types_supported: ['code'],
@@ -37,6 +37,7 @@ export async function getConfiguration(request: HttpRequest<OidcDeps>): Promise<
       subject_types_supported: ['public'],
       id_token_signing_alg_values_supported: ['ES256', 'RS256'],
       token_endpoint_auth_methods_supported: supportedAuthMethods,
+      token_endpoint_auth_signing_alg_values_supported: assertionAlgorithms,
       code_challenge_methods_supported: ['S256'],
       claims_parameter_supported: false,
       request_parameter_supported: false,

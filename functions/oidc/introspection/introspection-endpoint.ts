@@ -6,7 +6,7 @@ import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/h
 import { json } from '../../../shared/http/responses.ts';
 import type { OidcDeps } from '../deps.ts';
 import { issuerOf } from '../../../shared/domain/tenants/tenant.ts';
-import { authenticateClient } from '../token/authenticate-client.ts';
+import { authenticateRequestClient } from '../token/authenticate-client.ts';
 
 const inactive = { active: false };
 
@@ -18,7 +18,7 @@ const inactive = { active: false };
 export async function introspectionEndpoint(request: HttpRequest<OidcDeps>): Promise<HttpResponse> {
   const tenant = tenantOf(request);
   const form = formOf(request);
-  const caller = await authenticateClient(tenant.id, request.headers.authorization, form, request.deps.clients);
+  const caller = await authenticateRequestClient(request, form);
   const token = form.get('token');
   if (!token) throw invalidRequest('token is required');
   if (token.length > 8192) return json(200, inactive);

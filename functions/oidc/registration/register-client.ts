@@ -22,7 +22,11 @@ const metadataSchema = z
     post_logout_redirect_uris: z.array(redirectUri).max(20).default([]),
     grant_types: z.array(z.enum(['authorization_code', 'refresh_token', 'client_credentials'])).min(1).default(['authorization_code']),
     response_types: z.array(z.literal('code')).default(['code']),
-    token_endpoint_auth_method: z.enum(['client_secret_basic', 'client_secret_post', 'none']).default('client_secret_basic'),
+    token_endpoint_auth_method: z.enum(['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none']).default('client_secret_basic'),
+    jwks: z
+      .object({ keys: z.array(z.record(z.string(), z.unknown())).min(1).max(10) })
+      .refine((set) => set.keys.every((k) => !['d', 'p', 'q', 'dp', 'dq', 'qi', 'k'].some((m) => m in k)), 'must hold public keys only')
+      .optional(),
     scope: z.string().max(1000).optional(),
     id_token_signed_response_alg: z.enum(['ES256', 'RS256']).default('ES256'),
     require_pushed_authorization_requests: z.boolean().default(false),
@@ -30,6 +34,7 @@ const metadataSchema = z
   })
   .superRefine((m, ctx) => {
     if (m.grant_types.includes('authorization_code') && m.redirect_uris.length === 0) ctx.addIssue({ code: 'custom', path: ['redirect_uris'], message: 'required for authorization_code' });
+    if (m.token_endpoint_auth_method === 'private_key_jwt' && !m.jwks) ctx.addIssue({ code: 'custom', path: ['jwks'], message: 'required for private_key_jwt' });
     if (m.token_endpoint_auth_method === 'none' && m.grant_types.includes('client_credentials')) ctx.addIssue({ code: 'custom', path: ['grant_types'], message: 'a public client cannot use client_credentials' });
   });
 
@@ -53,7 +58,7 @@ export async function registerClient(request: HttpRequest<OidcDeps>): Promise<Ht
   const scopes = m.scope ? [...new Set(m.scope.split(' ').filter(Boolean))] : m.grant_types.includes('client_credentials') ? [] : ['openid', 'profile', 'email', 'offline_access'];
   const unknown = scopes.filter((s) => !userScopes.includes(s) && !['admin', 'scim'].includes(s));
   if (unknown.length) throw invalidMetadata(`Unknown scopes: ${unknown.join(' ')}`);
-  const secret = m.token_endpoint_auth_method === 'none' ? undefined : generateSecret();
+  const secret = m.token_endpoint_auth_method === 'none' || m.token_endpoint_auth_method === 'private_key_jwt' ? undefined : generateSecret();
   const now = new Date();
   const client: OAuthClient = {
     ...clientDefaults,
@@ -71,6 +76,7 @@ export async function registerClient(request: HttpRequest<OidcDeps>): Promise<Ht
     // Registered by the tenant's own administrator: first party until consent prompts exist for third parties.
     firstParty: true,
     ...(m.backchannel_logout_uri ? { backchannelLogoutUri: m.backchannel_logout_uri } : {}),
+    ...(m.jwks ? { jwks: m.jwks } : {}),
     createdAt: now.toISOString(),
   };
   await request.deps.clients.create(client, [

@@ -7,7 +7,7 @@ import { formOf } from '../../../shared/http/forms.ts';
 import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
 import type { OidcDeps } from '../deps.ts';
 import { issuerOf } from '../../../shared/domain/tenants/tenant.ts';
-import { authenticateClient } from '../token/authenticate-client.ts';
+import { authenticateRequestClient } from '../token/authenticate-client.ts';
 
 const done = (): HttpResponse => ({ statusCode: 200, headers: { 'cache-control': 'no-store' }, body: '' });
 
@@ -19,7 +19,7 @@ const done = (): HttpResponse => ({ statusCode: 200, headers: { 'cache-control':
 export async function revocationEndpoint(request: HttpRequest<OidcDeps>): Promise<HttpResponse> {
   const tenant = tenantOf(request);
   const form = formOf(request);
-  const client = await authenticateClient(tenant.id, request.headers.authorization, form, request.deps.clients);
+  const client = await authenticateRequestClient(request, form);
   const token = form.get('token');
   if (!token) throw invalidRequest('token is required');
   if (token.length > 8192) return done();

@@ -5,7 +5,7 @@ import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/h
 import { json } from '../../../shared/http/responses.ts';
 import type { OidcDeps } from '../deps.ts';
 import { issuerOf } from '../../../shared/domain/tenants/tenant.ts';
-import { authenticateClient } from './authenticate-client.ts';
+import { authenticateRequestClient } from './authenticate-client.ts';
 import { grantHandlers } from './grants.ts';
 
 /** Token requests one client may make per minute, across all its instances (a public SPA's id is no secret). */
@@ -21,7 +21,7 @@ export async function tokenEndpoint(request: HttpRequest<OidcDeps>): Promise<Htt
   const grantType = form.get('grant_type');
   if (!grantType) throw invalidRequest('grant_type is required');
   const handler = Object.hasOwn(grantHandlers, grantType) ? grantHandlers[grantType] : undefined;
-  const client = await authenticateClient(tenant.id, request.headers.authorization, form, request.deps.clients);
+  const client = await authenticateRequestClient(request, form);
   await throttle(request, `token#${tenant.id}#${client.clientId}`, tokenRequestsPerClient, { tenant: tenant.id, endpoint: 'token', subject: `client:${client.clientId}` });
   if (!handler) throw unsupportedGrantType(grantType.slice(0, 64));
   const body = await handler({

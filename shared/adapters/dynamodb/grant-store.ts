@@ -158,6 +158,15 @@ export function createGrantStore(db: DynamoDBDocumentClient, tables: TableNames,
       );
     },
 
+    async useAssertionId(tenant, clientId, jti, expiresAt) {
+      try {
+        await db.send(new PutCommand({ TableName: T, Item: { pk: `TENANT#${tenant}#JTI#${clientId}#${jti}`, sk: 'JTI', expiresAt: ttlSeconds(expiresAt) }, ConditionExpression: 'attribute_not_exists(pk)' }));
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
     async denyAccessToken(tenant, jti, until) {
       await db.send(new PutCommand({ TableName: T, Item: { ...denyKey(tenant, jti), expiresAt: ttlSeconds(until) } }));
     },

@@ -24,6 +24,8 @@ export interface OAuthClient {
   readonly refreshTokenLifetimeSeconds: number;
   readonly refreshTokenIdleSeconds: number;
   readonly backchannelLogoutUri?: string;
+  /** Public keys for private_key_jwt client authentication (RFC 7523). */
+  readonly jwks?: { readonly keys: ReadonlyArray<Record<string, unknown>> };
   readonly createdAt: string;
 }
 

@@ -41,6 +41,9 @@ export interface GrantStore {
   /** The family a refresh token belongs to, while the token is its current one. */
   findRefreshToken(tenant: string, tokenHash: string, now: number): Promise<RefreshFamily | undefined>;
 
+  /** Records a client assertion's jti until it expires; false when it was seen before (a replay). */
+  useAssertionId(tenant: string, clientId: string, jti: string, expiresAt: number): Promise<boolean>;
+
   denyAccessToken(tenant: string, jti: string, until: number): Promise<void>;
   isAccessTokenDenied(tenant: string, jti: string): Promise<boolean>;
 }
