@@ -7,6 +7,7 @@ import { renderOidcError } from './oauth-errors.ts';
 import type { OidcRoute } from './routes.ts';
 import { confirmLogout, logoutEndpoint } from './logout/logout-endpoint.ts';
 import { introspectionEndpoint } from './introspection/introspection-endpoint.ts';
+import { parEndpoint } from './par/par-endpoint.ts';
 import { registerClient } from './registration/register-client.ts';
 import { revocationEndpoint } from './revocation/revocation-endpoint.ts';
 import { tokenEndpoint } from './token/token-endpoint.ts';
@@ -25,6 +26,7 @@ export function createOidcFunction(deps: () => OidcDeps) {
       'GET /t/{tenant}/oauth2/authorize': authorizeEndpoint,
       'POST /t/{tenant}/oauth2/authorize': authorizeEndpoint,
       'GET /t/{tenant}/oauth2/authorize/resume': resumeAuthorization,
+      'POST /t/{tenant}/oauth2/par': parEndpoint,
       'POST /t/{tenant}/oauth2/token': tokenEndpoint,
       'GET /t/{tenant}/oauth2/userinfo': userinfoEndpoint,
       'POST /t/{tenant}/oauth2/userinfo': userinfoEndpoint,

@@ -17,6 +17,7 @@ import { issuerOf } from '../../../shared/domain/tenants/tenant.ts';
 import { RedirectableError } from './authorization-error.ts';
 import { authorizationResponse } from './authorization-response.ts';
 import { parseAuthorizationRequest } from './parse-authorization-request.ts';
+import { requestUriPrefix } from '../par/par-endpoint.ts';
 
 type Request = HttpRequest<OidcDeps>;
 
@@ -65,11 +66,24 @@ function redirectError(req: Request, tenant: Tenant, error: RedirectableError): 
  * (a live SSO session that satisfies prompt and max_age) or open a transaction and send the
  * browser to the hosted login, which returns to /authorize/resume.
  */
+/** RFC 9126 §4: a request_uri stands for the pushed request, once, and only with its own client_id. */
+async function pushedParams(req: Request, tenant: Tenant, params: URLSearchParams): Promise<URLSearchParams | undefined> {
+  const uri = params.get('request_uri');
+  if (uri === null) return undefined;
+  const id = uri.startsWith(requestUriPrefix) ? uri.slice(requestUriPrefix.length) : '';
+  const clientId = params.get('client_id');
+  const pushed = /^[A-Za-z0-9_-]{43}$/.test(id) && clientId && params.getAll('request_uri').length === 1 ? await req.deps.grants.takePushedRequest(tenant.id, id, clientId, Date.now()) : undefined;
+  if (!pushed) throw badRequest('The request_uri is unknown, expired, already used or not this client’s.', 'invalid_request_uri');
+  return new URLSearchParams(pushed);
+}
+
 export async function authorizeEndpoint(req: Request): Promise<HttpResponse> {
   const tenant = tenantOf(req);
-  const params = req.method === 'POST' ? formOf(req) : req.query;
+  const sent = req.method === 'POST' ? formOf(req) : req.query;
   try {
-    const { client, request } = await parseAuthorizationRequest(tenant.id, params, req.deps.clients);
+    const pushed = await pushedParams(req, tenant, sent);
+    const params = pushed ?? sent;
+    const { client, request } = await parseAuthorizationRequest(tenant.id, params, req.deps.clients, pushed !== undefined);
     const now = Date.now();
     const session = await currentSession(req, tenant, req.deps.sessions, settingsOf(tenant), now);
     // Per client and user when the user is known, per client and address otherwise.

@@ -33,7 +33,13 @@ function checkRedirectUri(client: OAuthClient, params: URLSearchParams): string 
  * (errors now go back to the client) duplicates → response type and mode → scope → PKCE →
  * prompt and max_age → unsupported request objects.
  */
-export async function parseAuthorizationRequest(tenant: string, params: URLSearchParams, clients: ClientRegistry): Promise<{ client: OAuthClient; request: AuthorizationRequest }> {
+export async function parseAuthorizationRequest(
+  tenant: string,
+  params: URLSearchParams,
+  clients: ClientRegistry,
+  /** The request was pushed (RFC 9126) by the authenticated client, or is one being pushed. */
+  pushed = false,
+): Promise<{ client: OAuthClient; request: AuthorizationRequest }> {
   for (const name of ['client_id', 'redirect_uri']) if (params.getAll(name).length > 1) throw badRequest(`The parameter ${name} was sent more than once.`);
   const client = await checkClient(tenant, params, clients);
   const redirectUri = checkRedirectUri(client, params);
@@ -50,10 +56,10 @@ export async function parseAuthorizationRequest(tenant: string, params: URLSearc
     if (params.get(name)!.length > maxValueLength) fail('invalid_request', `The parameter ${name} is too long`);
   }
   if (params.has('request')) fail('request_not_supported', 'Request objects are not supported');
-  if (params.has('request_uri')) fail('request_uri_not_supported', 'request_uri is not supported');
+  if (params.has('request_uri')) fail('invalid_request', 'request_uri is only accepted from the pushed authorization request endpoint');
   if (mode !== null && mode !== 'query' && mode !== 'form_post') fail('invalid_request', 'response_mode must be query or form_post');
   if (params.get('response_type') !== 'code') fail('unsupported_response_type', 'Only response_type=code is supported');
-  if (client.requirePushedAuthorizationRequests) fail('invalid_request', 'This client must use pushed authorization requests');
+  if (client.requirePushedAuthorizationRequests && !pushed) fail('invalid_request', 'This client must use pushed authorization requests');
 
   let scopes: string[] = [];
   try {

@@ -24,6 +24,8 @@ export async function getConfiguration(request: HttpRequest<OidcDeps>): Promise<
       introspection_endpoint: `${issuer}/oauth2/introspect`,
       revocation_endpoint: `${issuer}/oauth2/revoke`,
       end_session_endpoint: `${issuer}/oauth2/logout`,
+      pushed_authorization_request_endpoint: `${issuer}/oauth2/par`,
+      require_pushed_authorization_requests: false,
       backchannel_logout_supported: true,
       backchannel_logout_session_supported: true,
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],

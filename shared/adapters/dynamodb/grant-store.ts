@@ -10,6 +10,7 @@ import type { TableNames } from './table-names.ts';
 const codeKey = (tenant: string, hash: string) => ({ pk: `TENANT#${tenant}#CODE#${hash}`, sk: 'CODE' });
 const refreshKey = (tenant: string, hash: string) => ({ pk: `TENANT#${tenant}#RT#${hash}`, sk: 'RT' });
 const familyKey = (tenant: string, id: string) => ({ pk: `TENANT#${tenant}#RTF#${id}`, sk: 'FAMILY' });
+const parKey = (tenant: string, id: string) => ({ pk: `TENANT#${tenant}#PAR#${id}`, sk: 'PAR' });
 const denyKey = (tenant: string, jti: string) => ({ pk: `TENANT#${tenant}#DENY#${jti}`, sk: 'DENY' });
 
 /** A used code is kept a while past its 60 s so a replay is recognised as reuse, not as unknown. */
@@ -40,6 +41,22 @@ export function createGrantStore(db: DynamoDBDocumentClient, tables: TableNames,
     },
     async closeTransaction(tenant, id) {
       await db.send(new DeleteCommand({ TableName: T, Key: authTransactionKey(tenant, id) }));
+    },
+
+    async pushRequest(tenant, id, clientId, params, expiresAt) {
+      await db.send(new PutCommand({ TableName: T, Item: { ...parKey(tenant, id), tenant, clientId, params, expiresAtMs: expiresAt, expiresAt: ttlSeconds(expiresAt) }, ConditionExpression: 'attribute_not_exists(pk)' }));
+    },
+    async takePushedRequest(tenant, id, clientId, now) {
+      try {
+        const { Attributes } = await db.send(
+          new DeleteCommand({ TableName: T, Key: parKey(tenant, id), ConditionExpression: 'attribute_exists(pk) AND clientId = :client', ExpressionAttributeValues: { ':client': clientId }, ReturnValues: 'ALL_OLD' }),
+        );
+        if (!Attributes || Attributes.tenant !== tenant || Attributes.expiresAtMs <= now) return undefined;
+        return Attributes.params;
+      } catch (error) {
+        if (isConditionFailure(error)) return undefined;
+        throw error;
+      }
     },
 
     async saveCode(codeHash, grant) {

@@ -17,6 +17,11 @@ export interface GrantStore {
   transactionRequest(tenant: string, id: string, now: number): Promise<{ request: AuthorizationRequest; createdAt: number } | undefined>;
   closeTransaction(tenant: string, id: string): Promise<void>;
 
+  /** A pushed authorization request (RFC 9126), usable once until it expires. */
+  pushRequest(tenant: string, id: string, clientId: string, params: ReadonlyArray<[string, string]>, expiresAt: number): Promise<void>;
+  /** Takes the pushed request for its own client only: another client's attempt leaves it in place. */
+  takePushedRequest(tenant: string, id: string, clientId: string, now: number): Promise<Array<[string, string]> | undefined>;
+
   saveCode(codeHash: string, grant: CodeGrant): Promise<void>;
   /** Marks the code used, once; a second redemption reports reuse with what the first one issued. */
   redeemCode(tenant: string, codeHash: string, now: number): Promise<CodeRedemption>;
