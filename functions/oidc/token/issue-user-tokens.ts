@@ -4,17 +4,8 @@ import { hashToken } from '../../../shared/domain/auth/sso-session.ts';
 import { issueAccessToken } from '../../../shared/domain/oauth/access-token.ts';
 import { issueIdToken } from '../../../shared/domain/oauth/id-token.ts';
 import { generateSecret } from '../../../shared/domain/secrets/secret-hashing.ts';
-import type { User } from '../../../shared/domain/users/user.ts';
+import type { UserGrant } from '../../../shared/domain/oauth/authorization.ts';
 import type { GrantContext, TokenResponse } from './grants.ts';
-
-export interface UserGrant {
-  readonly user: User;
-  readonly scopes: readonly string[];
-  readonly nonce?: string;
-  readonly authTime: number;
-  readonly amr: readonly string[];
-  readonly sid: string;
-}
 
 /** Whether this grant also gets a refresh token: the client may refresh, and an OIDC request asked for offline_access. */
 export const wantsRefreshToken = (context: GrantContext, scopes: readonly string[]) =>
@@ -35,7 +26,7 @@ export async function issueUserTokens(context: GrantContext, grant: UserGrant, o
     sessionId: grant.sid,
   });
   const idToken = grant.scopes.includes('openid')
-    ? await issueIdToken(context.deps.keys, { issuer: context.issuer, client, user: grant.user, scopes: grant.scopes, ...(grant.nonce ? { nonce: grant.nonce } : {}), authTime: grant.authTime, amr: grant.amr, sid: grant.sid, accessToken: access.token, now: context.now })
+    ? await issueIdToken(context.deps.keys, { ...grant, issuer: context.issuer, client, accessToken: access.token, now: context.now })
     : undefined;
   return {
     access_token: access.token,

@@ -6,7 +6,7 @@ import { auditPuts } from './audit-item.ts';
 import { clientItem } from './client-registry.ts';
 import { confirmationPk, groupSk, isConditionFailure, loginSk, memberSk, tenantPk, ttlSeconds, userSessionsPk } from './keys.ts';
 import type { TableNames } from './table-names.ts';
-import { tenantKey } from './tenant-directory.ts';
+import { tenantItem, tenantKey } from './tenant-directory.ts';
 import { userItem } from './user-directory.ts';
 
 export function createTenantRegistry(client: DynamoDBDocumentClient, tables: TableNames, auditRetentionDays: number): TenantRegistry {
@@ -22,7 +22,7 @@ export function createTenantRegistry(client: DynamoDBDocumentClient, tables: Tab
                 // One slug, one tenant: a pending signup holds it until its link expires.
                 Put: {
                   TableName: tables.directory,
-                  Item: { ...tenantKey(signup.tenant), gsi2pk: 'TENANTS', gsi2sk: signup.tenant, id: signup.tenant, slug: signup.tenant, displayName: signup.organizationName, status: 'pending', pendingUntil: signup.expiresAt, signup },
+                  Item: { ...tenantItem({ id: signup.tenant, slug: signup.tenant, displayName: signup.organizationName, status: 'pending' }), pendingUntil: signup.expiresAt, signup },
                   ConditionExpression: 'attribute_not_exists(pk) OR (#status = :pending AND pendingUntil < :now)',
                   ExpressionAttributeNames: { '#status': 'status' },
                   ExpressionAttributeValues: { ':pending': 'pending', ':now': now },

@@ -1,3 +1,15 @@
+import type { User } from '../users/user.ts';
+
+/** What a user granted a client: the basis of every token issued for that user. */
+export interface UserGrant {
+  readonly user: User;
+  readonly scopes: readonly string[];
+  readonly nonce?: string;
+  readonly authTime: number;
+  readonly amr: readonly string[];
+  readonly sid: string;
+}
+
 /** A validated authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1), as the transaction keeps it. */
 export interface AuthorizationRequest {
   readonly clientId: string;

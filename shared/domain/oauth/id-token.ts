@@ -1,21 +1,15 @@
 import { createHash } from 'node:crypto';
 import type { KeyService } from '../keys/key-service.ts';
-import type { User } from '../users/user.ts';
+import type { UserGrant } from './authorization.ts';
 import type { OAuthClient } from './client.ts';
 import { claimsFor } from './user-claims.ts';
 
 /** OIDC Core §3.1.3.6: the left half of the SHA-256 of the access token (ES256 and RS256 both hash with SHA-256). */
 export const atHash = (accessToken: string) => createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
 
-export interface IdTokenRequest {
+export interface IdTokenRequest extends UserGrant {
   readonly issuer: string;
   readonly client: OAuthClient;
-  readonly user: User;
-  readonly scopes: readonly string[];
-  readonly nonce?: string;
-  readonly authTime: number;
-  readonly amr: readonly string[];
-  readonly sid: string;
   readonly accessToken: string;
   readonly now: number;
 }
