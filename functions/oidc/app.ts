@@ -1,6 +1,7 @@
 import { createHttpFunction } from '../../shared/http/handler.ts';
 import type { OidcDeps } from './deps.ts';
 import { authorizeEndpoint, resumeAuthorization } from './authorize/authorize-endpoint.ts';
+import { showConsent, submitConsent } from './consent/consent-page.ts';
 import { getConfiguration } from './discovery/get-configuration.ts';
 import { getJwks } from './jwks/get-jwks.ts';
 import { renderOidcError } from './oauth-errors.ts';
@@ -26,6 +27,8 @@ export function createOidcFunction(deps: () => OidcDeps) {
       'GET /t/{tenant}/oauth2/authorize': authorizeEndpoint,
       'POST /t/{tenant}/oauth2/authorize': authorizeEndpoint,
       'GET /t/{tenant}/oauth2/authorize/resume': resumeAuthorization,
+      'GET /t/{tenant}/oauth2/consent': showConsent,
+      'POST /t/{tenant}/oauth2/consent': submitConsent,
       'POST /t/{tenant}/oauth2/par': parEndpoint,
       'POST /t/{tenant}/oauth2/token': tokenEndpoint,
       'GET /t/{tenant}/oauth2/userinfo': userinfoEndpoint,

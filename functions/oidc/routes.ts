@@ -6,6 +6,8 @@ export const routes = [
   'GET /t/{tenant}/oauth2/authorize',
   'POST /t/{tenant}/oauth2/authorize',
   'GET /t/{tenant}/oauth2/authorize/resume',
+  'GET /t/{tenant}/oauth2/consent',
+  'POST /t/{tenant}/oauth2/consent',
   'POST /t/{tenant}/oauth2/par',
   'POST /t/{tenant}/oauth2/token',
   'GET /t/{tenant}/oauth2/userinfo',

@@ -2,6 +2,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createKeyService, type KeyService } from '../domain/keys/key-service.ts';
 import type { AuditLog } from '../domain/ports/audit-log.ts';
 import type { ClientRegistry } from '../domain/ports/client-registry.ts';
+import type { ConsentStore } from '../domain/ports/consent-store.ts';
 import type { GrantStore } from '../domain/ports/grant-store.ts';
 import type { DataStore } from '../domain/ports/data-store.ts';
 import type { KeyVault } from '../domain/ports/key-vault.ts';
@@ -16,6 +17,7 @@ import type { TenantCatalogue } from '../domain/ports/tenant-catalogue.ts';
 import type { TenantLookup } from '../domain/ports/tenant-lookup.ts';
 import { createAuditLog } from './dynamodb/audit-log.ts';
 import { createClientRegistry } from './dynamodb/client-registry.ts';
+import { createConsentStore } from './dynamodb/consent-store.ts';
 import { createGrantStore } from './dynamodb/grant-store.ts';
 import { createDocumentClient } from './dynamodb/client.ts';
 import { createDataStore } from './dynamodb/data-store.ts';
@@ -49,6 +51,7 @@ export interface PlatformPorts {
   readonly clients: ClientRegistry;
   readonly grants: GrantStore;
   readonly participants: SessionParticipants;
+  readonly consents: ConsentStore;
   readonly platformSecrets: PlatformSecrets;
   readonly auditLog: AuditLog;
   readonly keyVault: KeyVault;
@@ -86,6 +89,7 @@ export function portsFromEnvironment(options: { db?: DynamoDBDocumentClient } = 
     clients: createClientRegistry(db, tables, retentionDays),
     grants: createGrantStore(db, tables, retentionDays),
     participants: createSessionParticipants(db, tables),
+    consents: createConsentStore(db, tables, retentionDays),
     platformSecrets: createPlatformSecrets(db, tables.directory, keyVault),
     auditLog: createAuditLog(db, tables.audit, retentionDays),
     keyVault,

@@ -16,7 +16,7 @@ export async function adminToken(tenant: SignedUpTenant): Promise<string> {
 export async function registerClient(tenant: SignedUpTenant, metadata: Record<string, unknown> = {}): Promise<{ client_id: string; client_secret?: string } & Record<string, unknown>> {
   const res = await webClient(sharedRuntime.url).postJson(
     `/t/${tenant.slug}/oauth2/register`,
-    { client_name: 'Test app', redirect_uris: [callbackUri], grant_types: ['authorization_code', 'refresh_token'], ...metadata },
+    { client_name: 'Test app', redirect_uris: [callbackUri], grant_types: ['authorization_code', 'refresh_token'], first_party: true, ...metadata },
     { authorization: `Bearer ${await adminToken(tenant)}` },
   );
   if (res.status !== 201) throw new Error(`registration answered ${res.status}: ${res.body}`);

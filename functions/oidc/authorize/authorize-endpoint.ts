@@ -3,6 +3,8 @@ import { sidOf } from '../../../shared/domain/auth/end-session.ts';
 import { hashToken } from '../../../shared/domain/auth/sso-session.ts';
 import type { AuthorizationRequest } from '../../../shared/domain/oauth/authorization.ts';
 import type { OAuthClient } from '../../../shared/domain/oauth/client.ts';
+import { createAuditEvent } from '../../../shared/domain/audit/event.ts';
+import { consentCovers, type StoredConsent } from '../../../shared/domain/ports/consent-store.ts';
 import type { SsoSession } from '../../../shared/domain/ports/session-store.ts';
 import { generateSecret } from '../../../shared/domain/secrets/secret-hashing.ts';
 import { settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
@@ -30,7 +32,7 @@ function needsLogin(request: AuthorizationRequest, session: SsoSession | undefin
   return request.maxAge !== undefined && now - session.authTime > request.maxAge * 1000;
 }
 
-async function issueCode(req: Request, tenant: Tenant, client: OAuthClient, request: AuthorizationRequest, session: SsoSession, now: number): Promise<HttpResponse> {
+export async function issueCode(req: Request, tenant: Tenant, client: OAuthClient, request: AuthorizationRequest, session: SsoSession, now: number): Promise<HttpResponse> {
   const code = generateSecret();
   // The client joins the SSO session, so logging out of the session reaches it (back-channel logout).
   await req.deps.participants.join({
@@ -57,7 +59,7 @@ async function issueCode(req: Request, tenant: Tenant, client: OAuthClient, requ
   return authorizationResponse(request, issuerOf(req.deps.publicUrl, tenant), { code }, req.state.nonce);
 }
 
-function redirectError(req: Request, tenant: Tenant, error: RedirectableError): HttpResponse {
+export function redirectError(req: Request, tenant: Tenant, error: RedirectableError): HttpResponse {
   return authorizationResponse(error.target, issuerOf(req.deps.publicUrl, tenant), { error: error.error, error_description: error.message }, req.state.nonce);
 }
 
@@ -66,6 +68,43 @@ function redirectError(req: Request, tenant: Tenant, error: RedirectableError): 
  * (a live SSO session that satisfies prompt and max_age) or open a transaction and send the
  * browser to the hosted login, which returns to /authorize/resume.
  */
+/**
+ * The last step before a code: third-party clients need the user's consent to every scope
+ * asked for (prompt=consent asks again); first-party clients skip the prompt, and their
+ * consent is recorded all the same.
+ */
+export async function completeAuthorization(req: Request, tenant: Tenant, client: OAuthClient, request: AuthorizationRequest, session: SsoSession, now: number, transactionId?: string): Promise<HttpResponse> {
+  const consent = await req.deps.consents.find(tenant.id, session.userId, client.clientId);
+  const covered = consentCovers(consent, request.scopes);
+  if (client.firstParty || (covered && !request.prompt.includes('consent'))) {
+    if (!covered) await req.deps.consents.save(consentRecord(tenant, session, client, request, consent, now), [consentEvent(req, tenant, session, client, request, 'first_party')]);
+    if (transactionId) await req.deps.grants.closeTransaction(tenant.id, transactionId);
+    return issueCode(req, tenant, client, request, session, now);
+  }
+  if (request.prompt.includes('none')) throw new RedirectableError('consent_required', 'The user has not consented to this request', request);
+  let id = transactionId;
+  if (!id) {
+    id = randomBytes(24).toString('base64url');
+    await req.deps.grants.openTransaction(tenant.id, id, request, { returnTo: `/t/${tenant.slug}/oauth2/authorize/resume?tx=${id}`, expiresAt: now + transactionLifetimeMs, forceLogin: false, now });
+  }
+  return seeOther(`/t/${tenant.slug}/oauth2/consent?tx=${id}`);
+}
+
+export const consentRecord = (tenant: Tenant, session: SsoSession, client: OAuthClient, request: AuthorizationRequest, previous: StoredConsent | undefined, now: number): StoredConsent => ({
+  tenant: tenant.id,
+  userId: session.userId,
+  clientId: client.clientId,
+  scopes: [...new Set([...(previous?.scopes ?? []), ...request.scopes])],
+  grantedAt: new Date(now).toISOString(),
+});
+
+export const consentEvent = (req: Request, tenant: Tenant, session: SsoSession, client: OAuthClient, request: AuthorizationRequest, how: string, type = 'consent.given') =>
+  createAuditEvent({
+    tenant: tenant.id, type, actor: { kind: 'user', id: session.userId }, subject: session.userId,
+    clientIp: req.state.clientIp, userAgent: req.state.userAgent, correlationId: req.state.correlationId, outcome: type === 'consent.given' ? 'success' : 'denied',
+    details: { clientId: client.clientId, scopes: request.scopes, how },
+  });
+
 /** RFC 9126 §4: a request_uri stands for the pushed request, once, and only with its own client_id. */
 async function pushedParams(req: Request, tenant: Tenant, params: URLSearchParams): Promise<URLSearchParams | undefined> {
   const uri = params.get('request_uri');
@@ -89,7 +128,7 @@ export async function authorizeEndpoint(req: Request): Promise<HttpResponse> {
     // Per client and user when the user is known, per client and address otherwise.
     const who = session ? `user#${session.userId}` : `ip#${req.state.clientIp}`;
     await throttle(req, `authorize#${tenant.id}#${request.clientId}#${who}`, authorizationsPerClientAndUser, { tenant: tenant.id, endpoint: 'authorize', subject: `client:${request.clientId}` });
-    if (!needsLogin(request, session, now)) return await issueCode(req, tenant, client, request, session!, now);
+    if (!needsLogin(request, session, now)) return await completeAuthorization(req, tenant, client, request, session!, now);
     if (request.prompt.includes('none')) throw new RedirectableError('login_required', 'The user is not signed in', request);
     const id = randomBytes(24).toString('base64url');
     await req.deps.grants.openTransaction(tenant.id, id, request, {
@@ -117,8 +156,12 @@ export async function resumeAuthorization(req: Request): Promise<HttpResponse> {
   const session = await currentSession(req, tenant, req.deps.sessions, settingsOf(tenant), now);
   const freshEnough = session !== undefined && (!needsLogin(request, session, now) || session.authTime >= transaction.createdAt);
   if (!freshEnough) return seeOther(`/t/${tenant.slug}/login?tx=${id}`);
-  await req.deps.grants.closeTransaction(tenant.id, id);
   const client = await req.deps.clients.get(tenant.id, request.clientId);
   if (!client) throw badRequest('The application is no longer registered.');
-  return issueCode(req, tenant, client, request, session, now);
+  try {
+    return await completeAuthorization(req, tenant, client, request, session, now, id);
+  } catch (error) {
+    if (error instanceof RedirectableError) return redirectError(req, tenant, error);
+    throw error;
+  }
 }

@@ -33,7 +33,7 @@ export async function getConfiguration(request: HttpRequest<OidcDeps>): Promise<
       scopes_supported: ['openid', 'profile', 'email', 'phone', 'address', 'offline_access', 'admin', 'scim'],
       response_types_supported: ['code'],
       response_modes_supported: ['query', 'form_post'],
-      prompt_values_supported: ['none', 'login'],
+      prompt_values_supported: ['none', 'login', 'consent'],
       claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'amr', 'acr', 'sid', 'name', 'given_name', 'family_name', 'preferred_username', 'locale', 'updated_at', 'email', 'email_verified', 'phone_number', 'phone_number_verified'],
       grant_types_supported: supportedGrantTypes,
       subject_types_supported: ['public'],

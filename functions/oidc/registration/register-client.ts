@@ -31,6 +31,8 @@ const metadataSchema = z
     id_token_signed_response_alg: z.enum(['ES256', 'RS256']).default('ES256'),
     require_pushed_authorization_requests: z.boolean().default(false),
     backchannel_logout_uri: redirectUri.optional(),
+    // Extension: the tenant's own application, whose users are not asked for consent (it is still recorded).
+    first_party: z.boolean().default(false),
   })
   .superRefine((m, ctx) => {
     if (m.grant_types.includes('authorization_code') && m.redirect_uris.length === 0) ctx.addIssue({ code: 'custom', path: ['redirect_uris'], message: 'required for authorization_code' });
@@ -73,8 +75,7 @@ export async function registerClient(request: HttpRequest<OidcDeps>): Promise<Ht
     scopes,
     idTokenSignedResponseAlg: m.id_token_signed_response_alg,
     requirePushedAuthorizationRequests: m.require_pushed_authorization_requests,
-    // Registered by the tenant's own administrator: first party until consent prompts exist for third parties.
-    firstParty: true,
+    firstParty: m.first_party,
     ...(m.backchannel_logout_uri ? { backchannelLogoutUri: m.backchannel_logout_uri } : {}),
     ...(m.jwks ? { jwks: m.jwks } : {}),
     createdAt: now.toISOString(),
@@ -99,6 +100,7 @@ export async function registerClient(request: HttpRequest<OidcDeps>): Promise<Ht
     scope: client.scopes.join(' '),
     id_token_signed_response_alg: client.idTokenSignedResponseAlg,
     require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
+    first_party: client.firstParty,
     ...(client.backchannelLogoutUri ? { backchannel_logout_uri: client.backchannelLogoutUri, backchannel_logout_session_required: true } : {}),
   });
 }

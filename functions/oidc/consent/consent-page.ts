@@ -1,0 +1,81 @@
+import { settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
+import { isSecureOrigin } from '../../../shared/http/cookies.ts';
+import { issueCsrf, verifyCsrf } from '../../../shared/http/csrf.ts';
+import { badRequest, HttpError } from '../../../shared/http/errors.ts';
+import { formOf } from '../../../shared/http/forms.ts';
+import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
+import { htmlResponse, seeOther } from '../../../shared/http/responses.ts';
+import { currentSession } from '../../../shared/http/sso-cookie.ts';
+import { html } from '../../../shared/http/views/html.ts';
+import { page } from '../../../shared/http/views/page.ts';
+import { RedirectableError } from '../authorize/authorization-error.ts';
+import { consentEvent, consentRecord, issueCode, redirectError } from '../authorize/authorize-endpoint.ts';
+import type { OidcDeps } from '../deps.ts';
+
+type Request = HttpRequest<OidcDeps>;
+
+/** What each scope shares, in words a person can judge. */
+const scopeDescriptions: Readonly<Record<string, string>> = {
+  openid: 'Confirm who you are',
+  profile: 'Your name, username and language',
+  email: 'Your email address',
+  phone: 'Your phone number',
+  address: 'Your postal address',
+  offline_access: 'Stay connected when you are not using it',
+};
+
+/** The transaction, its client and the user's live session; anything missing sends the user back to sign in or stops. */
+async function pending(req: Request, tenant: Tenant, id: string | null) {
+  if (!id || !/^[A-Za-z0-9_-]{16,64}$/.test(id)) throw badRequest('This consent request is malformed.');
+  const now = Date.now();
+  const transaction = await req.deps.grants.transactionRequest(tenant.id, id, now);
+  if (!transaction) throw new HttpError(400, 'expired_request', 'This request has expired. Go back to the application and start again.');
+  const client = await req.deps.clients.get(tenant.id, transaction.request.clientId);
+  if (!client) throw badRequest('The application is no longer registered.');
+  const session = await currentSession(req, tenant, req.deps.sessions, settingsOf(tenant), now);
+  return { id, request: transaction.request, client, session, now };
+}
+
+const csrfOptions = async (req: Request, tenant: Tenant) => ({ key: await req.deps.platformSecrets.get('csrf'), path: `/t/${tenant.slug}`, secure: isSecureOrigin(req.deps.publicUrl) });
+
+/** GET /t/{tenant}/oauth2/consent?tx=…: what the application asks for, and Allow / Deny. */
+export async function showConsent(req: Request): Promise<HttpResponse> {
+  const tenant = tenantOf(req);
+  const { id, request, client, session } = await pending(req, tenant, req.query.get('tx'));
+  if (!session) return seeOther(`/t/${tenant.slug}/login?tx=${id}`);
+  const { token, cookie } = issueCsrf(req, `consent:${tenant.id}`, await csrfOptions(req, tenant));
+  const settings = settingsOf(tenant);
+  const body = page({
+    title: `Allow ${client.name}?`,
+    nonce: req.state.nonce,
+    accent: settings.branding.primaryColor,
+    body: html`<h1>Allow ${client.name} to access your ${settings.branding.displayName} account?</h1>
+<ul id="scopes">${request.scopes.map((scope) => html`<li>${scopeDescriptions[scope] ?? scope}</li>`)}</ul>
+<form method="post" action="/t/${tenant.slug}/oauth2/consent">
+<input type="hidden" name="csrf" value="${token}">
+<input type="hidden" name="tx" value="${id}">
+<button type="submit" name="decision" value="allow">Allow</button>
+<button type="submit" name="decision" value="deny">Deny</button>
+</form>`,
+  });
+  return { ...htmlResponse(200, body), ...(cookie ? { cookies: [cookie] } : {}) };
+}
+
+/** POST /t/{tenant}/oauth2/consent: the decision; allowing records the consent and answers the client with a code. */
+export async function submitConsent(req: Request): Promise<HttpResponse> {
+  const tenant = tenantOf(req);
+  const form = formOf(req);
+  verifyCsrf(req, `consent:${tenant.id}`, form.get('csrf'), (await csrfOptions(req, tenant)).key);
+  const { id, request, client, session, now } = await pending(req, tenant, form.get('tx'));
+  if (!session) return seeOther(`/t/${tenant.slug}/login?tx=${id}`);
+  const decision = form.get('decision');
+  if (decision !== 'allow' && decision !== 'deny') throw badRequest('Choose Allow or Deny.');
+  await req.deps.grants.closeTransaction(tenant.id, id);
+  if (decision === 'deny') {
+    await req.deps.auditLog.record(consentEvent(req, tenant, session, client, request, 'prompt', 'consent.denied'));
+    return redirectError(req, tenant, new RedirectableError('access_denied', 'The user denied the request', request));
+  }
+  const previous = await req.deps.consents.find(tenant.id, session.userId, client.clientId);
+  await req.deps.consents.save(consentRecord(tenant, session, client, request, previous, now), [consentEvent(req, tenant, session, client, request, 'prompt')]);
+  return issueCode(req, tenant, client, request, session, now);
+}
