@@ -23,8 +23,6 @@ export const badRequest = (message: string, code = 'invalid_request') => new Htt
 export const notFound = (message = 'Not found', code = 'not_found') => new HttpError(404, code, message);
 export const payloadTooLarge = (limit: number) =>
   new HttpError(413, 'payload_too_large', `The request body is larger than ${limit} bytes`);
-export const unsupportedMediaType = (type: string) =>
-  new HttpError(415, 'unsupported_media_type', `Content type ${type} is not accepted here`);
 export const serviceUnavailable = (message = 'The service is temporarily unavailable', cause?: unknown) =>
   new HttpError(503, 'temporarily_unavailable', message, { headers: { 'retry-after': '5' }, cause });
 export const tooManyRequests = (retryAfterSeconds: number) =>

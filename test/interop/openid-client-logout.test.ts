@@ -95,6 +95,7 @@ describe('logout: RP-initiated (OIDC RP-Initiated Logout 1.0) and back-channel (
       `id_token_hint=${foreign.tokens.id_token}`,
       `id_token_hint=${tokens.id_token}x`,
       `id_token_hint=${tokens.id_token}&id_token_hint=${tokens.id_token}`,
+      `id_token_hint=${tokens.access_token}`,
     ];
     for (const query of cases) {
       const res = await browser.get(`/t/${tenant.slug}/oauth2/logout?${query}`, { accept: 'text/html' });

@@ -25,9 +25,11 @@ interface LogoutRequest {
 async function verifiedHint(req: Request, tenant: Tenant, token: string | null): Promise<LogoutRequest['hint']> {
   if (!token || token.length > 8192) return undefined;
   try {
-    await compactVerify(token, createLocalJWKSet((await req.deps.keys.jwks(tenant.id)) as JSONWebKeySet), { algorithms: ['ES256', 'RS256'] });
+    const { protectedHeader } = await compactVerify(token, createLocalJWKSet((await req.deps.keys.jwks(tenant.id)) as JSONWebKeySet), { algorithms: ['ES256', 'RS256'] });
+    // Only an ID token: the tenant signs access and logout tokens with the same keys.
+    if (protectedHeader.typ !== undefined && protectedHeader.typ !== 'JWT') return undefined;
     const claims = decodeJwt(token);
-    if (claims.iss !== issuerOf(req.deps.publicUrl, tenant) || typeof claims.sub !== 'string' || claims.typ === 'at+jwt') return undefined;
+    if (claims.iss !== issuerOf(req.deps.publicUrl, tenant) || typeof claims.sub !== 'string') return undefined;
     const clientId = [claims.aud].flat()[0];
     if (typeof clientId !== 'string') return undefined;
     return { sub: claims.sub, clientId, ...(typeof claims.sid === 'string' ? { sid: claims.sid } : {}) };

@@ -3,7 +3,7 @@ import type { AuditEvent } from '../../domain/audit/event.ts';
 import type { CodeGrant, RefreshFamily } from '../../domain/oauth/authorization.ts';
 import type { GrantStore } from '../../domain/ports/grant-store.ts';
 import { auditPuts } from './audit-item.ts';
-import { isConditionFailure, ttlSeconds } from './keys.ts';
+import { isConditionFailure, isTransactionConflict, ttlSeconds, userItemsPk } from './keys.ts';
 import { authTransactionKey } from './session-store.ts';
 import type { TableNames } from './table-names.ts';
 
@@ -99,7 +99,7 @@ export function createGrantStore(db: DynamoDBDocumentClient, tables: TableNames,
       await db.send(
         new TransactWriteCommand({
           TransactItems: [
-            { Put: { TableName: T, Item: { ...familyKey(family.tenant, family.id), ...family, currentHash: tokenHash, gsi1pk: `TENANT#${family.tenant}#USER#${family.userId}`, gsi1sk: `RTF#${family.id}`, expiresAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            { Put: { TableName: T, Item: { ...familyKey(family.tenant, family.id), ...family, currentHash: tokenHash, gsi1pk: userItemsPk(family.tenant, family.userId), gsi1sk: `RTF#${family.id}`, expiresAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
             { Put: { TableName: T, Item: { ...refreshKey(family.tenant, tokenHash), tenant: family.tenant, familyId: family.id, expiresAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
             ...audit(events),
           ],
@@ -137,7 +137,7 @@ export function createGrantStore(db: DynamoDBDocumentClient, tables: TableNames,
         return { status: 'rotated', family: { ...family, idleExpiresAt } };
       } catch (error) {
         // Another request rotated this token first: the same token twice is reuse.
-        if (isConditionFailure(error)) return { status: 'reused', family };
+        if (isConditionFailure(error) || isTransactionConflict(error)) return { status: 'reused', family };
         throw error;
       }
     },

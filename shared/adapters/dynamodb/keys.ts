@@ -6,13 +6,32 @@ export const groupSk = (groupId: string) => `GROUP#${groupId}`;
 export const memberSk = (groupId: string, userId: string) => `GROUP#${groupId}#MEMBER#${userId}`;
 export const clientSk = (clientId: string) => `CLIENT#${clientId}`;
 export const sessionPk = (tenant: string, idHash: string) => `TENANT#${tenant}#SESSION#${idHash}`;
-export const userSessionsPk = (tenant: string, userId: string) => `TENANT#${tenant}#USER#${userId}`;
+/** gsi1 partition of everything held for one user: sessions, refresh families, group memberships. */
+export const userItemsPk = (tenant: string, userId: string) => `TENANT#${tenant}#USER#${userId}`;
 export const confirmationPk = (hash: string) => `SIGNUP#${hash}`;
 
 /** DynamoDB TTL wants epoch seconds. */
 export const ttlSeconds = (epochMs: number) => Math.ceil(epochMs / 1000);
 
+/** Another transaction was writing the same item at the same moment: try again. */
+export function isTransactionConflict(error: unknown): boolean {
+  const e = error as { name?: string; CancellationReasons?: Array<{ Code?: string }> };
+  return e.name === 'TransactionConflictException' || (e.name === 'TransactionCanceledException' && (e.CancellationReasons ?? []).some((r) => r.Code === 'TransactionConflict'));
+}
+
 export function isConditionFailure(error: unknown): boolean {
   const e = error as { name?: string; CancellationReasons?: Array<{ Code?: string }> };
   return e.name === 'ConditionalCheckFailedException' || (e.name === 'TransactionCanceledException' && (e.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed'));
+}
+
+/** Runs a transaction again when it collided with another on the same items (never on a failed condition). */
+export async function retryOnConflict<T>(send: () => Promise<T>, attempts = 8): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!isTransactionConflict(error) || attempt >= attempts) throw error;
+      await new Promise((r) => setTimeout(r, 10 * attempt + Math.random() * 20));
+    }
+  }
 }

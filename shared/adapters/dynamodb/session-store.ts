@@ -2,7 +2,7 @@ import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentC
 import type { AuditEvent } from '../../domain/audit/event.ts';
 import type { AuthTransactions, RateLimiter, SessionStore, SsoSession } from '../../domain/ports/session-store.ts';
 import { auditPuts } from './audit-item.ts';
-import { isConditionFailure, sessionPk, ttlSeconds, userSessionsPk } from './keys.ts';
+import { isConditionFailure, sessionPk, ttlSeconds, userItemsPk } from './keys.ts';
 import type { TableNames } from './table-names.ts';
 
 export function createSessionStore(client: DynamoDBDocumentClient, tables: TableNames, auditRetentionDays: number): SessionStore {
@@ -20,7 +20,7 @@ export function createSessionStore(client: DynamoDBDocumentClient, tables: Table
                 Item: {
                   ...key(session.tenant, session.idHash),
                   ...session,
-                  gsi1pk: userSessionsPk(session.tenant, session.userId),
+                  gsi1pk: userItemsPk(session.tenant, session.userId),
                   gsi1sk: `SESSION#${session.authTime}`,
                   expiresAt: ttlSeconds(Math.min(session.idleExpiresAt, session.absoluteExpiresAt)),
                 },

@@ -1,8 +1,8 @@
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Keyring, SigningAlgorithm, StoredSigningKey } from '../../domain/keys/signing-key.ts';
 import type { KeyringChange, SigningKeyStore, TenantKeys } from '../../domain/ports/signing-key-store.ts';
 import { auditPuts } from './audit-item.ts';
+import { isConditionFailure, isTransactionConflict } from './keys.ts';
 import type { TableNames } from './table-names.ts';
 
 const tenantPk = (tenant: string) => `TENANT#${tenant}`;
@@ -64,7 +64,7 @@ export function createSigningKeyStore(client: DynamoDBDocumentClient, tables: Ta
         );
         return 'committed';
       } catch (error) {
-        if (error instanceof TransactionCanceledException && error.CancellationReasons?.some((r) => r.Code === 'ConditionalCheckFailed')) return 'conflict';
+        if (isConditionFailure(error) || isTransactionConflict(error)) return 'conflict';
         throw error;
       }
     },

@@ -4,7 +4,7 @@ import type { PendingSignup, TenantActivation, TenantRegistry } from '../../doma
 import { normalizeIdentifier } from '../../domain/users/user.ts';
 import { auditPuts } from './audit-item.ts';
 import { clientItem } from './client-registry.ts';
-import { confirmationPk, groupSk, isConditionFailure, loginSk, memberSk, tenantPk, ttlSeconds, userSessionsPk } from './keys.ts';
+import { confirmationPk, groupSk, isConditionFailure, loginSk, memberSk, tenantPk, ttlSeconds, userItemsPk } from './keys.ts';
 import type { TableNames } from './table-names.ts';
 import { tenantItem, tenantKey } from './tenant-directory.ts';
 import { userItem } from './user-directory.ts';
@@ -78,7 +78,7 @@ export function createTenantRegistry(client: DynamoDBDocumentClient, tables: Tab
                 Put: { TableName: tables.directory, Item: { pk, sk: loginSk(login), userId: admin.id }, ConditionExpression: 'attribute_not_exists(pk)' },
               })),
               { Put: { TableName: tables.directory, Item: { pk, sk: groupSk(group.id), id: group.id, name: group.name, permissions: group.permissions, createdAt: admin.createdAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
-              { Put: { TableName: tables.directory, Item: { pk, sk: memberSk(group.id, admin.id), groupId: group.id, userId: admin.id, gsi1pk: userSessionsPk(activation.tenant, admin.id), gsi1sk: groupSk(group.id) } } },
+              { Put: { TableName: tables.directory, Item: { pk, sk: memberSk(group.id, admin.id), groupId: group.id, userId: admin.id, gsi1pk: userItemsPk(activation.tenant, admin.id), gsi1sk: groupSk(group.id) } } },
               { Put: { TableName: tables.directory, Item: clientItem(mc), ConditionExpression: 'attribute_not_exists(pk)' } },
               ...audit(activation.events),
             ],

@@ -1,8 +1,9 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AuditEvent } from '../../domain/audit/event.ts';
 import type { UserDirectory, UserWithCredentials } from '../../domain/ports/user-directory.ts';
 import { normalizeIdentifier, type User } from '../../domain/users/user.ts';
 import { auditPuts } from './audit-item.ts';
-import { isConditionFailure, loginSk, tenantPk, userSk } from './keys.ts';
+import { isConditionFailure, loginSk, retryOnConflict, tenantPk, userSk } from './keys.ts';
 import type { TableNames } from './table-names.ts';
 
 /** The Directory item of a user, without credentials (those are added only where they are set). */
@@ -18,6 +19,54 @@ function userOf(item: Record<string, unknown>): User {
 export function createUserDirectory(client: DynamoDBDocumentClient, tables: TableNames, auditRetentionDays: number): UserDirectory {
   const key = (tenant: string, userId: string) => ({ pk: tenantPk(tenant), sk: userSk(userId) });
 
+  /**
+   * Counts one failure with an atomic ADD, then locks when the count has reached the limit:
+   * however many failures race, the count is exact and one of them locks the account.
+   */
+  async function countFailure(tenant: string, userId: string, lockout: { maxFailures: number; lockUntil: number }, event: AuditEvent, lockEvent: AuditEvent): Promise<{ locked: boolean }> {
+    // Concurrent failures for one account collide in DynamoDB's transactions; each is still counted.
+    await retryOnConflict(() => client.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: tables.directory,
+              Key: key(tenant, userId),
+              UpdateExpression: 'ADD failedLogins :one',
+              ConditionExpression: 'attribute_exists(pk)',
+              ExpressionAttributeValues: { ':one': 1 },
+            },
+          },
+          ...auditPuts(tables.audit, [event], auditRetentionDays),
+        ],
+      }),
+    ));
+    const { Item } = await client.send(new GetCommand({ TableName: tables.directory, Key: key(tenant, userId), ConsistentRead: true, ProjectionExpression: 'failedLogins' }));
+    if (Number(Item?.failedLogins ?? 0) < lockout.maxFailures) return { locked: false };
+    try {
+      await retryOnConflict(() => client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Update: {
+                TableName: tables.directory,
+                Key: key(tenant, userId),
+                UpdateExpression: 'SET failedLogins = :zero, lockedUntil = :until',
+                ConditionExpression: 'failedLogins >= :max',
+                ExpressionAttributeValues: { ':zero': 0, ':until': lockout.lockUntil, ':max': lockout.maxFailures },
+              },
+            },
+            ...auditPuts(tables.audit, [lockEvent], auditRetentionDays),
+          ],
+        }),
+      ));
+    } catch (error) {
+      // A racing failure locked the account first.
+      if (!isConditionFailure(error)) throw error;
+    }
+    return { locked: true };
+  }
+
   return {
     async getUser(tenant, userId) {
       const { Item } = await client.send(new GetCommand({ TableName: tables.directory, Key: key(tenant, userId) }));
@@ -32,47 +81,7 @@ export function createUserDirectory(client: DynamoDBDocumentClient, tables: Tabl
       return { user: userOf(Item), passwordHash: Item.passwordHash, failedLogins: Item.failedLogins ?? 0, ...(Item.lockedUntil ? { lockedUntil: Item.lockedUntil } : {}) };
     },
 
-    async recordFailedLogin(tenant, userId, lockout, event, lockEvent) {
-      // The failure that reaches the limit locks the account in the same write that counts it.
-      try {
-        await client.send(
-          new TransactWriteCommand({
-            TransactItems: [
-              {
-                Update: {
-                  TableName: tables.directory,
-                  Key: key(tenant, userId),
-                  UpdateExpression: 'SET failedLogins = :zero, lockedUntil = :until',
-                  ConditionExpression: 'attribute_exists(pk) AND failedLogins >= :last',
-                  ExpressionAttributeValues: { ':zero': 0, ':until': lockout.lockUntil, ':last': lockout.maxFailures - 1 },
-                },
-              },
-              ...auditPuts(tables.audit, [event, lockEvent], auditRetentionDays),
-            ],
-          }),
-        );
-        return { locked: true };
-      } catch (error) {
-        if (!isConditionFailure(error)) throw error;
-      }
-      await client.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Update: {
-                TableName: tables.directory,
-                Key: key(tenant, userId),
-                UpdateExpression: 'SET failedLogins = if_not_exists(failedLogins, :zero) + :one',
-                ConditionExpression: 'attribute_exists(pk)',
-                ExpressionAttributeValues: { ':zero': 0, ':one': 1 },
-              },
-            },
-            ...auditPuts(tables.audit, [event], auditRetentionDays),
-          ],
-        }),
-      );
-      return { locked: false };
-    },
+    recordFailedLogin: (tenant, userId, lockout, event, lockEvent) => countFailure(tenant, userId, lockout, event, lockEvent),
 
     async recordSuccessfulLogin(tenant, userId, changes) {
       await client.send(

@@ -103,7 +103,8 @@ describe('hosted password login (/t/{tenant}/login)', () => {
   test('counts failures atomically: concurrent wrong passwords lock exactly once', async () => {
     const tenant = await signUpTenant();
     await setSettings(tenant.slug, 'lockout', { maxFailures: 4, lockSeconds: 600 });
-    await Promise.all(Array.from({ length: 8 }, (_, i) => attempt(webClient(sharedRuntime.url), tenant, tenant.adminEmail, `wrong ${i} password`)));
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => attempt(webClient(sharedRuntime.url), tenant, tenant.adminEmail, `wrong ${i} password`)));
+    assert.deepEqual(results.map((r) => r.status), Array(8).fill(401), 'every concurrent failure is answered and counted, none with a 500');
     const types = await auditTypes(tenant.slug);
     assert.equal(types.filter((t) => t === 'user.locked').length >= 1, true);
     assert.equal((await attempt(webClient(sharedRuntime.url), tenant, tenant.adminEmail, tenant.adminPassword)).status, 401);
