@@ -1,6 +1,6 @@
 import type { PlatformPorts } from '../../shared/adapters/platform-ports.ts';
 import { createHttpFunction } from '../../shared/http/handler.ts';
-import { logout, showLogin, submitLogin } from './login/login-routes.ts';
+import { logout, selectAccount, showLogin, submitLogin } from './login/login-routes.ts';
 import type { LoginRoute } from './routes.ts';
 
 export function createLoginFunction(deps: () => PlatformPorts) {
@@ -11,6 +11,7 @@ export function createLoginFunction(deps: () => PlatformPorts) {
     routes: {
       'GET /t/{tenant}/login': showLogin,
       'POST /t/{tenant}/login': submitLogin,
+      'POST /t/{tenant}/login/select': selectAccount,
       'GET /t/{tenant}/login/logout': logout,
     },
   });

@@ -12,7 +12,8 @@ import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/h
 import { htmlResponse, seeOther } from '../../../shared/http/responses.ts';
 import { clearSsoCookie, currentSession, ssoCookie } from '../../../shared/http/sso-cookie.ts';
 import { endSsoSession, postLogoutToken } from '../../../shared/domain/auth/end-session.ts';
-import { loginPage, signedInPage, signedOutPage } from '../views/login-pages.ts';
+import { accountChooserPage, loginPage, signedInPage, signedOutPage } from '../views/login-pages.ts';
+import { badRequest, HttpError } from '../../../shared/http/errors.ts';
 
 type Request = HttpRequest<PlatformPorts>;
 
@@ -46,12 +47,30 @@ export async function showLogin(request: Request): Promise<HttpResponse> {
   const transaction = await transactionOf(request, tenant, request.query.get('tx'));
   const session = await currentSession(request, tenant, request.deps.sessions, settings, Date.now());
   if (session && !transaction?.forceLogin) {
-    if (transaction) return seeOther(transaction.returnTo);
+    if (transaction && !transaction.chooseAccount) return seeOther(transaction.returnTo);
     const user = await request.deps.users.getUser(tenant.id, session.userId);
     const who = (user && (primaryEmail(user) ?? user.userName)) ?? session.userId;
+    if (transaction) {
+      const { token, cookie } = issueCsrf(request, `login:${tenant.id}`, await csrfOptions(request, tenant));
+      const body = accountChooserPage({ nonce: request.state.nonce, csrf: token, action: `${loginPath(tenant)}/select`, settings, transaction: transaction.id, who });
+      return { ...htmlResponse(200, body), ...(cookie ? { cookies: [cookie] } : {}) };
+    }
     return htmlResponse(200, signedInPage(request.state.nonce, settings, who, `${loginPath(tenant)}/logout`));
   }
-  return renderLogin(request, tenant, 200, transaction ? { transaction: transaction.id } : {});
+  return renderLogin(request, tenant, 200, transaction ? { transaction: transaction.id, ...(transaction.loginHint ? { identifier: transaction.loginHint.slice(0, 256) } : {}) } : {});
+}
+
+/** POST /t/{tenant}/login/select: the account chooser's answer, back to the transaction or to a fresh sign-in. */
+export async function selectAccount(request: Request): Promise<HttpResponse> {
+  const tenant = tenantOf(request);
+  const form = formOf(request);
+  verifyCsrf(request, `login:${tenant.id}`, form.get('csrf'), (await csrfOptions(request, tenant)).key);
+  const choice = form.get('account');
+  if (choice !== 'current' && choice !== 'another') throw badRequest('Choose an account.');
+  const transaction = await transactionOf(request, tenant, form.get('tx'));
+  if (!transaction) throw new HttpError(400, 'expired_request', 'This sign-in request has expired. Go back to the application and start again.');
+  await request.deps.authTransactions.chooseAccount(tenant.id, transaction.id, choice);
+  return seeOther(choice === 'current' ? transaction.returnTo : `${loginPath(tenant)}?tx=${transaction.id}`);
 }
 
 /** POST /t/{tenant}/login: identifier and password; on success an SSO session and back to the transaction. */

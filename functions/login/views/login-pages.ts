@@ -35,6 +35,32 @@ ${view.transaction ? html`<input type="hidden" name="tx" value="${view.transacti
   });
 }
 
+export interface AccountChooserView {
+  readonly nonce: string;
+  readonly csrf: string;
+  readonly action: string;
+  readonly settings: TenantSettings;
+  readonly transaction: string;
+  readonly who: string;
+}
+
+/** prompt=select_account: go on as the signed-in user, or sign in with another account. */
+export function accountChooserPage(view: AccountChooserView): string {
+  return page({
+    title: 'Choose an account',
+    nonce: view.nonce,
+    accent: view.settings.branding.primaryColor,
+    body: html`${brand(view.settings)}
+<h1>Choose an account</h1>
+<form method="post" action="${view.action}">
+<input type="hidden" name="csrf" value="${view.csrf}">
+<input type="hidden" name="tx" value="${view.transaction}">
+<button type="submit" name="account" value="current" id="continue-as">Continue as ${view.who}</button>
+<button type="submit" name="account" value="another" class="secondary">Use another account</button>
+</form>`,
+  });
+}
+
 export function signedInPage(nonce: string, settings: TenantSettings, who: string, logoutUrl: string): string {
   return page({
     title: `Signed in to ${settings.branding.displayName}`,

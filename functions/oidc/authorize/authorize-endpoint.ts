@@ -4,6 +4,7 @@ import { hashToken } from '../../../shared/domain/auth/sso-session.ts';
 import type { AuthorizationRequest } from '../../../shared/domain/oauth/authorization.ts';
 import type { OAuthClient } from '../../../shared/domain/oauth/client.ts';
 import { createAuditEvent } from '../../../shared/domain/audit/event.ts';
+import { consentItemsOf } from '../../../shared/domain/oauth/claims-request.ts';
 import { consentCovers, type StoredConsent } from '../../../shared/domain/ports/consent-store.ts';
 import type { SsoSession } from '../../../shared/domain/ports/session-store.ts';
 import { generateSecret } from '../../../shared/domain/secrets/secret-hashing.ts';
@@ -29,7 +30,15 @@ const codeLifetimeMs = 60_000;
 
 function needsLogin(request: AuthorizationRequest, session: SsoSession | undefined, now: number): boolean {
   if (!session || request.prompt.includes('login')) return true;
+  if (request.hintSubject !== undefined && request.hintSubject !== session.userId) return true;
   return request.maxAge !== undefined && now - session.authTime > request.maxAge * 1000;
+}
+
+/** OIDC Core §3.1.2.1: when the user signed in is not the one id_token_hint names, the answer is an error. */
+function checkHintedUser(request: AuthorizationRequest, session: SsoSession): void {
+  if (request.hintSubject !== undefined && request.hintSubject !== session.userId) {
+    throw new RedirectableError('login_required', 'The signed-in user is not the one id_token_hint names', request);
+  }
 }
 
 export async function issueCode(req: Request, tenant: Tenant, client: OAuthClient, request: AuthorizationRequest, session: SsoSession, now: number): Promise<HttpResponse> {
@@ -54,6 +63,7 @@ export async function issueCode(req: Request, tenant: Tenant, client: OAuthClien
     authTime: session.authTime,
     amr: session.amr,
     sid: sidOf(session),
+    ...(request.claims ? { claims: request.claims } : {}),
     expiresAt: now + codeLifetimeMs,
   });
   return authorizationResponse(request, issuerOf(req.deps.publicUrl, tenant), { code }, req.state.nonce);
@@ -75,7 +85,7 @@ export function redirectError(req: Request, tenant: Tenant, error: RedirectableE
  */
 export async function completeAuthorization(req: Request, tenant: Tenant, client: OAuthClient, request: AuthorizationRequest, session: SsoSession, now: number, transactionId?: string): Promise<HttpResponse> {
   const consent = await req.deps.consents.find(tenant.id, session.userId, client.clientId);
-  const covered = consentCovers(consent, request.scopes);
+  const covered = consentCovers(consent, consentItemsOf(request));
   if (client.firstParty || (covered && !request.prompt.includes('consent'))) {
     if (!covered) await req.deps.consents.save(consentRecord(tenant, session, client, request, consent, now), [consentEvent(req, tenant, session, client, request, 'first_party')]);
     if (transactionId) await req.deps.grants.closeTransaction(tenant.id, transactionId);
@@ -94,7 +104,7 @@ export const consentRecord = (tenant: Tenant, session: SsoSession, client: OAuth
   tenant: tenant.id,
   userId: session.userId,
   clientId: client.clientId,
-  scopes: [...new Set([...(previous?.scopes ?? []), ...request.scopes])],
+  scopes: [...new Set([...(previous?.scopes ?? []), ...consentItemsOf(request)])],
   grantedAt: new Date(now).toISOString(),
 });
 
@@ -102,7 +112,7 @@ export const consentEvent = (req: Request, tenant: Tenant, session: SsoSession, 
   createAuditEvent({
     tenant: tenant.id, type, actor: { kind: 'user', id: session.userId }, subject: session.userId,
     clientIp: req.state.clientIp, userAgent: req.state.userAgent, correlationId: req.state.correlationId, outcome: type === 'consent.given' ? 'success' : 'denied',
-    details: { clientId: client.clientId, scopes: request.scopes, how },
+    details: { clientId: client.clientId, scopes: consentItemsOf(request), how },
   });
 
 /** RFC 9126 §4: a request_uri stands for the pushed request, once, and only with its own client_id. */
@@ -122,19 +132,20 @@ export async function authorizeEndpoint(req: Request): Promise<HttpResponse> {
   try {
     const pushed = await pushedParams(req, tenant, sent);
     const params = pushed ?? sent;
-    const { client, request } = await parseAuthorizationRequest(tenant.id, params, req.deps.clients, pushed !== undefined);
+    const { client, request } = await parseAuthorizationRequest({ id: tenant.id, issuer: issuerOf(req.deps.publicUrl, tenant) }, params, req.deps, pushed !== undefined);
     const now = Date.now();
     const session = await currentSession(req, tenant, req.deps.sessions, settingsOf(tenant), now);
     // Per client and user when the user is known, per client and address otherwise.
     const who = session ? `user#${session.userId}` : `ip#${req.state.clientIp}`;
     await throttle(req, `authorize#${tenant.id}#${request.clientId}#${who}`, authorizationsPerClientAndUser, { tenant: tenant.id, endpoint: 'authorize', subject: `client:${request.clientId}` });
-    if (!needsLogin(request, session, now)) return await completeAuthorization(req, tenant, client, request, session!, now);
+    const chooseAccount = request.prompt.includes('select_account');
+    if (!needsLogin(request, session, now) && !chooseAccount) return await completeAuthorization(req, tenant, client, request, session!, now);
     if (request.prompt.includes('none')) throw new RedirectableError('login_required', 'The user is not signed in', request);
     const id = randomBytes(24).toString('base64url');
     await req.deps.grants.openTransaction(tenant.id, id, request, {
       returnTo: `/t/${tenant.slug}/oauth2/authorize/resume?tx=${id}`,
       expiresAt: now + transactionLifetimeMs,
-      forceLogin: session !== undefined,
+      forceLogin: session !== undefined && needsLogin(request, session, now),
       now,
     });
     return seeOther(`/t/${tenant.slug}/login?tx=${id}`);
@@ -154,11 +165,13 @@ export async function resumeAuthorization(req: Request): Promise<HttpResponse> {
   if (!transaction) throw new HttpError(400, 'expired_request', 'This sign-in request has expired. Go back to the application and start again.');
   const { request } = transaction;
   const session = await currentSession(req, tenant, req.deps.sessions, settingsOf(tenant), now);
-  const freshEnough = session !== undefined && (!needsLogin(request, session, now) || session.authTime >= transaction.createdAt);
+  const signedInNow = session !== undefined && session.authTime >= transaction.createdAt;
+  const freshEnough = session !== undefined && (signedInNow || (!needsLogin(request, session, now) && (transaction.accountChosen || !request.prompt.includes('select_account'))));
   if (!freshEnough) return seeOther(`/t/${tenant.slug}/login?tx=${id}`);
   const client = await req.deps.clients.get(tenant.id, request.clientId);
   if (!client) throw badRequest('The application is no longer registered.');
   try {
+    checkHintedUser(request, session);
     return await completeAuthorization(req, tenant, client, request, session, now, id);
   } catch (error) {
     if (error instanceof RedirectableError) return redirectError(req, tenant, error);

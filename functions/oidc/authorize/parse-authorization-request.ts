@@ -1,8 +1,11 @@
 import type { AuthorizationRequest } from '../../../shared/domain/oauth/authorization.ts';
+import { MalformedClaimsRequest, parseClaimsRequest, type ClaimsRequest } from '../../../shared/domain/oauth/claims-request.ts';
 import { isPublic, type OAuthClient } from '../../../shared/domain/oauth/client.ts';
 import { challengePattern } from '../../../shared/domain/oauth/pkce.ts';
 import { matchesRegisteredRedirect } from '../../../shared/domain/oauth/redirect-uri.ts';
 import type { ClientRegistry } from '../../../shared/domain/ports/client-registry.ts';
+import { verifyIdTokenHint } from '../../../shared/domain/oauth/id-token.ts';
+import type { KeyService } from '../../../shared/domain/keys/key-service.ts';
 import { badRequest } from '../../../shared/http/errors.ts';
 import { requestedScopes } from '../token/scopes.ts';
 import { RedirectableError } from './authorization-error.ts';
@@ -31,17 +34,17 @@ function checkRedirectUri(client: OAuthClient, params: URLSearchParams): string 
 /**
  * The authorization endpoint's checks in order (CONVENTIONS §1): client → redirect URI →
  * (errors now go back to the client) duplicates → response type and mode → scope → PKCE →
- * prompt and max_age → unsupported request objects.
+ * prompt and max_age → claims → id_token_hint.
  */
 export async function parseAuthorizationRequest(
-  tenant: string,
+  tenant: { id: string; issuer: string },
   params: URLSearchParams,
-  clients: ClientRegistry,
+  deps: { clients: ClientRegistry; keys: KeyService },
   /** The request was pushed (RFC 9126) by the authenticated client, or is one being pushed. */
   pushed = false,
 ): Promise<{ client: OAuthClient; request: AuthorizationRequest }> {
   for (const name of ['client_id', 'redirect_uri']) if (params.getAll(name).length > 1) throw badRequest(`The parameter ${name} was sent more than once.`);
-  const client = await checkClient(tenant, params, clients);
+  const client = await checkClient(tenant.id, params, deps.clients);
   const redirectUri = checkRedirectUri(client, params);
 
   const mode = params.get('response_mode');
@@ -71,6 +74,18 @@ export async function parseAuthorizationRequest(
   const refused = scopes.filter((s) => !client.scopes.includes(s));
   if (refused.length) fail('invalid_scope', `Not allowed for this client: ${refused.join(' ')}`);
 
+  let claims: ClaimsRequest | undefined;
+  const claimsParam = params.get('claims');
+  if (claimsParam !== null) {
+    if (!scopes.includes('openid')) fail('invalid_request', 'The claims parameter needs the openid scope');
+    try {
+      claims = parseClaimsRequest(claimsParam);
+    } catch (error) {
+      if (!(error instanceof MalformedClaimsRequest)) throw error;
+      fail('invalid_request', error.message);
+    }
+  }
+
   const challenge = params.get('code_challenge');
   const method = params.get('code_challenge_method');
   if (challenge === null && isPublic(client)) fail('invalid_request', 'PKCE (code_challenge with S256) is required for public clients');
@@ -83,6 +98,10 @@ export async function parseAuthorizationRequest(
   if (prompt.includes('none') && prompt.length > 1) fail('invalid_request', 'prompt=none cannot be combined with other values');
   const maxAgeParam = params.get('max_age');
   if (maxAgeParam !== null && !/^\d{1,9}$/.test(maxAgeParam)) fail('invalid_request', 'max_age must be a non-negative integer');
+
+  const hintToken = params.get('id_token_hint');
+  const hint = hintToken === null ? undefined : await verifyIdTokenHint(deps.keys, tenant.id, tenant.issuer, hintToken);
+  if (hintToken !== null && !hint) fail('invalid_request', 'id_token_hint is not an ID token issued by this provider');
 
   const nonce = params.get('nonce');
   return {
@@ -99,6 +118,8 @@ export async function parseAuthorizationRequest(
       ...(maxAgeParam !== null ? { maxAge: Number(maxAgeParam) } : {}),
       ...(params.get('login_hint') ? { loginHint: params.get('login_hint')! } : {}),
       ...(params.get('acr_values') ? { acrValues: params.get('acr_values')!.split(' ') } : {}),
+      ...(claims ? { claims } : {}),
+      ...(hint ? { hintSubject: hint.sub } : {}),
     },
   };
 }

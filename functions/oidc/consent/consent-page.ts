@@ -11,6 +11,7 @@ import { page } from '../../../shared/http/views/page.ts';
 import { RedirectableError } from '../authorize/authorization-error.ts';
 import { consentEvent, consentRecord, issueCode, redirectError } from '../authorize/authorize-endpoint.ts';
 import type { OidcDeps } from '../deps.ts';
+import { consentItemsOf } from '../../../shared/domain/oauth/claims-request.ts';
 
 type Request = HttpRequest<OidcDeps>;
 
@@ -23,6 +24,15 @@ const scopeDescriptions: Readonly<Record<string, string>> = {
   address: 'Your postal address',
   offline_access: 'Stay connected when you are not using it',
 };
+
+/** Claims asked for one by one (the `claims` parameter), named as a person would. */
+const claimDescriptions: Readonly<Record<string, string>> = {
+  name: 'Your full name', given_name: 'Your first name', family_name: 'Your last name', preferred_username: 'Your username',
+  locale: 'Your language', updated_at: 'When your profile last changed', email: 'Your email address', email_verified: 'Whether your email address is verified',
+  phone_number: 'Your phone number', phone_number_verified: 'Whether your phone number is verified', address: 'Your postal address',
+};
+
+const describe = (item: string) => (item.startsWith('claim:') ? (claimDescriptions[item.slice(6)] ?? item.slice(6)) : (scopeDescriptions[item] ?? item));
 
 /** The transaction, its client and the user's live session; anything missing sends the user back to sign in or stops. */
 async function pending(req: Request, tenant: Tenant, id: string | null) {
@@ -50,7 +60,7 @@ export async function showConsent(req: Request): Promise<HttpResponse> {
     nonce: req.state.nonce,
     accent: settings.branding.primaryColor,
     body: html`<h1>Allow ${client.name} to access your ${settings.branding.displayName} account?</h1>
-<ul id="scopes">${request.scopes.map((scope) => html`<li>${scopeDescriptions[scope] ?? scope}</li>`)}</ul>
+<ul id="scopes">${consentItemsOf(request).map((item) => html`<li>${describe(item)}</li>`)}</ul>
 <form method="post" action="/t/${tenant.slug}/oauth2/consent">
 <input type="hidden" name="csrf" value="${token}">
 <input type="hidden" name="tx" value="${id}">

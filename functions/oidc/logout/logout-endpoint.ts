@@ -1,5 +1,5 @@
-import { compactVerify, createLocalJWKSet, decodeJwt, type JSONWebKeySet } from 'jose';
 import { endSsoSession, postLogoutToken } from '../../../shared/domain/auth/end-session.ts';
+import { verifyIdTokenHint, type IdTokenHint } from '../../../shared/domain/oauth/id-token.ts';
 import { settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
 import { isSecureOrigin } from '../../../shared/http/cookies.ts';
 import { issueCsrf, verifyCsrf } from '../../../shared/http/csrf.ts';
@@ -16,27 +16,13 @@ import { issuerOf } from '../../../shared/domain/tenants/tenant.ts';
 type Request = HttpRequest<OidcDeps>;
 
 interface LogoutRequest {
-  readonly hint?: { sub: string; clientId: string; sid?: string };
+  readonly hint?: IdTokenHint;
   readonly postLogoutRedirectUri?: string;
   readonly state?: string;
 }
 
-/** id_token_hint: an ID token this tenant signed (possibly expired, as OIDC RP-Initiated Logout §2 allows). */
-async function verifiedHint(req: Request, tenant: Tenant, token: string | null): Promise<LogoutRequest['hint']> {
-  if (!token || token.length > 8192) return undefined;
-  try {
-    const { protectedHeader } = await compactVerify(token, createLocalJWKSet((await req.deps.keys.jwks(tenant.id)) as JSONWebKeySet), { algorithms: ['ES256', 'RS256'] });
-    // Only an ID token: the tenant signs access and logout tokens with the same keys.
-    if (protectedHeader.typ !== undefined && protectedHeader.typ !== 'JWT') return undefined;
-    const claims = decodeJwt(token);
-    if (claims.iss !== issuerOf(req.deps.publicUrl, tenant) || typeof claims.sub !== 'string') return undefined;
-    const clientId = [claims.aud].flat()[0];
-    if (typeof clientId !== 'string') return undefined;
-    return { sub: claims.sub, clientId, ...(typeof claims.sid === 'string' ? { sid: claims.sid } : {}) };
-  } catch {
-    return undefined;
-  }
-}
+const verifiedHint = async (req: Request, tenant: Tenant, token: string | null) =>
+  token ? verifyIdTokenHint(req.deps.keys, tenant.id, issuerOf(req.deps.publicUrl, tenant), token) : undefined;
 
 /** The request's checks: a valid hint or a known client, and a post-logout URI registered for it exactly. */
 async function parseLogoutRequest(req: Request, tenant: Tenant, params: URLSearchParams): Promise<LogoutRequest> {

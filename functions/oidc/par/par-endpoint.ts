@@ -4,6 +4,7 @@ import { HttpError } from '../../../shared/http/errors.ts';
 import { formOf } from '../../../shared/http/forms.ts';
 import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
 import { json } from '../../../shared/http/responses.ts';
+import { issuerOf } from '../../../shared/domain/tenants/tenant.ts';
 import { RedirectableError } from '../authorize/authorization-error.ts';
 import { parseAuthorizationRequest } from '../authorize/parse-authorization-request.ts';
 import type { OidcDeps } from '../deps.ts';
@@ -27,7 +28,7 @@ export async function parEndpoint(request: HttpRequest<OidcDeps>): Promise<HttpR
   const params = new URLSearchParams([...form].filter(([name]) => !authenticationParams.has(name)));
   params.set('client_id', client.clientId);
   try {
-    await parseAuthorizationRequest(tenant.id, params, request.deps.clients, true);
+    await parseAuthorizationRequest({ id: tenant.id, issuer: issuerOf(request.deps.publicUrl, tenant) }, params, request.deps, true);
   } catch (error) {
     if (error instanceof RedirectableError) throw new OAuthError(error.error, error.message);
     if (error instanceof HttpError && error.status === 400) throw invalidRequest(error.message);

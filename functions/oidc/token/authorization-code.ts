@@ -43,7 +43,7 @@ export async function authorizationCodeGrant(context: GrantContext): Promise<Tok
   const user = await deps.users.getUser(context.tenant, grant.userId);
   if (!user || user.status !== 'active') throw invalidGrant('The user is no longer active');
 
-  const userGrant = { user, scopes: grant.scopes, ...(grant.nonce ? { nonce: grant.nonce } : {}), authTime: grant.authTime, amr: grant.amr, sid: grant.sid };
+  const userGrant = { user, scopes: grant.scopes, ...(grant.nonce ? { nonce: grant.nonce } : {}), authTime: grant.authTime, amr: grant.amr, sid: grant.sid, ...(grant.claims ? { claims: grant.claims } : {}) };
   const first = await issueUserTokens(context, userGrant);
   let refresh: { refreshToken: string; familyId: string } | undefined;
   if (wantsRefreshToken(context, grant.scopes)) {

@@ -24,6 +24,7 @@ export async function issueUserTokens(context: GrantContext, grant: UserGrant, o
     now: context.now,
     authTime: grant.authTime,
     sessionId: grant.sid,
+    ...(grant.claims ? { userinfoClaims: grant.claims.userinfo } : {}),
   });
   const idToken = grant.scopes.includes('openid')
     ? await issueIdToken(context.deps.keys, { ...grant, issuer: context.issuer, client, accessToken: access.token, now: context.now })
@@ -54,6 +55,7 @@ export async function startRefreshFamily(context: GrantContext, grant: UserGrant
       sid: grant.sid,
       authTime: grant.authTime,
       amr: grant.amr,
+      ...(grant.claims ? { claims: grant.claims } : {}),
       absoluteExpiresAt: context.now + client.refreshTokenLifetimeSeconds * 1000,
       idleExpiresAt: context.now + client.refreshTokenIdleSeconds * 1000,
       status: 'active',

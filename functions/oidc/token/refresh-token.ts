@@ -38,7 +38,7 @@ export async function refreshTokenGrant(context: GrantContext): Promise<TokenRes
     throw invalidGrant('The refresh token was already used; its family has been revoked');
   }
   const scopes = asked ?? family.scopes;
-  const { jti, ...body } = await issueUserTokens(context, { user: user!, scopes, authTime: family.authTime, amr: family.amr, sid: family.sid }, { refreshToken: next });
+  const { jti, ...body } = await issueUserTokens(context, { user: user!, scopes, authTime: family.authTime, amr: family.amr, sid: family.sid, ...(family.claims ? { claims: family.claims } : {}) }, { refreshToken: next });
   await deps.grants.recordFamilyAccessToken(context.tenant, family.id, jti, context.now + client.accessTokenLifetimeSeconds * 1000);
   await deps.auditLog.record(tokenEvent(context, 'token.refreshed', family.userId, { scope: scopes.join(' '), jti, refreshFamily: family.id }));
   return body;

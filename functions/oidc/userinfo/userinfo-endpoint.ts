@@ -24,5 +24,5 @@ export async function userinfoEndpoint(request: HttpRequest<OidcDeps>): Promise<
   const token = await verifyAccessToken(request.deps, tenant.id, issuer, presentedToken(request), { audience: `${issuer}/oauth2/userinfo`, scope: 'openid' });
   const user = await request.deps.users.getUser(tenant.id, token.sub);
   if (!user || user.status !== 'active') throw invalidToken('The user is no longer active');
-  return json(200, { sub: user.id, ...claimsFor(user, token.scope.split(' ')) }, { 'cache-control': 'no-store' });
+  return json(200, { sub: user.id, ...claimsFor(user, token.scope.split(' '), Array.isArray(token.userinfo_claims) ? token.userinfo_claims : []) }, { 'cache-control': 'no-store' });
 }

@@ -32,12 +32,12 @@ export function createGrantStore(db: DynamoDBDocumentClient, tables: TableNames,
 
   return {
     async openTransaction(tenant, id, request, { returnTo, expiresAt, forceLogin, now }) {
-      await db.send(new PutCommand({ TableName: T, Item: { ...authTransactionKey(tenant, id), tenant, returnTo, request, forceLogin, createdAt: now, expiresAtMs: expiresAt, expiresAt: ttlSeconds(expiresAt) }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await db.send(new PutCommand({ TableName: T, Item: { ...authTransactionKey(tenant, id), tenant, returnTo, request, forceLogin, chooseAccount: request.prompt.includes('select_account'), ...(request.loginHint ? { loginHint: request.loginHint } : {}), createdAt: now, expiresAtMs: expiresAt, expiresAt: ttlSeconds(expiresAt) }, ConditionExpression: 'attribute_not_exists(pk)' }));
     },
     async transactionRequest(tenant, id, now) {
       const { Item } = await db.send(new GetCommand({ TableName: T, Key: authTransactionKey(tenant, id), ConsistentRead: true }));
       if (!Item || Item.tenant !== tenant || Item.expiresAtMs <= now || !Item.request) return undefined;
-      return { request: Item.request, createdAt: Item.createdAt };
+      return { request: Item.request, createdAt: Item.createdAt, accountChosen: Item.accountChosen === true };
     },
     async closeTransaction(tenant, id) {
       await db.send(new DeleteCommand({ TableName: T, Key: authTransactionKey(tenant, id) }));

@@ -108,7 +108,27 @@ export function createAuthTransactions(client: DynamoDBDocumentClient, tables: T
     async find(tenant, id, now) {
       const { Item } = await client.send(new GetCommand({ TableName: tables.sessions, Key: authTransactionKey(tenant, id) }));
       if (!Item || Item.tenant !== tenant || Item.expiresAtMs <= now) return undefined;
-      return { id, tenant, returnTo: Item.returnTo, expiresAt: Item.expiresAtMs, forceLogin: Item.forceLogin === true };
+      return {
+        id, tenant, returnTo: Item.returnTo, expiresAt: Item.expiresAtMs, forceLogin: Item.forceLogin === true,
+        chooseAccount: Item.chooseAccount === true && Item.accountChosen !== true && Item.forceLogin !== true,
+        ...(typeof Item.loginHint === 'string' ? { loginHint: Item.loginHint } : {}),
+      };
+    },
+    async chooseAccount(tenant, id, choice) {
+      try {
+        await client.send(
+          new UpdateCommand({
+            TableName: tables.sessions,
+            Key: authTransactionKey(tenant, id),
+            UpdateExpression: choice === 'current' ? 'SET accountChosen = :yes' : 'SET forceLogin = :yes',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':yes': true },
+          }),
+        );
+      } catch (error) {
+        // The transaction expired meanwhile: the next page says so.
+        if (!isConditionFailure(error)) throw error;
+      }
     },
   };
 }

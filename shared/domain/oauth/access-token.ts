@@ -23,6 +23,8 @@ export interface AccessTokenRequest {
   readonly now: number;
   readonly authTime?: number;
   readonly sessionId?: string;
+  /** UserInfo claims asked for by name (OIDC Core §5.5), so UserInfo can release them. */
+  readonly userinfoClaims?: readonly string[];
 }
 
 /** A JWT access token per RFC 9068 (typ at+jwt), signed with the tenant's active ES256 key. */
@@ -43,6 +45,7 @@ export async function issueAccessToken(keys: KeyService, request: AccessTokenReq
       exp: iat + request.lifetimeSeconds,
       ...(request.authTime !== undefined ? { auth_time: Math.floor(request.authTime / 1000) } : {}),
       ...(request.sessionId ? { sid: request.sessionId } : {}),
+      ...(request.userinfoClaims?.length ? { userinfo_claims: [...request.userinfoClaims] } : {}),
     },
     { typ: 'at+jwt' },
   );

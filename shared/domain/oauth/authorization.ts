@@ -1,4 +1,5 @@
 import type { User } from '../users/user.ts';
+import type { ClaimsRequest } from './claims-request.ts';
 
 /** What a user granted a client: the basis of every token issued for that user. */
 export interface UserGrant {
@@ -8,6 +9,8 @@ export interface UserGrant {
   readonly authTime: number;
   readonly amr: readonly string[];
   readonly sid: string;
+  /** Claims asked for by name with the `claims` parameter (OIDC Core §5.5). */
+  readonly claims?: ClaimsRequest;
 }
 
 /** A validated authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1), as the transaction keeps it. */
@@ -23,6 +26,9 @@ export interface AuthorizationRequest {
   readonly maxAge?: number;
   readonly loginHint?: string;
   readonly acrValues?: readonly string[];
+  readonly claims?: ClaimsRequest;
+  /** The subject of a verified id_token_hint: only this user may be signed in for the request. */
+  readonly hintSubject?: string;
 }
 
 /** What the authorization code stands for, until it is redeemed once. */
@@ -37,6 +43,7 @@ export interface CodeGrant {
   readonly authTime: number;
   readonly amr: readonly string[];
   readonly sid: string;
+  readonly claims?: ClaimsRequest;
   readonly expiresAt: number;
 }
 
@@ -52,5 +59,6 @@ export interface RefreshFamily {
   readonly amr: readonly string[];
   readonly absoluteExpiresAt: number;
   readonly idleExpiresAt: number;
+  readonly claims?: ClaimsRequest;
   readonly status: 'active' | 'revoked';
 }

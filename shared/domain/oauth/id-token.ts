@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { compactVerify, createLocalJWKSet, decodeJwt, type JSONWebKeySet } from 'jose';
 import type { KeyService } from '../keys/key-service.ts';
 import type { UserGrant } from './authorization.ts';
 import type { OAuthClient } from './client.ts';
@@ -33,8 +34,35 @@ export function issueIdToken(keys: KeyService, request: IdTokenRequest): Promise
       amr: [...request.amr],
       acr: request.amr.length > 1 ? 'urn:idp:acr:mfa' : 'urn:idp:acr:pwd',
       sid: request.sid,
-      ...claimsFor(request.user, request.scopes),
+      ...claimsFor(request.user, request.scopes, request.claims?.idToken),
     },
     { alg: request.client.idTokenSignedResponseAlg },
   );
+}
+
+/** Who an id_token_hint names, and for which client and session. */
+export interface IdTokenHint {
+  readonly sub: string;
+  readonly clientId: string;
+  readonly sid?: string;
+}
+
+/**
+ * An id_token_hint: an ID token this tenant signed, possibly expired (OIDC Core §3.1.2.1 and
+ * RP-Initiated Logout §2 both allow that). Anything else, including the tenant's access and
+ * logout tokens (same keys, other `typ`), is no hint.
+ */
+export async function verifyIdTokenHint(keys: KeyService, tenant: string, issuer: string, token: string): Promise<IdTokenHint | undefined> {
+  if (token.length > 8192) return undefined;
+  try {
+    const { protectedHeader } = await compactVerify(token, createLocalJWKSet((await keys.jwks(tenant)) as JSONWebKeySet), { algorithms: ['ES256', 'RS256'] });
+    if (protectedHeader.typ !== undefined && protectedHeader.typ !== 'JWT') return undefined;
+    const claims = decodeJwt(token);
+    if (claims.iss !== issuer || typeof claims.sub !== 'string' || claims.events !== undefined) return undefined;
+    const clientId = [claims.aud].flat()[0];
+    if (typeof clientId !== 'string') return undefined;
+    return { sub: claims.sub, clientId, ...(typeof claims.sid === 'string' ? { sid: claims.sid } : {}) };
+  } catch {
+    return undefined;
+  }
 }

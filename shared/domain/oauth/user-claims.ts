@@ -25,10 +25,17 @@ function allClaims(user: User): Record<string, unknown> {
   };
 }
 
-/** The user's claims the granted scopes release, leaving out what the user does not have. */
-export function claimsFor(user: User, scopes: readonly string[]): Record<string, unknown> {
+/** Every user claim a scope can release: the names the `claims` request parameter may ask for. */
+export const userClaimNames: ReadonlySet<string> = new Set(Object.values(scopeClaims).flat());
+
+/**
+ * The user's claims the granted scopes release, plus any asked for by name (the `claims`
+ * request parameter, already consented to), leaving out what the user does not have.
+ */
+export function claimsFor(user: User, scopes: readonly string[], named: readonly string[] = []): Record<string, unknown> {
   const available = allClaims(user);
   const out: Record<string, unknown> = {};
-  for (const scope of scopes) for (const claim of scopeClaims[scope] ?? []) if (available[claim] !== undefined) out[claim] = available[claim];
+  const wanted = [...scopes.flatMap((scope) => scopeClaims[scope] ?? []), ...named.filter((name) => userClaimNames.has(name))];
+  for (const claim of wanted) if (available[claim] !== undefined) out[claim] = available[claim];
   return out;
 }

@@ -8,6 +8,7 @@ export interface VerifiedAccessToken extends JWTPayload {
   readonly client_id: string;
   readonly scope: string;
   readonly jti: string;
+  readonly userinfo_claims?: readonly string[];
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { AuditEvent } from '../audit/event.ts';
 
-/** What a user allowed a client: the scopes, remembered until withdrawn. */
+/** What a user allowed a client: the scopes (and claims asked for by name, as `claim:<name>`), remembered until withdrawn. */
 export interface StoredConsent {
   readonly tenant: string;
   readonly userId: string;

@@ -14,7 +14,8 @@ export type RefreshRotation =
 /** Authorization transactions, codes and refresh-token families (Sessions table), secrets kept as hashes. */
 export interface GrantStore {
   openTransaction(tenant: string, id: string, request: AuthorizationRequest, options: { returnTo: string; expiresAt: number; forceLogin: boolean; now: number }): Promise<void>;
-  transactionRequest(tenant: string, id: string, now: number): Promise<{ request: AuthorizationRequest; createdAt: number } | undefined>;
+  /** The open transaction's request; `accountChosen` once the user answered the account chooser. */
+  transactionRequest(tenant: string, id: string, now: number): Promise<{ request: AuthorizationRequest; createdAt: number; accountChosen: boolean } | undefined>;
   closeTransaction(tenant: string, id: string): Promise<void>;
 
   /** A pushed authorization request (RFC 9126), usable once until it expires. */

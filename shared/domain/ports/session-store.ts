@@ -34,8 +34,14 @@ export interface AuthTransaction {
   readonly expiresAt: number;
   /** The protocol asked for a fresh login (prompt=login, max_age): an existing session does not do. */
   readonly forceLogin: boolean;
+  /** The protocol asked the user to pick the account (prompt=select_account), and the user has not yet. */
+  readonly chooseAccount: boolean;
+  /** Who the application expects to sign in (login_hint), to fill in the form. */
+  readonly loginHint?: string;
 }
 
 export interface AuthTransactions {
   find(tenant: string, id: string, now: number): Promise<AuthTransaction | undefined>;
+  /** The account chooser's answer: go on with the signed-in account, or sign in with another one. */
+  chooseAccount(tenant: string, id: string, choice: 'current' | 'another'): Promise<void>;
 }

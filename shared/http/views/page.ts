@@ -19,7 +19,7 @@ code{font-size:.9em}
 form{display:grid;gap:.9rem;margin-top:1rem}label{display:grid;gap:.3rem;font-weight:600;font-size:.95rem}
 a{color:var(--accent)}input{font:inherit;font-weight:400;padding:.6rem .7rem;border:1px solid #9aa3ad;border-radius:8px;background:transparent;color:inherit}
 input:focus-visible,button:focus-visible,a:focus-visible{outline:3px solid var(--accent);outline-offset:2px}
-button{font:inherit;font-weight:600;padding:.65rem 1rem;border:0;border-radius:8px;background:var(--accent);color:#fff;cursor:pointer}
+button{font:inherit;font-weight:600;padding:.65rem 1rem;border:0;border-radius:8px;background:var(--accent);color:#fff;cursor:pointer}button.secondary{background:transparent;color:var(--accent);border:1px solid var(--accent)}
 .field-error{color:var(--danger);font-weight:400;font-size:.9rem}.notice{padding:.7rem .9rem;border-radius:8px;background:rgb(201 42 42/.1)}.note{padding:.7rem .9rem;border-radius:8px;background:rgb(59 91 219/.1)}
 dl{display:grid;gap:.2rem}dt{font-weight:600;margin-top:.5rem}dd{margin:0;overflow-wrap:anywhere}
 .brand{display:flex;align-items:center;gap:.6rem;margin-bottom:1rem}.brand img{max-height:40px;max-width:160px}
