@@ -9,7 +9,7 @@ import type { OidcRoute } from './routes.ts';
 import { confirmLogout, logoutEndpoint } from './logout/logout-endpoint.ts';
 import { introspectionEndpoint } from './introspection/introspection-endpoint.ts';
 import { parEndpoint } from './par/par-endpoint.ts';
-import { registerClient } from './registration/register-client.ts';
+import { deleteRegistration, readRegistration, registerClient, updateRegistration } from './registration/register-client.ts';
 import { revocationEndpoint } from './revocation/revocation-endpoint.ts';
 import { tokenEndpoint } from './token/token-endpoint.ts';
 import { userinfoEndpoint } from './userinfo/userinfo-endpoint.ts';
@@ -34,6 +34,9 @@ export function createOidcFunction(deps: () => OidcDeps) {
       'GET /t/{tenant}/oauth2/userinfo': userinfoEndpoint,
       'POST /t/{tenant}/oauth2/userinfo': userinfoEndpoint,
       'POST /t/{tenant}/oauth2/register': registerClient,
+      'GET /t/{tenant}/oauth2/register/{clientId}': readRegistration,
+      'PUT /t/{tenant}/oauth2/register/{clientId}': updateRegistration,
+      'DELETE /t/{tenant}/oauth2/register/{clientId}': deleteRegistration,
       'POST /t/{tenant}/oauth2/introspect': introspectionEndpoint,
       'POST /t/{tenant}/oauth2/revoke': revocationEndpoint,
       'GET /t/{tenant}/oauth2/logout': logoutEndpoint,

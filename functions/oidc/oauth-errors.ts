@@ -5,7 +5,7 @@ import type { ErrorRenderer } from '../../shared/http/middleware/error-mapping.t
 import { json } from '../../shared/http/responses.ts';
 
 /** Pages and discovery fail as pages or problem details; the OAuth endpoints in OAuth's JSON. */
-const oauthJsonRoutes = /\/oauth2\/(token|register|userinfo|introspect|revoke|par)$/;
+const oauthJsonRoutes = /\/oauth2\/(token|register(\/[^/]*)?|userinfo|introspect|revoke|par)$/;
 
 const codeFor = (error: HttpError) => (error.status === 429 ? 'too_many_requests' : error.status >= 500 ? 'server_error' : 'invalid_request');
 

@@ -14,6 +14,8 @@ import { clearSsoCookie, currentSession, ssoCookie } from '../../../shared/http/
 import { endSsoSession, postLogoutToken } from '../../../shared/domain/auth/end-session.ts';
 import { accountChooserPage, loginPage, signedInPage, signedOutPage } from '../views/login-pages.ts';
 import { badRequest, HttpError } from '../../../shared/http/errors.ts';
+import { formsMayReach } from '../../../shared/http/middleware/security-headers.ts';
+import type { AuthTransaction } from '../../../shared/domain/ports/session-store.ts';
 
 type Request = HttpRequest<PlatformPorts>;
 
@@ -34,9 +36,10 @@ async function transactionOf(request: Request, tenant: Tenant, id: string | null
   return request.deps.authTransactions.find(tenant.id, id, Date.now());
 }
 
-async function renderLogin(request: Request, tenant: Tenant, status: number, extra: { identifier?: string; transaction?: string; error?: string }): Promise<HttpResponse> {
+async function renderLogin(request: Request, tenant: Tenant, status: number, transaction: AuthTransaction | undefined, extra: { identifier?: string; error?: string }): Promise<HttpResponse> {
   const { token, cookie } = issueCsrf(request, `login:${tenant.id}`, await csrfOptions(request, tenant));
-  const response = htmlResponse(status, loginPage({ nonce: request.state.nonce, csrf: token, action: loginPath(tenant), settings: settingsOf(tenant), ...extra }));
+  const view = { nonce: request.state.nonce, csrf: token, action: loginPath(tenant), settings: settingsOf(tenant), ...(transaction ? { transaction: transaction.id } : {}), ...extra };
+  const response = htmlResponse(status, loginPage(view), formsMayReach(request.state.nonce, transaction?.clientOrigin));
   return cookie ? { ...response, cookies: [cookie] } : response;
 }
 
@@ -53,11 +56,11 @@ export async function showLogin(request: Request): Promise<HttpResponse> {
     if (transaction) {
       const { token, cookie } = issueCsrf(request, `login:${tenant.id}`, await csrfOptions(request, tenant));
       const body = accountChooserPage({ nonce: request.state.nonce, csrf: token, action: `${loginPath(tenant)}/select`, settings, transaction: transaction.id, who });
-      return { ...htmlResponse(200, body), ...(cookie ? { cookies: [cookie] } : {}) };
+      return { ...htmlResponse(200, body, formsMayReach(request.state.nonce, transaction.clientOrigin)), ...(cookie ? { cookies: [cookie] } : {}) };
     }
     return htmlResponse(200, signedInPage(request.state.nonce, settings, who, `${loginPath(tenant)}/logout`));
   }
-  return renderLogin(request, tenant, 200, transaction ? { transaction: transaction.id, ...(transaction.loginHint ? { identifier: transaction.loginHint.slice(0, 256) } : {}) } : {});
+  return renderLogin(request, tenant, 200, transaction, transaction?.loginHint ? { identifier: transaction.loginHint.slice(0, 256) } : {});
 }
 
 /** POST /t/{tenant}/login/select: the account chooser's answer, back to the transaction or to a fresh sign-in. */
@@ -88,7 +91,7 @@ export async function submitLogin(request: Request): Promise<HttpResponse> {
   const result = await passwordLogin(request.deps.users, identifier, password, context, gate);
   if (!result.ok) {
     for (const event of result.events ?? []) await request.deps.auditLog.record(event);
-    return renderLogin(request, tenant, 401, { identifier, error: genericFailure, ...(transaction ? { transaction: transaction.id } : {}) });
+    return renderLogin(request, tenant, 401, transaction, { identifier, error: genericFailure });
   }
   const { id, session } = newSession(tenant.id, result.user.id, ['pwd'], settings, now);
   const started = createAuditEvent({ tenant: tenant.id, type: 'session.started', actor: { kind: 'user', id: result.user.id }, subject: result.user.id, clientIp: context.clientIp, userAgent: context.userAgent, correlationId: context.correlationId, outcome: 'success', time: new Date(now), details: { amr: session.amr, absoluteExpiresAt: new Date(session.absoluteExpiresAt).toISOString() } });

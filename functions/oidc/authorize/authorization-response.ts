@@ -1,4 +1,4 @@
-import { contentSecurityPolicy } from '../../../shared/http/middleware/security-headers.ts';
+import { formsMayReach } from '../../../shared/http/middleware/security-headers.ts';
 import type { HttpResponse } from '../../../shared/http/request.ts';
 import { htmlResponse, seeOther } from '../../../shared/http/responses.ts';
 import { html } from '../../../shared/http/views/html.ts';
@@ -22,7 +22,6 @@ export function authorizationResponse(target: ResponseTarget, issuer: string, pa
     for (const [name, value] of Object.entries(values)) url.searchParams.append(name, value);
     return seeOther(url.href);
   }
-  const origin = new URL(target.redirectUri).origin;
   const body = page({
     title: 'Continuing…',
     nonce,
@@ -32,5 +31,5 @@ ${Object.entries(values).map(([name, value]) => html`<input type="hidden" name="
 </form>
 <script nonce="${nonce}">document.forms[0].submit();</script>`,
   });
-  return htmlResponse(200, body, { 'content-security-policy': contentSecurityPolicy(nonce, `'self' ${origin}`) });
+  return htmlResponse(200, body, formsMayReach(nonce, target.redirectUri));
 }

@@ -8,6 +8,7 @@ import { htmlResponse, seeOther } from '../../../shared/http/responses.ts';
 import { currentSession } from '../../../shared/http/sso-cookie.ts';
 import { html } from '../../../shared/http/views/html.ts';
 import { page } from '../../../shared/http/views/page.ts';
+import { formsMayReach } from '../../../shared/http/middleware/security-headers.ts';
 import { RedirectableError } from '../authorize/authorization-error.ts';
 import { consentEvent, consentRecord, issueCode, redirectError } from '../authorize/authorize-endpoint.ts';
 import type { OidcDeps } from '../deps.ts';
@@ -68,7 +69,7 @@ export async function showConsent(req: Request): Promise<HttpResponse> {
 <button type="submit" name="decision" value="deny">Deny</button>
 </form>`,
   });
-  return { ...htmlResponse(200, body), ...(cookie ? { cookies: [cookie] } : {}) };
+  return { ...htmlResponse(200, body, formsMayReach(req.state.nonce, request.redirectUri)), ...(cookie ? { cookies: [cookie] } : {}) };
 }
 
 /** POST /t/{tenant}/oauth2/consent: the decision; allowing records the consent and answers the client with a code. */

@@ -10,6 +10,7 @@ import { htmlResponse, seeOther } from '../../../shared/http/responses.ts';
 import { clearSsoCookie, currentSession } from '../../../shared/http/sso-cookie.ts';
 import { html } from '../../../shared/http/views/html.ts';
 import { page } from '../../../shared/http/views/page.ts';
+import { formsMayReach } from '../../../shared/http/middleware/security-headers.ts';
 import type { OidcDeps } from '../deps.ts';
 import { issuerOf } from '../../../shared/domain/tenants/tenant.ts';
 
@@ -83,7 +84,7 @@ ${request.state !== undefined ? html`<input type="hidden" name="state" value="${
 <button type="submit">Sign out</button>
 </form>`,
   });
-  return { ...htmlResponse(200, body), ...(cookie ? { cookies: [cookie] } : {}) };
+  return { ...htmlResponse(200, body, formsMayReach(req.state.nonce, request.postLogoutRedirectUri)), ...(cookie ? { cookies: [cookie] } : {}) };
 }
 
 /** POST /t/{tenant}/oauth2/logout: the confirmation (CSRF-protected), or a form-encoded logout request. */

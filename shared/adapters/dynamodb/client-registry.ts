@@ -2,10 +2,21 @@ import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@
 import type { OAuthClient } from '../../domain/oauth/client.ts';
 import type { ClientRegistry } from '../../domain/ports/client-registry.ts';
 import { auditPuts } from './audit-item.ts';
-import { clientSk, tenantPk } from './keys.ts';
+import { clientSk, isConditionFailure, tenantPk } from './keys.ts';
 import type { TableNames } from './table-names.ts';
 
 export const clientItem = (client: OAuthClient) => ({ pk: tenantPk(client.tenant), sk: clientSk(client.clientId), ...client });
+
+/** Runs a conditional write: false when its condition failed (the item is not there). */
+async function conditional(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
 
 export function createClientRegistry(db: DynamoDBDocumentClient, tables: TableNames, auditRetentionDays: number): ClientRegistry {
   return {
@@ -23,6 +34,30 @@ export function createClientRegistry(db: DynamoDBDocumentClient, tables: TableNa
             ...auditPuts(tables.audit, events, auditRetentionDays),
           ],
         }),
+      );
+    },
+    async replace(client, events) {
+      return conditional(() =>
+        db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: tables.directory, Item: clientItem(client), ConditionExpression: 'attribute_exists(pk)' } },
+              ...auditPuts(tables.audit, events, auditRetentionDays),
+            ],
+          }),
+        ),
+      );
+    },
+    async remove(tenant, clientId, events) {
+      return conditional(() =>
+        db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Delete: { TableName: tables.directory, Key: { pk: tenantPk(tenant), sk: clientSk(clientId) }, ConditionExpression: 'attribute_exists(pk)' } },
+              ...auditPuts(tables.audit, events, auditRetentionDays),
+            ],
+          }),
+        ),
       );
     },
   };

@@ -112,6 +112,7 @@ export function createAuthTransactions(client: DynamoDBDocumentClient, tables: T
         id, tenant, returnTo: Item.returnTo, expiresAt: Item.expiresAtMs, forceLogin: Item.forceLogin === true,
         chooseAccount: Item.chooseAccount === true && Item.accountChosen !== true && Item.forceLogin !== true,
         ...(typeof Item.loginHint === 'string' ? { loginHint: Item.loginHint } : {}),
+        ...(typeof Item.clientOrigin === 'string' ? { clientOrigin: Item.clientOrigin } : {}),
       };
     },
     async chooseAccount(tenant, id, choice) {

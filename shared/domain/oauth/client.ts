@@ -26,7 +26,10 @@ export interface OAuthClient {
   readonly backchannelLogoutUri?: string;
   /** Public keys for private_key_jwt client authentication (RFC 7523). */
   readonly jwks?: { readonly keys: ReadonlyArray<Record<string, unknown>> };
+  /** RFC 7592: the hash of the token that lets the registrant read, update and delete this client. */
+  readonly registrationTokenHash?: string;
   readonly createdAt: string;
+  readonly updatedAt?: string;
 }
 
 export const isPublic = (client: OAuthClient) => client.tokenEndpointAuthMethod === 'none';

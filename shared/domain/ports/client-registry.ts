@@ -4,4 +4,8 @@ import type { OAuthClient } from '../oauth/client.ts';
 export interface ClientRegistry {
   get(tenant: string, clientId: string): Promise<OAuthClient | undefined>;
   create(client: OAuthClient, events: readonly AuditEvent[]): Promise<void>;
+  /** Replaces a registered client; false when it no longer exists. */
+  replace(client: OAuthClient, events: readonly AuditEvent[]): Promise<boolean>;
+  /** Deletes a client; false when it did not exist. */
+  remove(tenant: string, clientId: string, events: readonly AuditEvent[]): Promise<boolean>;
 }

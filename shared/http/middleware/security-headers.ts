@@ -16,6 +16,16 @@ export function contentSecurityPolicy(nonce: string, formAction = "'self'"): str
 }
 
 /**
+ * The CSP of a page whose form ends, through redirects, at an application: browsers hold
+ * every redirect after a form submission to form-action (CSP3 §6.4.1), so the application's
+ * origin must be listed beside our own or the user is stranded on our page.
+ */
+export const formsMayReach = (nonce: string, ...urls: Array<string | undefined>): Record<string, string> => {
+  const origins = [...new Set(urls.filter((u): u is string => u !== undefined).map((u) => new URL(u).origin))];
+  return { 'content-security-policy': contentSecurityPolicy(nonce, ["'self'", ...origins].join(' ')) };
+};
+
+/**
  * Headers every response carries, errors included (ARCHITECTURE §7). A route may set
  * its own CSP (e.g. a form_post to a client) or caching (e.g. JWKS); everything else
  * is not cached, since most responses here carry a token, a code or a session.

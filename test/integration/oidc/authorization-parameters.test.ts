@@ -135,6 +135,21 @@ describe('id_token_hint and login_hint at the authorization endpoint', () => {
   });
 });
 
+describe('pages on the way to an application', () => {
+  test('let their forms reach that application’s origin only (CSP form-action holds every redirect after a POST)', async () => {
+    const s = await setup({ first_party: false });
+    const url = authorizePath(s, {});
+    const start = await s.browser.get(`${url.pathname}${url.search}`);
+    const login = await s.browser.get(String(start.headers.location));
+    assert.match(String(login.headers['content-security-policy']), /form-action 'self' http:\/\/127\.0\.0\.1:9;/);
+    const plain = await webClient(sharedRuntime.url).get(`/t/${s.tenant.slug}/login`);
+    assert.match(String(plain.headers['content-security-policy']), /form-action 'self';/, 'the login page on its own lets forms go nowhere else');
+    const signedIn = await s.browser.postForm(`/t/${s.tenant.slug}/login`, { csrf: csrfTokenOf(login.body), tx: /name="tx" value="([^"]+)"/.exec(login.body)![1]!, identifier: s.tenant.adminEmail, password: s.tenant.adminPassword });
+    const consent = await s.browser.get(String((await s.browser.get(String(signedIn.headers.location))).headers.location));
+    assert.match(String(consent.headers['content-security-policy']), /form-action 'self' http:\/\/127\.0\.0\.1:9;/);
+  });
+});
+
 describe('prompt=select_account', () => {
   async function chooser(s: Setup): Promise<{ csrf: string; tx: string; body: string }> {
     await signInThrough(authorizePath(s, {}), admin(s), s.browser);
