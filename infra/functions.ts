@@ -3,6 +3,7 @@
  * serves and what it may touch. The CDK API construct turns each entry into a
  * NodejsFunction with exactly these grants; the local runtime serves the same routes.
  */
+import { routes as adminRoutes } from '../functions/admin/routes.ts';
 import { routes as loginRoutes } from '../functions/login/routes.ts';
 import { routes as oidcRoutes } from '../functions/oidc/routes.ts';
 import { routes as signupRoutes } from '../functions/signup/routes.ts';
@@ -54,9 +55,18 @@ export const httpFunctions: readonly FunctionDefinition[] = [
     description: 'OpenID Connect and OAuth 2 endpoints of every tenant',
     entry: 'functions/oidc/handler.ts',
     routes: oidcRoutes,
-    grants: { directory: 'read', sessions: 'readWrite', sessionIndex: 'readWrite', audit: 'append', keystore: 'open' },
+    grants: { directory: 'readWrite', sessions: 'readWrite', sessionIndex: 'readWrite', audit: 'append', keystore: 'open' },
     memorySize: 1024,
     timeoutSeconds: 10,
+  },
+  {
+    name: 'admin',
+    description: 'Admin REST API of every tenant',
+    entry: 'functions/admin/handler.ts',
+    routes: adminRoutes,
+    grants: { directory: 'readWrite', sessions: 'readWrite', sessionIndex: 'readWrite', audit: 'append', keystore: 'sealAndOpen' },
+    memorySize: 1024,
+    timeoutSeconds: 15,
   },
 ];
 

@@ -5,6 +5,7 @@ import type { ClientRegistry } from '../domain/ports/client-registry.ts';
 import type { ConsentStore } from '../domain/ports/consent-store.ts';
 import type { GrantStore } from '../domain/ports/grant-store.ts';
 import type { DataStore } from '../domain/ports/data-store.ts';
+import type { GroupDirectory } from '../domain/ports/group-directory.ts';
 import type { KeyVault } from '../domain/ports/key-vault.ts';
 import type { Mailer } from '../domain/ports/mailer.ts';
 import type { PlatformSecrets } from '../domain/ports/platform-secrets.ts';
@@ -21,6 +22,7 @@ import { createConsentStore } from './dynamodb/consent-store.ts';
 import { createGrantStore } from './dynamodb/grant-store.ts';
 import { createDocumentClient } from './dynamodb/client.ts';
 import { createDataStore } from './dynamodb/data-store.ts';
+import { createGroupDirectory } from './dynamodb/group-directory.ts';
 import { tableNamesFromEnvironment, type TableNames } from './dynamodb/table-names.ts';
 import { createPlatformSecrets } from './dynamodb/platform-secrets.ts';
 import { createSessionParticipants } from './dynamodb/session-participants.ts';
@@ -28,7 +30,10 @@ import { createAuthTransactions, createRateLimiter, createSessionStore } from '.
 import { createSigningKeyStore } from './dynamodb/signing-key-store.ts';
 import { createTenantRegistry } from './dynamodb/tenant-registry.ts';
 import { createUserDirectory } from './dynamodb/user-directory.ts';
-import { createTenantDirectory } from './dynamodb/tenant-directory.ts';
+import { createTenantDirectory, createTenantSettingsStore } from './dynamodb/tenant-directory.ts';
+import { createIdempotencyStore } from './dynamodb/idempotency-store.ts';
+import type { TenantSettingsStore } from '../domain/ports/tenant-settings-store.ts';
+import type { IdempotencyStore } from '../domain/ports/idempotency-store.ts';
 import { createKmsDataKeySource } from './kms/aws-kms.ts';
 import { createEnvelopeVault } from './kms/envelope-vault.ts';
 import { createLocalKeystore } from './kms/local-keystore.ts';
@@ -40,11 +45,14 @@ export interface PlatformPorts {
   readonly tables: TableNames;
   readonly dataStore: DataStore;
   readonly tenants: TenantLookup & TenantCatalogue;
+  readonly tenantSettings: TenantSettingsStore;
+  readonly idempotency: IdempotencyStore;
   readonly signingKeys: SigningKeyStore;
   /** The signing API over the tenant's keys (cached per tenant; no KMS call per token). */
   readonly keys: KeyService;
   readonly registry: TenantRegistry;
   readonly users: UserDirectory;
+  readonly groups: GroupDirectory;
   readonly sessions: SessionStore;
   readonly rateLimiter: RateLimiter;
   readonly authTransactions: AuthTransactions;
@@ -79,10 +87,13 @@ export function portsFromEnvironment(options: { db?: DynamoDBDocumentClient } = 
     tables,
     dataStore: createDataStore(db, tables),
     tenants: createTenantDirectory(db, tables.directory),
+    tenantSettings: createTenantSettingsStore(db, tables, retentionDays),
+    idempotency: createIdempotencyStore(db, tables),
     signingKeys,
     keys: createKeyService({ store: signingKeys, vault: keyVault }),
     registry: createTenantRegistry(db, tables, retentionDays),
     users: createUserDirectory(db, tables, retentionDays),
+    groups: createGroupDirectory(db, tables, retentionDays),
     sessions: createSessionStore(db, tables, retentionDays),
     rateLimiter: createRateLimiter(db, tables),
     authTransactions: createAuthTransactions(db, tables),

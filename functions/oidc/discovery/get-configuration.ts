@@ -30,7 +30,7 @@ export async function getConfiguration(request: HttpRequest<OidcDeps>): Promise<
       backchannel_logout_session_supported: true,
       introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
       revocation_endpoint_auth_methods_supported: supportedAuthMethods,
-      scopes_supported: ['openid', 'profile', 'email', 'phone', 'address', 'offline_access', 'admin', 'scim'],
+      scopes_supported: ['openid', 'profile', 'email', 'phone', 'address', 'offline_access', 'admin', 'admin:read', 'scim'],
       response_types_supported: ['code'],
       response_modes_supported: ['query', 'form_post'],
       prompt_values_supported: ['none', 'login', 'consent', 'select_account'],

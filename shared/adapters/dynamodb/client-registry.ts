@@ -1,9 +1,15 @@
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { queryPage } from './listing.ts';
 import type { OAuthClient } from '../../domain/oauth/client.ts';
 import type { ClientRegistry } from '../../domain/ports/client-registry.ts';
 import { auditPuts } from './audit-item.ts';
 import { clientSk, isConditionFailure, tenantPk } from './keys.ts';
 import type { TableNames } from './table-names.ts';
+
+const clientOf = (item: Record<string, unknown>): OAuthClient => {
+  const { pk: _pk, sk: _sk, ...client } = item;
+  return client as unknown as OAuthClient;
+};
 
 export const clientItem = (client: OAuthClient) => ({ pk: tenantPk(client.tenant), sk: clientSk(client.clientId), ...client });
 
@@ -23,8 +29,11 @@ export function createClientRegistry(db: DynamoDBDocumentClient, tables: TableNa
     async get(tenant, clientId) {
       const { Item } = await db.send(new GetCommand({ TableName: tables.directory, Key: { pk: tenantPk(tenant), sk: clientSk(clientId) } }));
       if (!Item || Item.tenant !== tenant) return undefined;
-      const { pk: _pk, sk: _sk, ...client } = Item;
-      return client as OAuthClient;
+      return clientOf(Item);
+    },
+    async list(tenant, page) {
+      const result = await queryPage(db, tables.directory, tenantPk(tenant), clientSk(''), page);
+      return { ...result, items: result.items.map(clientOf) };
     },
     async create(client, events) {
       await db.send(

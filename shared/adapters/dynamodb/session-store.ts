@@ -3,6 +3,7 @@ import type { AuditEvent } from '../../domain/audit/event.ts';
 import type { AuthTransactions, RateLimiter, SessionStore, SsoSession } from '../../domain/ports/session-store.ts';
 import { auditPuts } from './audit-item.ts';
 import { isConditionFailure, sessionPk, ttlSeconds, userItemsPk } from './keys.ts';
+import { queryAll } from './listing.ts';
 import type { TableNames } from './table-names.ts';
 
 export function createSessionStore(client: DynamoDBDocumentClient, tables: TableNames, auditRetentionDays: number): SessionStore {
@@ -36,8 +37,7 @@ export function createSessionStore(client: DynamoDBDocumentClient, tables: Table
     async find(tenant, idHash) {
       const { Item } = await client.send(new GetCommand({ TableName: tables.sessions, Key: key(tenant, idHash) }));
       if (!Item || Item.tenant !== tenant) return undefined;
-      const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _gs, expiresAt: _e, ...session } = Item;
-      return session as SsoSession;
+      return sessionOf(Item);
     },
 
     async touch(session, now, idleExpiresAt) {
@@ -67,7 +67,27 @@ export function createSessionStore(client: DynamoDBDocumentClient, tables: Table
         throw error;
       }
     },
+
+    async listForUser(tenant, userId, now) {
+      const items = await queryAll(client, {
+        TableName: tables.sessions,
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': userItemsPk(tenant, userId), ':prefix': 'SESSION#' },
+        ScanIndexForward: false,
+      });
+      return items
+        .filter((item) => item.tenant === tenant && item.userId === userId && Number(item.idleExpiresAt) > now && Number(item.absoluteExpiresAt) > now)
+        .map(sessionOf)
+        .sort((a, b) => b.authTime - a.authTime);
+    },
   };
+}
+
+/** The session in a Sessions item, without its keys and expiry. */
+function sessionOf(item: Record<string, unknown>): SsoSession {
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _gs, expiresAt: _e, ...session } = item;
+  return session as unknown as SsoSession;
 }
 
 /**

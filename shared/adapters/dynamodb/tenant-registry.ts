@@ -1,13 +1,14 @@
 import { GetCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../../domain/audit/event.ts';
+import type { Group } from '../../domain/groups/group.ts';
 import type { PendingSignup, TenantActivation, TenantRegistry } from '../../domain/ports/tenant-registry.ts';
-import { normalizeIdentifier } from '../../domain/users/user.ts';
 import { auditPuts } from './audit-item.ts';
 import { clientItem } from './client-registry.ts';
-import { confirmationPk, groupSk, isConditionFailure, loginSk, memberSk, tenantPk, ttlSeconds, userItemsPk } from './keys.ts';
+import { groupItem, groupNameMarkerItem, membershipItem } from './group-directory.ts';
+import { confirmationPk, isConditionFailure, ttlSeconds } from './keys.ts';
 import type { TableNames } from './table-names.ts';
 import { tenantItem, tenantKey } from './tenant-directory.ts';
-import { userItem } from './user-directory.ts';
+import { loginMarkerItem, loginsOf, newUserItem } from './user-directory.ts';
 
 export function createTenantRegistry(client: DynamoDBDocumentClient, tables: TableNames, auditRetentionDays: number): TenantRegistry {
   const audit = (events: readonly AuditEvent[]) => auditPuts(tables.audit, events, auditRetentionDays);
@@ -55,9 +56,9 @@ export function createTenantRegistry(client: DynamoDBDocumentClient, tables: Tab
     },
 
     async activate(activation: TenantActivation) {
-      const pk = tenantPk(activation.tenant);
-      const { admin, administratorsGroup: group, managementClient: mc } = activation;
-      const logins = [...new Set([admin.userName, ...admin.emails.map((e) => e.value)].map(normalizeIdentifier))];
+      const { admin, managementClient: mc } = activation;
+      // The first group is stored like every other: versioned, with its name marker.
+      const group: Group = { ...activation.administratorsGroup, tenant: activation.tenant, createdAt: admin.createdAt, updatedAt: admin.createdAt, version: 1 };
       try {
         await client.send(
           new TransactWriteCommand({
@@ -73,12 +74,13 @@ export function createTenantRegistry(client: DynamoDBDocumentClient, tables: Tab
                   ExpressionAttributeValues: { ':active': 'active', ':pending': 'pending', ':name': activation.displayName, ':settings': activation.settings, ':now': admin.createdAt },
                 },
               },
-              { Put: { TableName: tables.directory, Item: { ...userItem(admin), passwordHash: activation.adminPasswordHash, failedLogins: 0 }, ConditionExpression: 'attribute_not_exists(pk)' } },
-              ...logins.map((login) => ({
-                Put: { TableName: tables.directory, Item: { pk, sk: loginSk(login), userId: admin.id }, ConditionExpression: 'attribute_not_exists(pk)' },
+              { Put: { TableName: tables.directory, Item: newUserItem(admin, activation.adminPasswordHash), ConditionExpression: 'attribute_not_exists(pk)' } },
+              ...loginsOf(admin).map((login) => ({
+                Put: { TableName: tables.directory, Item: loginMarkerItem(activation.tenant, login, admin.id), ConditionExpression: 'attribute_not_exists(pk)' },
               })),
-              { Put: { TableName: tables.directory, Item: { pk, sk: groupSk(group.id), id: group.id, name: group.name, permissions: group.permissions, createdAt: admin.createdAt }, ConditionExpression: 'attribute_not_exists(pk)' } },
-              { Put: { TableName: tables.directory, Item: { pk, sk: memberSk(group.id, admin.id), groupId: group.id, userId: admin.id, gsi1pk: userItemsPk(activation.tenant, admin.id), gsi1sk: groupSk(group.id) } } },
+              { Put: { TableName: tables.directory, Item: groupItem(group), ConditionExpression: 'attribute_not_exists(pk)' } },
+              { Put: { TableName: tables.directory, Item: groupNameMarkerItem(group), ConditionExpression: 'attribute_not_exists(pk)' } },
+              { Put: { TableName: tables.directory, Item: membershipItem(activation.tenant, group.id, admin.id) } },
               { Put: { TableName: tables.directory, Item: clientItem(mc), ConditionExpression: 'attribute_not_exists(pk)' } },
               ...audit(activation.events),
             ],

@@ -4,7 +4,7 @@ import { isRegistrableRedirect } from './redirect-uri.ts';
 
 const redirectUri = z.string().max(2000).refine(isRegistrableRedirect, 'must be https (or http on a loopback address), without a fragment');
 const userScopes = ['openid', 'profile', 'email', 'phone', 'address', 'offline_access'];
-const managementScopes = ['admin', 'scim'];
+const managementScopes = ['admin', 'admin:read', 'scim'];
 
 /** RFC 7591 §2 client metadata, the subset this provider implements; anything else is ignored. */
 export const clientMetadataSchema = z

@@ -1,5 +1,6 @@
 import type { AuditEvent } from '../audit/event.ts';
 import type { OAuthClient } from '../oauth/client.ts';
+import type { Page, PageRequest } from './pages.ts';
 
 export interface ClientRegistry {
   get(tenant: string, clientId: string): Promise<OAuthClient | undefined>;
@@ -8,4 +9,5 @@ export interface ClientRegistry {
   replace(client: OAuthClient, events: readonly AuditEvent[]): Promise<boolean>;
   /** Deletes a client; false when it did not exist. */
   remove(tenant: string, clientId: string, events: readonly AuditEvent[]): Promise<boolean>;
+  list(tenant: string, page: PageRequest): Promise<Page<OAuthClient>>;
 }

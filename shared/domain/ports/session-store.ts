@@ -18,6 +18,8 @@ export interface SessionStore {
   find(tenant: string, idHash: string): Promise<SsoSession | undefined>;
   touch(session: SsoSession, now: number, idleExpiresAt: number): Promise<void>;
   end(tenant: string, idHash: string, events: readonly AuditEvent[]): Promise<boolean>;
+  /** The user's live SSO sessions (gsi1: everything held for one user), newest first. */
+  listForUser(tenant: string, userId: string, now: number): Promise<SsoSession[]>;
 }
 
 export interface RateLimiter {

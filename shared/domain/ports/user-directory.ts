@@ -1,5 +1,6 @@
 import type { AuditEvent } from '../audit/event.ts';
 import type { User } from '../users/user.ts';
+import type { Page, PageRequest } from './pages.ts';
 
 /** A user as the login sees it: with the credential and lockout state no API ever returns. */
 export interface UserWithCredentials {
@@ -23,4 +24,22 @@ export interface UserDirectory {
   ): Promise<{ locked: boolean }>;
   /** Clears failures and, when parameters were raised, stores the upgraded password hash. */
   recordSuccessfulLogin(tenant: string, userId: string, changes: { rehash?: string }): Promise<void>;
+
+  /** Creates the user with its login markers (userName and every email, normalized); `taken` when one is in use. */
+  createUser(user: User, credentials: { passwordHash?: string }, events: readonly AuditEvent[]): Promise<'done' | 'taken'>;
+  /**
+   * Replaces the user when its stored version is `expectedVersion` (the new one carries version + 1),
+   * moving login markers when userName or emails change. `passwordHash` replaces the password;
+   * `clearLockout` forgets failed attempts and a lockout in force (an administrator's unlock).
+   */
+  updateUser(user: User, expectedVersion: number, changes: { passwordHash?: string; clearLockout?: boolean }, events: readonly AuditEvent[]): Promise<UserWrite>;
+  /** Deletes the user, its login markers and group memberships; `expectedVersion` undefined skips the check. */
+  deleteUser(tenant: string, userId: string, expectedVersion: number | undefined, events: readonly AuditEvent[]): Promise<UserWrite>;
+  /** The tenant's users in a stable order, a page at a time. */
+  listUsers(tenant: string, page: PageRequest): Promise<Page<User>>;
+  /** Epoch ms until which a lockout holds the user, if one does now. */
+  lockedUntil(tenant: string, userId: string): Promise<number | undefined>;
 }
+
+/** Outcomes of a conditional change: `conflict` = the stored version is not the expected one; `taken` = userName or an email is in use. */
+export type UserWrite = 'done' | 'missing' | 'conflict' | 'taken';

@@ -132,7 +132,7 @@ export async function confirmSignup(deps: SignupDeps, token: string, context: Re
       grantTypes: ['client_credentials'],
       redirectUris: [],
       postLogoutRedirectUris: [],
-      scopes: ['admin', 'scim'],
+      scopes: ['admin', 'admin:read', 'scim'],
       requirePushedAuthorizationRequests: false,
       firstParty: true,
       createdAt,
@@ -141,7 +141,7 @@ export async function confirmSignup(deps: SignupDeps, token: string, context: Re
       event(signup.tenant, 'tenant.activated', context, { organizationName: signup.organizationName }, actor),
       event(signup.tenant, 'user.created', context, { userName: admin.userName, by: 'signup' }, actor, admin.id),
       event(signup.tenant, 'group.created', context, { name: group.name, members: [admin.id] }, actor, `group:${group.id}`),
-      event(signup.tenant, 'client.created', context, { clientId, grantTypes: ['client_credentials'], scopes: ['admin', 'scim'] }, actor, `client:${clientId}`),
+      event(signup.tenant, 'client.created', context, { clientId, grantTypes: ['client_credentials'], scopes: ['admin', 'admin:read', 'scim'] }, actor, `client:${clientId}`),
     ],
   });
   if (result === 'already-used') return undefined;

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.ts';
 import { authTransactionKey } from '../../../shared/adapters/dynamodb/session-store.ts';
 import { hashToken } from '../../../shared/domain/auth/sso-session.ts';
+import { auditEventsOf } from '../../support/audit.ts';
 import { useSharedRuntimeEnvironment } from '../../support/aws-env.ts';
 import { sharedRuntime } from '../../support/shared-runtime.ts';
 import { signUpTenant, strongPassword, type SignedUpTenant } from '../../support/signup.ts';
@@ -20,10 +21,7 @@ async function attempt(client: WebClient, tenant: SignedUpTenant, identifier: st
 
 const sessionCookieOf = (client: WebClient) => client.jar.get('idp_session')?.value;
 
-async function auditTypes(slug: string): Promise<string[]> {
-  const { Items = [] } = await createDocumentClient().send(new QueryCommand({ TableName: 'Audit', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `TENANT#${slug}` }, ConsistentRead: true }));
-  return Items.map((i) => String(i.type));
-}
+const auditTypes = async (slug: string) => (await auditEventsOf(slug)).map((e) => e.type);
 
 async function setSettings(slug: string, path: string, value: unknown) {
   await createDocumentClient().send(

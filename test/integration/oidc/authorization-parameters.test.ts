@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { decodeJwt } from 'jose';
+import { adminApi } from '../../support/admin-api.ts';
 import { useSharedRuntimeEnvironment } from '../../support/aws-env.ts';
 import { callbackUri, registerClient, signInThrough } from '../../support/oidc-flows.ts';
 import { sharedRuntime } from '../../support/shared-runtime.ts';
@@ -113,6 +114,33 @@ describe('id_token_hint and login_hint at the authorization endpoint', () => {
     const url = authorizePath(s, { prompt: 'none', id_token_hint: id_token });
     const res = await s.browser.get(`${url.pathname}${url.search}`);
     assert.ok(new URL(String(res.headers.location)).searchParams.get('code'));
+  });
+
+  test('a hint naming another user than the one signed in: prompt=none answers login_required, otherwise the user must sign in as the hinted one', async () => {
+    const s = await setup();
+    const other = { email: 'second@example.com', password: 'an unrelated long passphrase 31' };
+    const created = await (await adminApi(s.tenant)).call('POST', '/users', { emails: [{ value: other.email }], password: other.password });
+    assert.equal(created.status, 201, created.body);
+    const adminHint = (await tokensFor(s, await signInThrough(authorizePath(s, {}), admin(s), webClient(sharedRuntime.url)))).id_token;
+
+    await signInThrough(authorizePath(s, {}), other, s.browser);
+    const silent = authorizePath(s, { prompt: 'none', id_token_hint: adminHint });
+    assert.equal(errorOf(await s.browser.get(`${silent.pathname}${silent.search}`)), 'login_required');
+
+    const url = authorizePath(s, { id_token_hint: adminHint });
+    const start = await s.browser.get(`${url.pathname}${url.search}`);
+    const login = await s.browser.get(String(start.headers.location));
+    assert.match(login.body, /<h1>Sign in<\/h1>/, 'the signed-in user is not the hinted one: sign in');
+    const tx = /name="tx" value="([^"]+)"/.exec(login.body)![1]!;
+    const asOther = await s.browser.postForm(`/t/${s.tenant.slug}/login`, { csrf: csrfTokenOf(login.body), tx, identifier: other.email, password: other.password });
+    assert.equal(errorOf(await s.browser.get(String(asOther.headers.location))), 'login_required', 'signing in as someone else does not satisfy the hint');
+
+    const again = await s.browser.get(`${url.pathname}${url.search}`);
+    const form = await s.browser.get(String(again.headers.location));
+    const asAdmin = await s.browser.postForm(`/t/${s.tenant.slug}/login`, { csrf: csrfTokenOf(form.body), tx: /name="tx" value="([^"]+)"/.exec(form.body)![1]!, identifier: s.tenant.adminEmail, password: s.tenant.adminPassword });
+    const resumed = await s.browser.get(String(asAdmin.headers.location));
+    const tokens = await tokensFor(s, new URL(String(resumed.headers.location)));
+    assert.equal(decodeJwt(tokens.id_token).sub, decodeJwt(adminHint).sub);
   });
 
   test('refuses as a hint: garbage, an access token, and an ID token of another tenant', async () => {

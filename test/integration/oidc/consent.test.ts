@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.ts';
+import { auditEventsOf } from '../../support/audit.ts';
 import { useSharedRuntimeEnvironment } from '../../support/aws-env.ts';
 import { callbackUri, registerClient } from '../../support/oidc-flows.ts';
 import { sharedRuntime } from '../../support/shared-runtime.ts';
@@ -21,10 +20,7 @@ async function signIn(browser: WebClient, tenant: SignedUpTenant, path: string) 
   return browser.get(String(posted.headers.location));
 }
 
-async function consentEvents(slug: string) {
-  const { Items = [] } = await createDocumentClient().send(new QueryCommand({ TableName: 'Audit', KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `TENANT#${slug}` }, ConsistentRead: true }));
-  return Items.filter((i) => String(i.type).startsWith('consent.')).map((i) => String(i.type));
-}
+const consentEvents = async (slug: string) => (await auditEventsOf(slug)).filter((e) => e.type.startsWith('consent.')).map((e) => e.type);
 
 describe('consent for third-party applications', () => {
   test('asks once, remembers the answer, and asks again for new scopes or prompt=consent', async () => {

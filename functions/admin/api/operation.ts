@@ -1,0 +1,57 @@
+import type { z } from 'zod';
+import type { AuditActor, AuditEvent } from '../../../shared/domain/audit/event.ts';
+import { createAuditEvent } from '../../../shared/domain/audit/event.ts';
+import type { PageRequest } from '../../../shared/domain/ports/pages.ts';
+import type { Tenant } from '../../../shared/domain/tenants/tenant.ts';
+import type { HttpRequest } from '../../../shared/http/request.ts';
+import type { AdminDeps } from '../deps.ts';
+import type { AdminRoute } from '../routes.ts';
+import type { Access } from './authorize-caller.ts';
+
+/** What a handler gets: the validated input and who is asking. */
+export interface AdminCall<Body> {
+  readonly req: HttpRequest<AdminDeps>;
+  readonly tenant: Tenant;
+  readonly actor: AuditActor;
+  readonly body: Body;
+  /** The version an If-Match header names; undefined when there was none (or `*`). */
+  readonly ifMatch: number | undefined;
+  readonly page: PageRequest;
+  /** An audit event of this request, by this caller. */
+  event(type: string, subject: string, details: Record<string, unknown>): AuditEvent;
+}
+
+export interface AdminResult {
+  readonly body?: unknown;
+  /** The resource's version: sent as its ETag. */
+  readonly version?: number;
+  readonly headers?: Record<string, string>;
+}
+
+/**
+ * One operation of the admin API: its route, its documentation and its schemas, which both
+ * validate requests and generate the OpenAPI document, and its handler.
+ */
+export interface Operation<Body = unknown> {
+  readonly route: AdminRoute;
+  readonly summary: string;
+  readonly tag: string;
+  readonly access: Access;
+  readonly status: number;
+  readonly body?: z.ZodType<Body>;
+  /** The response body's schema; none for 204. */
+  readonly response?: z.ZodType;
+  /** Lists: `limit` and `cursor` query parameters, `{ items, next_cursor }` answers. */
+  readonly paginated?: boolean;
+  /** Creating requests honour an Idempotency-Key header. */
+  readonly idempotent?: boolean;
+  /** The request may carry If-Match with the resource's ETag. */
+  readonly conditional?: boolean;
+  readonly handle: (call: AdminCall<Body>) => Promise<AdminResult>;
+}
+
+/** Declares an operation with its body type inferred from its schema. */
+export const operation = <S extends z.ZodType = z.ZodType<undefined>>(op: Omit<Operation<z.output<S>>, 'body'> & { body?: S }): Operation<unknown> => op as unknown as Operation<unknown>;
+
+export const auditEventOf = (req: HttpRequest<AdminDeps>, tenant: Tenant, actor: AuditActor) => (type: string, subject: string, details: Record<string, unknown>) =>
+  createAuditEvent({ tenant: tenant.id, type, actor, subject, clientIp: req.state.clientIp, userAgent: req.state.userAgent, correlationId: req.state.correlationId, outcome: 'success', details });

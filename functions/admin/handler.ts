@@ -1,0 +1,4 @@
+import { createAdminFunction } from './app.ts';
+import { adminDeps } from './deps.ts';
+
+export const handler = createAdminFunction(() => adminDeps());

@@ -1,0 +1,61 @@
+import { isDeepStrictEqual } from 'node:util';
+import { z } from 'zod';
+import { tenantSettingsSchema, type TenantSettings } from '../../../shared/domain/tenants/settings.ts';
+import { HttpError, notFound } from '../../../shared/http/errors.ts';
+import { operation } from '../api/operation.ts';
+import { expectedVersion } from '../api/outcomes.ts';
+
+/** A change names only what it changes, section by section; the result is validated whole. */
+const settingsPatchSchema = z
+  .object({
+    branding: tenantSettingsSchema.shape.branding.partial().strict().optional(),
+    passwordPolicy: tenantSettingsSchema.shape.passwordPolicy.partial().strict().optional(),
+    lockout: tenantSettingsSchema.shape.lockout.partial().strict().optional(),
+    sessions: tenantSettingsSchema.shape.sessions.partial().strict().optional(),
+    selfRegistration: z.boolean().optional(),
+  })
+  .strict();
+
+function merged(current: TenantSettings, patch: z.output<typeof settingsPatchSchema>): TenantSettings {
+  const next = {
+    branding: { ...current.branding, ...patch.branding },
+    passwordPolicy: { ...current.passwordPolicy, ...patch.passwordPolicy },
+    lockout: { ...current.lockout, ...patch.lockout },
+    sessions: { ...current.sessions, ...patch.sessions },
+    selfRegistration: patch.selfRegistration ?? current.selfRegistration,
+  };
+  const parsed = tenantSettingsSchema.safeParse(next);
+  if (!parsed.success) throw new HttpError(400, 'validation_failed', parsed.error.issues[0]!.message, { details: { errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } });
+  if (parsed.data.sessions.idleSeconds > parsed.data.sessions.absoluteSeconds) {
+    throw new HttpError(400, 'validation_failed', 'sessions.idleSeconds cannot exceed sessions.absoluteSeconds', { details: { errors: [{ path: 'sessions.idleSeconds', message: 'cannot exceed sessions.absoluteSeconds' }] } });
+  }
+  return parsed.data;
+}
+
+/** Only what changed, for the audit trail. */
+function changedSections(before: TenantSettings, after: TenantSettings) {
+  const keys = (Object.keys(after) as Array<keyof TenantSettings>).filter((k) => !isDeepStrictEqual(before[k], after[k]));
+  return { before: Object.fromEntries(keys.map((k) => [k, before[k]])), after: Object.fromEntries(keys.map((k) => [k, after[k]])) };
+}
+
+export const settingsOperations = [
+  operation({
+    route: 'GET /t/{tenant}/api/v1/settings', summary: 'Read the tenant’s settings', tag: 'Settings', access: 'read', status: 200, response: tenantSettingsSchema,
+    handle: async ({ req, tenant }) => {
+      const current = await req.deps.tenantSettings.readSettings(tenant.id);
+      if (!current) throw notFound();
+      return { body: current.settings, version: current.version };
+    },
+  }),
+  operation({
+    route: 'PATCH /t/{tenant}/api/v1/settings', summary: 'Change the tenant’s settings (takes effect within 30 seconds everywhere)', tag: 'Settings', access: 'write', status: 200, body: settingsPatchSchema, response: tenantSettingsSchema, conditional: true,
+    handle: async (call) => {
+      const current = await call.req.deps.tenantSettings.readSettings(call.tenant.id);
+      if (!current) throw notFound();
+      const next = merged(current.settings, call.body);
+      const outcome = await call.req.deps.tenantSettings.writeSettings(call.tenant.id, next, expectedVersion(call.ifMatch, current), [call.event('tenant.settings_changed', `tenant:${call.tenant.id}`, changedSections(current.settings, next))]);
+      if (outcome === 'conflict') throw new HttpError(412, 'precondition_failed', 'The settings were changed by someone else; read them again and retry with the new ETag');
+      return { body: next, version: current.version + 1 };
+    },
+  }),
+];

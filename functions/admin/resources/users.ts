@@ -1,0 +1,208 @@
+import { z } from 'zod';
+import { endSsoSession, postLogoutToken, sidOf } from '../../../shared/domain/auth/end-session.ts';
+import type { SsoSession } from '../../../shared/domain/ports/session-store.ts';
+import { hashSecret } from '../../../shared/domain/secrets/secret-hashing.ts';
+import { issuerOf, settingsOf } from '../../../shared/domain/tenants/tenant.ts';
+import { passwordProblems } from '../../../shared/domain/users/password-policy.ts';
+import { changedUser, InvalidUserChange, newUser, userDiff } from '../../../shared/domain/users/user-changes.ts';
+import type { User } from '../../../shared/domain/users/user.ts';
+import { HttpError, notFound } from '../../../shared/http/errors.ts';
+import { operation, type AdminCall } from '../api/operation.ts';
+import { expectDone, expectedVersion } from '../api/outcomes.ts';
+import { isoTime, pageOf } from '../api/schemas.ts';
+import { groupSchema, groupView } from './groups.ts';
+
+const email = z.object({ value: z.email().max(254), verified: z.boolean().optional(), primary: z.boolean().optional() });
+const name = z.object({ formatted: z.string().max(200).optional(), givenName: z.string().max(100).optional(), familyName: z.string().max(100).optional() }).strict();
+const attributes = z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/), z.string().max(1000)).refine((a) => Object.keys(a).length <= 50, 'at most 50 attributes');
+const userFields = {
+  userName: z.string().trim().min(1).max(256).optional(),
+  emails: z.array(email).min(1).max(10),
+  name: name.optional(),
+  phoneNumber: z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +4915112345678').optional(),
+  locale: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).optional(),
+  attributes: attributes.optional(),
+};
+
+const createUserSchema = z.object({ ...userFields, password: z.string().min(1).max(1024).optional() }).strict();
+const patchUserSchema = z.object({ ...userFields, emails: userFields.emails.optional(), status: z.enum(['active', 'disabled']).optional() }).strict();
+const passwordSchema = z.object({ password: z.string().min(1).max(1024), revokeSessions: z.boolean().default(true) }).strict();
+
+export const userSchema = z.object({
+  id: z.string(),
+  userName: z.string(),
+  emails: z.array(z.object({ value: z.string(), verified: z.boolean(), primary: z.boolean() })),
+  name: name,
+  phoneNumber: z.string().optional(),
+  locale: z.string().optional(),
+  status: z.enum(['active', 'locked', 'disabled']),
+  attributes: z.record(z.string(), z.string()),
+  lockedUntil: isoTime.optional(),
+  createdAt: isoTime,
+  updatedAt: isoTime,
+  version: z.number().int(),
+});
+
+const sessionSchema = z.object({ id: z.string(), authTime: isoTime, amr: z.array(z.string()), lastSeenAt: isoTime, idleExpiresAt: isoTime, absoluteExpiresAt: isoTime });
+
+const userView = (user: User, lockedUntil?: number) => ({
+  id: user.id, userName: user.userName, emails: user.emails, name: user.name,
+  ...(user.phoneNumber ? { phoneNumber: user.phoneNumber } : {}),
+  ...(user.locale ? { locale: user.locale } : {}),
+  status: user.status, attributes: user.attributes,
+  ...(lockedUntil ? { lockedUntil: new Date(lockedUntil).toISOString() } : {}),
+  createdAt: user.createdAt, updatedAt: user.updatedAt, version: user.version,
+});
+
+const sessionView = (session: SsoSession) => ({
+  id: sidOf(session),
+  authTime: new Date(session.authTime).toISOString(),
+  amr: [...session.amr],
+  lastSeenAt: new Date(session.lastSeenAt).toISOString(),
+  idleExpiresAt: new Date(session.idleExpiresAt).toISOString(),
+  absoluteExpiresAt: new Date(session.absoluteExpiresAt).toISOString(),
+});
+
+async function existingUser(call: AdminCall<unknown>): Promise<User> {
+  const id = call.req.pathParameters.userId ?? '';
+  const user = /^[A-Za-z0-9-]{1,64}$/.test(id) ? await call.req.deps.users.getUser(call.tenant.id, id) : undefined;
+  if (!user) throw notFound('No such user');
+  return user;
+}
+
+function checkedPassword(call: AdminCall<unknown>, password: string, user: Pick<User, 'userName' | 'emails'>): void {
+  const problems = passwordProblems(password, settingsOf(call.tenant).passwordPolicy, { personal: [user.userName, ...user.emails.map((e) => e.value)] });
+  if (problems.length) throw new HttpError(400, 'validation_failed', problems[0]!, { details: { errors: problems.map((message) => ({ path: 'password', message })) } });
+}
+
+/** Domain refusals of a change, as field errors. */
+async function validated<T>(build: () => T): Promise<T> {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof InvalidUserChange) throw new HttpError(400, 'validation_failed', error.message, { details: { errors: [{ path: error.path, message: error.message }] } });
+    throw error;
+  }
+}
+
+async function endSessions(call: AdminCall<unknown>, sessions: readonly SsoSession[], reason: string): Promise<void> {
+  const context = { issuer: issuerOf(call.req.deps.publicUrl, call.tenant), reason, clientIp: call.req.state.clientIp, userAgent: call.req.state.userAgent, correlationId: call.req.state.correlationId, now: Date.now() };
+  for (const session of sessions) await endSsoSession({ ...call.req.deps, deliver: postLogoutToken }, session, context);
+}
+
+async function updated(call: AdminCall<unknown>, user: User, next: User, type: string, changes: { passwordHash?: string; clearLockout?: boolean } = {}) {
+  const outcome = await call.req.deps.users.updateUser(next, expectedVersion(call.ifMatch, user), changes, [call.event(type, user.id, userDiff(user, next))]);
+  expectDone(outcome, 'user');
+  return { body: userView(next), version: next.version };
+}
+
+export const userOperations = [
+  operation({
+    route: 'GET /t/{tenant}/api/v1/users', summary: 'List users', tag: 'Users', access: 'read', status: 200, paginated: true, response: pageOf(userSchema),
+    handle: async ({ req, tenant, page }) => {
+      const result = await req.deps.users.listUsers(tenant.id, page);
+      return { body: { items: result.items.map((u) => userView(u)), ...(result.cursor ? { next_cursor: result.cursor } : {}) } };
+    },
+  }),
+  operation({
+    route: 'POST /t/{tenant}/api/v1/users', summary: 'Create a user', tag: 'Users', access: 'write', status: 201, body: createUserSchema, response: userSchema, idempotent: true,
+    handle: async (call) => {
+      const { password, ...input } = call.body;
+      const user = await validated(() => newUser(call.tenant.id, input, new Date()));
+      if (password !== undefined) checkedPassword(call, password, user);
+      const outcome = await call.req.deps.users.createUser(user, password !== undefined ? { passwordHash: await hashSecret('password', password) } : {}, [
+        call.event('user.created', user.id, { userName: user.userName, emails: user.emails.map((e) => e.value), withPassword: password !== undefined }),
+      ]);
+      expectDone(outcome, 'user');
+      return { body: userView(user), version: user.version, headers: { location: `/t/${call.tenant.slug}/api/v1/users/${user.id}` } };
+    },
+  }),
+  operation({
+    route: 'GET /t/{tenant}/api/v1/users/{userId}', summary: 'Read a user', tag: 'Users', access: 'read', status: 200, response: userSchema,
+    handle: async (call) => {
+      const user = await existingUser(call);
+      return { body: userView(user, await call.req.deps.users.lockedUntil(call.tenant.id, user.id)), version: user.version };
+    },
+  }),
+  operation({
+    route: 'PATCH /t/{tenant}/api/v1/users/{userId}', summary: 'Change a user (the fields sent replace the stored ones)', tag: 'Users', access: 'write', status: 200, body: patchUserSchema, response: userSchema, conditional: true,
+    handle: async (call) => {
+      const user = await existingUser(call);
+      const next = await validated(() => changedUser(user, call.body, new Date()));
+      const result = await updated(call, user, next, 'user.updated');
+      if (next.status === 'disabled' && user.status !== 'disabled') await endSessions(call, await call.req.deps.sessions.listForUser(call.tenant.id, user.id, Date.now()), 'user_disabled');
+      return result;
+    },
+  }),
+  operation({
+    route: 'DELETE /t/{tenant}/api/v1/users/{userId}', summary: 'Delete a user, ending their sessions', tag: 'Users', access: 'write', status: 204, conditional: true,
+    handle: async (call) => {
+      const user = await existingUser(call);
+      await endSessions(call, await call.req.deps.sessions.listForUser(call.tenant.id, user.id, Date.now()), 'user_deleted');
+      expectDone(await call.req.deps.users.deleteUser(call.tenant.id, user.id, expectedVersion(call.ifMatch, user), [call.event('user.deleted', user.id, { userName: user.userName })]), 'user');
+      return {};
+    },
+  }),
+  operation({
+    route: 'POST /t/{tenant}/api/v1/users/{userId}/lock', summary: 'Lock a user out until unlocked, ending their sessions', tag: 'Users', access: 'write', status: 200, response: userSchema, conditional: true,
+    handle: async (call) => {
+      const user = await existingUser(call);
+      const result = await updated(call, user, { ...user, status: 'locked', updatedAt: new Date().toISOString(), version: user.version + 1 }, 'user.locked');
+      await endSessions(call, await call.req.deps.sessions.listForUser(call.tenant.id, user.id, Date.now()), 'user_locked');
+      return result;
+    },
+  }),
+  operation({
+    route: 'POST /t/{tenant}/api/v1/users/{userId}/unlock', summary: 'Unlock a user, also clearing a lockout after failed sign-ins', tag: 'Users', access: 'write', status: 200, response: userSchema, conditional: true,
+    handle: async (call) => {
+      const user = await existingUser(call);
+      return updated(call, user, { ...user, status: user.status === 'locked' ? 'active' : user.status, updatedAt: new Date().toISOString(), version: user.version + 1 }, 'user.unlocked', { clearLockout: true });
+    },
+  }),
+  operation({
+    route: 'PUT /t/{tenant}/api/v1/users/{userId}/password', summary: 'Set a user’s password (by default ending their sessions)', tag: 'Users', access: 'write', status: 200, body: passwordSchema, response: userSchema, conditional: true,
+    handle: async (call) => {
+      const user = await existingUser(call);
+      checkedPassword(call, call.body.password, user);
+      const next = { ...user, updatedAt: new Date().toISOString(), version: user.version + 1 };
+      const outcome = await call.req.deps.users.updateUser(next, expectedVersion(call.ifMatch, user), { passwordHash: await hashSecret('password', call.body.password), clearLockout: true }, [
+        call.event('user.password_set', user.id, { by: 'administrator', revokeSessions: call.body.revokeSessions }),
+      ]);
+      expectDone(outcome, 'user');
+      if (call.body.revokeSessions) await endSessions(call, await call.req.deps.sessions.listForUser(call.tenant.id, user.id, Date.now()), 'password_set');
+      return { body: userView(next), version: next.version };
+    },
+  }),
+  operation({
+    route: 'GET /t/{tenant}/api/v1/users/{userId}/sessions', summary: 'List a user’s live sessions', tag: 'Users', access: 'read', status: 200, response: z.object({ items: z.array(sessionSchema) }),
+    handle: async (call) => {
+      const user = await existingUser(call);
+      return { body: { items: (await call.req.deps.sessions.listForUser(call.tenant.id, user.id, Date.now())).map(sessionView) } };
+    },
+  }),
+  operation({
+    route: 'DELETE /t/{tenant}/api/v1/users/{userId}/sessions', summary: 'End all of a user’s sessions (applications hear of it by back-channel logout)', tag: 'Users', access: 'write', status: 204,
+    handle: async (call) => {
+      const user = await existingUser(call);
+      await endSessions(call, await call.req.deps.sessions.listForUser(call.tenant.id, user.id, Date.now()), 'admin_revoked');
+      return {};
+    },
+  }),
+  operation({
+    route: 'DELETE /t/{tenant}/api/v1/users/{userId}/sessions/{sessionId}', summary: 'End one session', tag: 'Users', access: 'write', status: 204,
+    handle: async (call) => {
+      const user = await existingUser(call);
+      const session = (await call.req.deps.sessions.listForUser(call.tenant.id, user.id, Date.now())).find((s) => sidOf(s) === call.req.pathParameters.sessionId);
+      if (!session) throw notFound('No such session');
+      await endSessions(call, [session], 'admin_revoked');
+      return {};
+    },
+  }),
+  operation({
+    route: 'GET /t/{tenant}/api/v1/users/{userId}/groups', summary: 'List the groups a user belongs to', tag: 'Users', access: 'read', status: 200, response: z.object({ items: z.array(groupSchema) }),
+    handle: async (call) => {
+      const user = await existingUser(call);
+      return { body: { items: (await call.req.deps.groups.groupsOf(call.tenant.id, user.id)).map(groupView) } };
+    },
+  }),
+];

@@ -1,0 +1,95 @@
+import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { normalizeIdentifier, type User, type UserEmail, type UserName, type UserStatus } from './user.ts';
+
+/** A new user as an administrator (or a provisioning client) describes it. */
+export interface UserInput {
+  readonly userName?: string;
+  readonly emails: ReadonlyArray<{ value: string; verified?: boolean; primary?: boolean }>;
+  readonly name?: UserName;
+  readonly phoneNumber?: string;
+  readonly locale?: string;
+  readonly attributes?: Readonly<Record<string, string>>;
+}
+
+export interface UserChanges extends Partial<UserInput> {
+  readonly status?: Extract<UserStatus, 'active' | 'disabled'>;
+}
+
+export class InvalidUserChange extends Error {
+  override name = 'InvalidUserChange';
+  readonly path: string;
+  constructor(path: string, message: string) {
+    super(message);
+    this.path = path;
+  }
+}
+
+/** Emails normalized, distinct, exactly one primary (the first, when none is marked). */
+function emailsOf(input: UserInput['emails']): UserEmail[] {
+  const seen = new Set<string>();
+  const emails: UserEmail[] = [];
+  for (const [i, email] of input.entries()) {
+    const value = email.value.normalize('NFKC').trim();
+    if (seen.has(normalizeIdentifier(value))) throw new InvalidUserChange(`emails.${i}.value`, 'The same email is listed twice');
+    seen.add(normalizeIdentifier(value));
+    emails.push({ value, verified: email.verified ?? false, primary: email.primary ?? false });
+  }
+  const primaries = emails.filter((e) => e.primary).length;
+  if (primaries > 1) throw new InvalidUserChange('emails', 'Only one email can be primary');
+  if (primaries === 0 && emails.length) emails[0] = { ...emails[0]!, primary: true };
+  return emails;
+}
+
+/** A user name may not be someone's email unless it is this user's own: logins look both up in one namespace. */
+function userNameOf(input: Partial<UserInput>, emails: readonly UserEmail[]): string {
+  const name = (input.userName ?? emails.find((e) => e.primary)?.value ?? '').normalize('NFKC').trim();
+  if (!name) throw new InvalidUserChange('userName', 'A user name or an email is required');
+  if (name.includes('@') && !emails.some((e) => normalizeIdentifier(e.value) === normalizeIdentifier(name))) {
+    throw new InvalidUserChange('userName', 'A user name that looks like an email must be one of the user’s emails');
+  }
+  return name;
+}
+
+export function newUser(tenant: string, input: UserInput, now: Date): User {
+  const emails = emailsOf(input.emails);
+  return {
+    id: randomUUID(),
+    tenant,
+    userName: userNameOf(input, emails),
+    emails,
+    name: input.name ?? {},
+    ...(input.phoneNumber ? { phoneNumber: input.phoneNumber } : {}),
+    ...(input.locale ? { locale: input.locale } : {}),
+    status: 'active',
+    attributes: input.attributes ?? {},
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+    version: 1,
+  };
+}
+
+/** The user after a partial change (absent fields stay; `null` is not used: send the field to replace it). */
+export function changedUser(user: User, changes: UserChanges, now: Date): User {
+  const emails = changes.emails ? emailsOf(changes.emails) : user.emails;
+  if (!emails.length) throw new InvalidUserChange('emails', 'A user keeps at least one email');
+  return {
+    ...user,
+    userName: changes.userName !== undefined || changes.emails ? userNameOf({ userName: changes.userName ?? user.userName }, emails) : user.userName,
+    emails,
+    name: changes.name ?? user.name,
+    ...(changes.phoneNumber !== undefined ? { phoneNumber: changes.phoneNumber } : {}),
+    ...(changes.locale !== undefined ? { locale: changes.locale } : {}),
+    attributes: changes.attributes ?? user.attributes,
+    status: changes.status ?? user.status,
+    updatedAt: now.toISOString(),
+    version: user.version + 1,
+  };
+}
+
+/** Fields of a before/after diff for the audit trail: what changed, never a credential. */
+export function userDiff(before: User, after: User): { before: Record<string, unknown>; after: Record<string, unknown> } {
+  const keys = ['userName', 'emails', 'name', 'phoneNumber', 'locale', 'attributes', 'status'] as const;
+  const changed = keys.filter((k) => !isDeepStrictEqual(before[k], after[k]));
+  return { before: Object.fromEntries(changed.map((k) => [k, before[k] ?? null])), after: Object.fromEntries(changed.map((k) => [k, after[k] ?? null])) };
+}

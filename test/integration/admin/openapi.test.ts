@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { routes } from '../../../functions/admin/routes.ts';
+import { adminApi, type AdminApi } from '../../support/admin-api.ts';
+import { useSharedRuntimeEnvironment } from '../../support/aws-env.ts';
+import { callbackUri } from '../../support/oidc-flows.ts';
+import { sharedRuntime } from '../../support/shared-runtime.ts';
+import { webClient, type WebResponse } from '../../support/web-client.ts';
+
+before(useSharedRuntimeEnvironment);
+
+interface OpenApi {
+  openapi: string;
+  servers: Array<{ url: string }>;
+  paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: object }> }> }>>;
+  components: { schemas: Record<string, object> };
+}
+
+async function documentOf(a: AdminApi): Promise<OpenApi> {
+  const res = await webClient(sharedRuntime.url).get(`/t/${a.tenant.slug}/api/v1/openapi.json`);
+  assert.equal(res.status, 200);
+  return res.json<OpenApi>();
+}
+
+/** Checks a real answer against what the document promises for that operation and status. */
+function conformance(doc: OpenApi) {
+  const ajv = new Ajv2020({ strict: false, allErrors: true });
+  addFormats.default(ajv);
+  ajv.addSchema({ $id: 'openapi', components: doc.components }, 'openapi');
+  return (method: string, path: string, res: WebResponse) => {
+    const responses = doc.paths[path]?.[method.toLowerCase()]?.responses;
+    assert.ok(responses, `${method} ${path} is documented`);
+    const documented = responses[String(res.status)];
+    if (!documented) {
+      assert.ok(res.status >= 400, `${method} ${path} answered an undocumented ${res.status}`);
+      assert.match(String(res.headers['content-type']), /application\/problem\+json/);
+      const validate = ajv.compile({ $ref: 'openapi#/components/schemas/Problem' });
+      assert.ok(validate(res.json()), `problem details of ${method} ${path}: ${ajv.errorsText(validate.errors)}`);
+      return;
+    }
+    const schema = documented.content?.['application/json']?.schema;
+    if (!schema) return assert.equal(res.body, '', `${method} ${path} ${res.status} has no body`);
+    const validate = ajv.compile(schema);
+    assert.ok(validate(res.json()), `${method} ${path} ${res.status}: ${ajv.errorsText(validate.errors)}\n${res.body.slice(0, 400)}`);
+  };
+}
+
+describe('the admin API’s OpenAPI 3.1 document', () => {
+  test('is a valid OpenAPI 3.1 document that documents exactly the routes served', async () => {
+    const a = await adminApi();
+    const doc = await documentOf(a);
+    const result = await new Validator().validate(doc as unknown as Parameters<Validator['validate']>[0]);
+    assert.ok(result.valid, JSON.stringify(result.errors, null, 2));
+    assert.equal(doc.openapi, '3.1.0');
+    assert.equal(doc.servers[0]!.url, `${a.tenant.issuer}/api/v1`);
+    const documented = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((method) => `${method.toUpperCase()} /t/{tenant}/api/v1${path}`));
+    const served = routes.filter((r) => !r.endsWith('/openapi.json'));
+    assert.deepEqual([...documented].sort(), [...served].sort());
+  });
+
+  test('real answers of every operation match their documented schemas', async () => {
+    const a = await adminApi();
+    const check = conformance(await documentOf(a));
+    const fake = (status: number, body: unknown): WebResponse => ({ status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), json: <T>() => body as T });
+    assert.throws(() => check('GET', '/users/{userId}', fake(200, { id: 1 })), /userName|must/, 'the check does bite');
+    const call = async (method: string, path: string, concrete: string, body?: unknown, headers?: Record<string, string>) => {
+      const res = await a.call(method, concrete, body, headers);
+      check(method, path, res);
+      return res;
+    };
+    await call('GET', '/settings', '/settings');
+    await call('PATCH', '/settings', '/settings', { branding: { displayName: 'Documented' } });
+    await call('PATCH', '/settings', '/settings', { lockout: { maxFailures: -1 } });
+
+    const user = (await call('POST', '/users', '/users', { emails: [{ value: 'doc@example.com' }], name: { givenName: 'Doc' }, attributes: { team: 'api' } })).json<{ id: string }>().id;
+    await call('POST', '/users', '/users', { emails: [] });
+    await call('GET', '/users', '/users?limit=1');
+    await call('GET', '/users/{userId}', `/users/${user}`);
+    await call('GET', '/users/{userId}', '/users/nobody');
+    await call('PATCH', '/users/{userId}', `/users/${user}`, { locale: 'en-GB' });
+    await call('PATCH', '/users/{userId}', `/users/${user}`, { locale: 'en' }, { 'if-match': '"v1"' });
+    await call('POST', '/users/{userId}/lock', `/users/${user}/lock`);
+    await call('POST', '/users/{userId}/unlock', `/users/${user}/unlock`);
+    await call('PUT', '/users/{userId}/password', `/users/${user}/password`, { password: 'documented passphrase 2026' });
+    await call('GET', '/users/{userId}/sessions', `/users/${user}/sessions`);
+    await call('DELETE', '/users/{userId}/sessions', `/users/${user}/sessions`);
+    await call('DELETE', '/users/{userId}/sessions/{sessionId}', `/users/${user}/sessions/none`);
+    await call('GET', '/users/{userId}/groups', `/users/${user}/groups`);
+
+    const group = (await call('POST', '/groups', '/groups', { name: 'Docs' })).json<{ id: string }>().id;
+    await call('GET', '/groups', '/groups');
+    await call('GET', '/groups/{groupId}', `/groups/${group}`);
+    await call('PATCH', '/groups/{groupId}', `/groups/${group}`, { description: 'Writers' });
+    await call('PUT', '/groups/{groupId}/members/{userId}', `/groups/${group}/members/${user}`);
+    await call('GET', '/groups/{groupId}/members', `/groups/${group}/members`);
+    await call('DELETE', '/groups/{groupId}/members/{userId}', `/groups/${group}/members/${user}`);
+    await call('DELETE', '/groups/{groupId}', `/groups/${group}`);
+
+    const app = (await call('POST', '/applications', '/applications', { client_name: 'Docs app', redirect_uris: [callbackUri] })).json<{ client_id: string }>().client_id;
+    await call('GET', '/applications', '/applications');
+    await call('GET', '/applications/{clientId}', `/applications/${app}`);
+    await call('PUT', '/applications/{clientId}', `/applications/${app}`, { client_name: 'Docs app 2', redirect_uris: [callbackUri] });
+    await call('POST', '/applications/{clientId}/secret', `/applications/${app}/secret`);
+    await call('DELETE', '/applications/{clientId}', `/applications/${app}`);
+
+    await call('GET', '/keys', '/keys');
+    await call('POST', '/keys/rotate', '/keys/rotate');
+    await call('DELETE', '/users/{userId}', `/users/${user}`);
+  });
+});
