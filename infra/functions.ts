@@ -6,6 +6,7 @@
 import { routes as adminRoutes } from '../functions/admin/routes.ts';
 import { routes as loginRoutes } from '../functions/login/routes.ts';
 import { routes as oidcRoutes } from '../functions/oidc/routes.ts';
+import { routes as scimRoutes } from '../functions/scim/routes.ts';
 import { routes as signupRoutes } from '../functions/signup/routes.ts';
 
 export type TableAccess = 'read' | 'readWrite';
@@ -67,6 +68,15 @@ export const httpFunctions: readonly FunctionDefinition[] = [
     grants: { directory: 'readWrite', sessions: 'readWrite', sessionIndex: 'readWrite', audit: 'append', keystore: 'sealAndOpen' },
     memorySize: 1024,
     timeoutSeconds: 15,
+  },
+  {
+    name: 'scim',
+    description: 'SCIM 2.0 provisioning of every tenant',
+    entry: 'functions/scim/handler.ts',
+    routes: scimRoutes,
+    grants: { directory: 'readWrite', sessions: 'readWrite', sessionIndex: 'readWrite', audit: 'append', keystore: 'open' },
+    memorySize: 1024,
+    timeoutSeconds: 29,
   },
 ];
 

@@ -38,7 +38,8 @@ import { exportJWK, generateKeyPair } from 'jose';
 import { createOidcFunction } from '../../functions/oidc/app.ts';
 import { oidcDeps } from '../../functions/oidc/deps.ts';
 import { createLoginFunction } from '../../functions/login/app.ts';
-import { sessionsTable, tables } from '../../infra/tables.ts';
+import { sessionsTable } from '../../infra/tables.ts';
+import { useRuntimeEnvironment } from '../support/aws-env.ts';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { portsFromEnvironment } from '../../shared/adapters/platform-ports.ts';
 import { argon2Parameters, hashSecret, verifySecret } from '../../shared/domain/secrets/secret-hashing.ts';
@@ -501,13 +502,7 @@ export async function run(): Promise<BenchResult[]> {
   const runtime = await startRuntime({ env: { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
   let provider: Awaited<ReturnType<typeof startOidcProvider>> | undefined;
   try {
-    Object.assign(process.env, {
-      TEST_RUNTIME_URL: runtime.url, TEST_SES_URL: runtime.sesUrl, TEST_DYNAMODB_ENDPOINT: runtime.dynamodbEndpoint, TEST_DATA_DIR: runtime.dataDir,
-      AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
-      DYNAMODB_ENDPOINT: runtime.dynamodbEndpoint, SES_ENDPOINT: runtime.sesUrl, LOCAL_KEYSTORE_FILE: `${runtime.dataDir}/keystore.json`,
-      PUBLIC_URL: runtime.url, POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT',
-      ...Object.fromEntries(tables.map((t) => [t.environmentVariable, t.id])),
-    });
+    useRuntimeEnvironment(runtime);
     const tenant = await signUpTenant(webClient(runtime.url));
     const projectScope = 'profile email';
     // One client of each kind per concurrent caller, on both sides: the token endpoint limits the

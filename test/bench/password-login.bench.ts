@@ -9,7 +9,7 @@
 import { argon2 as argon2Callback, randomBytes } from 'node:crypto';
 import { promisify } from 'node:util';
 import { createLoginFunction } from '../../functions/login/app.ts';
-import { tables } from '../../infra/tables.ts';
+import { useRuntimeEnvironment } from '../support/aws-env.ts';
 import { createDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { portsFromEnvironment } from '../../shared/adapters/platform-ports.ts';
 import { argon2Parameters, hashSecret, verifySecret } from '../../shared/domain/secrets/secret-hashing.ts';
@@ -41,13 +41,7 @@ async function closedLoop(work: () => Promise<void>, concurrency = 4): Promise<n
 export async function run(): Promise<BenchResult[]> {
   const runtime = await startRuntime({ env: { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
   try {
-    process.env.TEST_SES_URL = runtime.sesUrl;
-    Object.assign(process.env, {
-      AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local',
-      DYNAMODB_ENDPOINT: runtime.dynamodbEndpoint, SES_ENDPOINT: runtime.sesUrl, LOCAL_KEYSTORE_FILE: `${runtime.dataDir}/keystore.json`,
-      PUBLIC_URL: runtime.url, POWERTOOLS_METRICS_DISABLED: 'true', POWERTOOLS_LOG_LEVEL: 'SILENT',
-      ...Object.fromEntries(tables.map((t) => [t.environmentVariable, t.id])),
-    });
+    useRuntimeEnvironment(runtime);
     const tenant = await signUpTenant(webClient(runtime.url));
     const path = `/t/${tenant.slug}/login`;
     // Lockout and rate limits stay out of the way: every login here succeeds, each from its own address.

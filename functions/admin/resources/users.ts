@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { endSsoSession, postLogoutToken, sidOf } from '../../../shared/domain/auth/end-session.ts';
+import { endSsoSession, endUserSessions, postLogoutToken, sidOf } from '../../../shared/domain/auth/end-session.ts';
 import type { SsoSession } from '../../../shared/domain/ports/session-store.ts';
 import { hashSecret } from '../../../shared/domain/secrets/secret-hashing.ts';
 import { issuerOf, settingsOf } from '../../../shared/domain/tenants/tenant.ts';
@@ -85,10 +85,9 @@ async function validated<T>(build: () => T): Promise<T> {
   }
 }
 
-async function endSessions(call: AdminCall<unknown>, sessions: readonly SsoSession[], reason: string): Promise<void> {
-  const context = { issuer: issuerOf(call.req.deps.publicUrl, call.tenant), reason, clientIp: call.req.state.clientIp, userAgent: call.req.state.userAgent, correlationId: call.req.state.correlationId, now: Date.now() };
-  for (const session of sessions) await endSsoSession({ ...call.req.deps, deliver: postLogoutToken }, session, context);
-}
+const endSessionContext = (call: AdminCall<unknown>, reason: string) => ({ issuer: issuerOf(call.req.deps.publicUrl, call.tenant), reason, clientIp: call.req.state.clientIp, userAgent: call.req.state.userAgent, correlationId: call.req.state.correlationId, now: Date.now() });
+
+const endAllSessions = (call: AdminCall<unknown>, userId: string, reason: string) => endUserSessions({ ...call.req.deps, deliver: postLogoutToken }, call.tenant.id, userId, endSessionContext(call, reason));
 
 async function updated(call: AdminCall<unknown>, user: User, next: User, type: string, changes: { passwordHash?: string; clearLockout?: boolean } = {}) {
   const outcome = await call.req.deps.users.updateUser(next, expectedVersion(call.ifMatch, user), changes, [call.event(type, user.id, userDiff(user, next))]);
@@ -130,7 +129,7 @@ export const userOperations = [
       const user = await existingUser(call);
       const next = await validated(() => changedUser(user, call.body, new Date()));
       const result = await updated(call, user, next, 'user.updated');
-      if (next.status === 'disabled' && user.status !== 'disabled') await endSessions(call, await call.req.deps.sessions.listForUser(call.tenant.id, user.id, Date.now()), 'user_disabled');
+      if (next.status === 'disabled' && user.status !== 'disabled') await endAllSessions(call, user.id, 'user_disabled');
       return result;
     },
   }),
@@ -138,7 +137,7 @@ export const userOperations = [
     route: 'DELETE /t/{tenant}/api/v1/users/{userId}', summary: 'Delete a user, ending their sessions', tag: 'Users', access: 'write', status: 204, conditional: true,
     handle: async (call) => {
       const user = await existingUser(call);
-      await endSessions(call, await call.req.deps.sessions.listForUser(call.tenant.id, user.id, Date.now()), 'user_deleted');
+      await endAllSessions(call, user.id, 'user_deleted');
       expectDone(await call.req.deps.users.deleteUser(call.tenant.id, user.id, expectedVersion(call.ifMatch, user), [call.event('user.deleted', user.id, { userName: user.userName })]), 'user');
       return {};
     },
@@ -148,7 +147,7 @@ export const userOperations = [
     handle: async (call) => {
       const user = await existingUser(call);
       const result = await updated(call, user, { ...user, status: 'locked', updatedAt: new Date().toISOString(), version: user.version + 1 }, 'user.locked');
-      await endSessions(call, await call.req.deps.sessions.listForUser(call.tenant.id, user.id, Date.now()), 'user_locked');
+      await endAllSessions(call, user.id, 'user_locked');
       return result;
     },
   }),
@@ -169,7 +168,7 @@ export const userOperations = [
         call.event('user.password_set', user.id, { by: 'administrator', revokeSessions: call.body.revokeSessions }),
       ]);
       expectDone(outcome, 'user');
-      if (call.body.revokeSessions) await endSessions(call, await call.req.deps.sessions.listForUser(call.tenant.id, user.id, Date.now()), 'password_set');
+      if (call.body.revokeSessions) await endAllSessions(call, user.id, 'password_set');
       return { body: userView(next), version: next.version };
     },
   }),
@@ -184,7 +183,7 @@ export const userOperations = [
     route: 'DELETE /t/{tenant}/api/v1/users/{userId}/sessions', summary: 'End all of a user’s sessions (applications hear of it by back-channel logout)', tag: 'Users', access: 'write', status: 204,
     handle: async (call) => {
       const user = await existingUser(call);
-      await endSessions(call, await call.req.deps.sessions.listForUser(call.tenant.id, user.id, Date.now()), 'admin_revoked');
+      await endAllSessions(call, user.id, 'admin_revoked');
       return {};
     },
   }),
@@ -194,7 +193,7 @@ export const userOperations = [
       const user = await existingUser(call);
       const session = (await call.req.deps.sessions.listForUser(call.tenant.id, user.id, Date.now())).find((s) => sidOf(s) === call.req.pathParameters.sessionId);
       if (!session) throw notFound('No such session');
-      await endSessions(call, [session], 'admin_revoked');
+      await endSsoSession({ ...call.req.deps, deliver: postLogoutToken }, session, endSessionContext(call, 'admin_revoked'));
       return {};
     },
   }),

@@ -1,4 +1,4 @@
-import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../../domain/audit/event.ts';
 import type { UserDirectory, UserWithCredentials, UserWrite } from '../../domain/ports/user-directory.ts';
 import { normalizeIdentifier, type User } from '../../domain/users/user.ts';
@@ -11,8 +11,13 @@ type Item = Record<string, unknown>;
 
 /** The Directory item of a user, without credentials (those are added only where they are set). */
 export function userItem(user: User): Record<string, unknown> {
-  return { pk: tenantPk(user.tenant), sk: userSk(user.id), ...user };
+  return { pk: tenantPk(user.tenant), sk: userSk(user.id), ...user, ...indexAttributesOf(user) };
 }
+
+const externalIdPk = (tenant: string, externalId: string) => `TENANT#${tenant}#EXTERNALID#${externalId}`;
+
+/** gsi1 finds a user by the provisioning client's externalId (SCIM `externalId eq`) without reading the tenant. */
+const indexAttributesOf = (user: User) => (user.externalId ? { gsi1pk: externalIdPk(user.tenant, user.externalId), gsi1sk: userSk(user.id) } : {});
 
 /** The item of a new user: with its password hash, if it has one, and no failed logins. */
 export const newUserItem = (user: User, passwordHash?: string): Record<string, unknown> => ({ ...userItem(user), ...(passwordHash ? { passwordHash } : {}), failedLogins: 0 });
@@ -27,7 +32,7 @@ export const loginMarkerItem = (tenant: string, login: string, userId: string) =
 const credentialAttributes = new Set(['pk', 'sk', 'passwordHash', 'failedLogins', 'lockedUntil']);
 
 function userOf(item: Record<string, unknown>): User {
-  const { pk: _pk, sk: _sk, passwordHash: _ph, failedLogins: _fl, lockedUntil: _lu, ...user } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _gs, passwordHash: _ph, failedLogins: _fl, lockedUntil: _lu, ...user } = item;
   return user as unknown as User;
 }
 
@@ -44,7 +49,7 @@ function replacement(current: Item, user: User, expectedVersion: number, changes
   const values: Item = { ':expected': expectedVersion };
   const sets: string[] = [];
   const removes: string[] = [];
-  const next = Object.fromEntries(Object.entries(user).filter(([, value]) => value !== undefined));
+  const next = Object.fromEntries(Object.entries({ ...user, ...indexAttributesOf(user) }).filter(([, value]) => value !== undefined));
   for (const [attribute, value] of Object.entries(next)) {
     values[`:v${sets.length}`] = value;
     sets.push(`${name(attribute)} = :v${sets.length}`);
@@ -277,6 +282,18 @@ export function createUserDirectory(client: DynamoDBDocumentClient, tables: Tabl
     async listUsers(tenant, page) {
       const result = await queryPage(client, D, tenantPk(tenant), userSk(''), page);
       return { ...result, items: result.items.map(userOf) };
+    },
+
+    async exportUsers(tenant, page) {
+      const result = await queryPage(client, D, tenantPk(tenant), userSk(''), page);
+      return { ...result, items: result.items.map((item) => ({ user: userOf(item), ...(typeof item.passwordHash === 'string' ? { passwordHash: item.passwordHash } : {}), failedLogins: Number(item.failedLogins ?? 0) })) };
+    },
+
+    async findByExternalId(tenant, externalId) {
+      const { Items = [] } = await client.send(
+        new QueryCommand({ TableName: D, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk', ExpressionAttributeValues: { ':pk': externalIdPk(tenant, externalId) }, Limit: 50 }),
+      );
+      return Items.filter((item) => item.tenant === tenant).map(userOf);
     },
 
     async lockedUntil(tenant, userId) {

@@ -54,6 +54,13 @@ export async function endSsoSession(deps: EndSessionDeps, session: SsoSession, c
   return { notified: results.filter(Boolean).length, failed: results.filter((ok) => !ok).length };
 }
 
+/** Ends every live session of a user: an administrator's or a provisioning client's decision (lock, disable, delete). */
+export async function endUserSessions(deps: EndSessionDeps, tenant: string, userId: string, context: EndSessionContext): Promise<number> {
+  const sessions = await deps.sessions.listForUser(tenant, userId, context.now);
+  for (const session of sessions) await endSsoSession(deps, session, context);
+  return sessions.length;
+}
+
 /** The HTTP delivery of a logout token (Back-Channel Logout §2.5): a form POST, 2xx is success, 5 s at most. */
 export async function postLogoutToken(uri: string, logoutToken: string): Promise<boolean> {
   const response = await fetch(uri, {

@@ -35,8 +35,12 @@ export interface UserDirectory {
   updateUser(user: User, expectedVersion: number, changes: { passwordHash?: string; clearLockout?: boolean }, events: readonly AuditEvent[]): Promise<UserWrite>;
   /** Deletes the user, its login markers and group memberships; `expectedVersion` undefined skips the check. */
   deleteUser(tenant: string, userId: string, expectedVersion: number | undefined, events: readonly AuditEvent[]): Promise<UserWrite>;
+  /** Users the provisioning client knows by this externalId (an index, not a read of every user; may lag a write briefly). */
+  findByExternalId(tenant: string, externalId: string): Promise<User[]>;
   /** The tenant's users in a stable order, a page at a time. */
   listUsers(tenant: string, page: PageRequest): Promise<Page<User>>;
+  /** Users with their password hashes, a page at a time: only for an administrator's encrypted export. */
+  exportUsers(tenant: string, page: PageRequest): Promise<Page<UserWithCredentials>>;
   /** Epoch ms until which a lockout holds the user, if one does now. */
   lockedUntil(tenant: string, userId: string): Promise<number | undefined>;
 }

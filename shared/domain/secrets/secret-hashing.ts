@@ -1,5 +1,6 @@
 import { argon2 as argon2Callback, createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
+import { parseImportedHash, verifyImportedHash } from './imported-hashes.ts';
 
 const argon2 = promisify(argon2Callback);
 
@@ -48,7 +49,10 @@ function parse(stored: string): ParsedHash | undefined {
 /** Whether the secret matches the stored hash, compared in constant time; false for any malformed hash. */
 export async function verifySecret(secret: string, stored: string): Promise<boolean> {
   const parsed = parse(stored);
-  if (!parsed) return false;
+  if (!parsed) {
+    const imported = parseImportedHash(stored);
+    return imported ? verifyImportedHash(secret, imported) : false;
+  }
   const candidate =
     parsed.algorithm === 'sha256'
       ? createHash('sha256').update(parsed.salt).update(secret).digest()
@@ -64,6 +68,9 @@ export function needsRehash(kind: CheckedSecret, stored: string): boolean {
   const { memory, passes, parallelism } = parsed.params;
   return parsed.algorithm !== 'argon2id' || memory < argon2Parameters.memory || passes < argon2Parameters.passes || parallelism < argon2Parameters.parallelism;
 }
+
+/** A password hash an import may bring: ours (argon2id) or one of the imported forms; needsRehash upgrades the latter at the next sign-in. */
+export const isAcceptedPasswordHash = (stored: string): boolean => parse(stored)?.algorithm === 'argon2id' || parseImportedHash(stored) !== undefined;
 
 /** A new random secret of 256 bits, base64url: client secrets, API keys, tokens. */
 export function generateSecret(bytes = 32): string {

@@ -5,7 +5,9 @@ import { normalizeIdentifier, type User, type UserEmail, type UserName, type Use
 /** A new user as an administrator (or a provisioning client) describes it. */
 export interface UserInput {
   readonly userName?: string;
-  readonly emails: ReadonlyArray<{ value: string; verified?: boolean; primary?: boolean }>;
+  readonly emails: ReadonlyArray<{ value: string; verified?: boolean; primary?: boolean; type?: string }>;
+  readonly externalId?: string;
+  readonly displayName?: string;
   readonly name?: UserName;
   readonly phoneNumber?: string;
   readonly locale?: string;
@@ -33,7 +35,7 @@ function emailsOf(input: UserInput['emails']): UserEmail[] {
     const value = email.value.normalize('NFKC').trim();
     if (seen.has(normalizeIdentifier(value))) throw new InvalidUserChange(`emails.${i}.value`, 'The same email is listed twice');
     seen.add(normalizeIdentifier(value));
-    emails.push({ value, verified: email.verified ?? false, primary: email.primary ?? false });
+    emails.push({ value, verified: email.verified ?? false, primary: email.primary ?? false, ...(email.type ? { type: email.type } : {}) });
   }
   const primaries = emails.filter((e) => e.primary).length;
   if (primaries > 1) throw new InvalidUserChange('emails', 'Only one email can be primary');
@@ -41,13 +43,14 @@ function emailsOf(input: UserInput['emails']): UserEmail[] {
   return emails;
 }
 
-/** A user name may not be someone's email unless it is this user's own: logins look both up in one namespace. */
+/**
+ * The user name, by default the primary email. It may look like an email (a UPN, as Entra ID
+ * sends) without being one of the user's: user names and emails share one login index, so the
+ * store refuses one that is another user's identifier.
+ */
 function userNameOf(input: Partial<UserInput>, emails: readonly UserEmail[]): string {
   const name = (input.userName ?? emails.find((e) => e.primary)?.value ?? '').normalize('NFKC').trim();
   if (!name) throw new InvalidUserChange('userName', 'A user name or an email is required');
-  if (name.includes('@') && !emails.some((e) => normalizeIdentifier(e.value) === normalizeIdentifier(name))) {
-    throw new InvalidUserChange('userName', 'A user name that looks like an email must be one of the user’s emails');
-  }
   return name;
 }
 
@@ -59,6 +62,8 @@ export function newUser(tenant: string, input: UserInput, now: Date): User {
     userName: userNameOf(input, emails),
     emails,
     name: input.name ?? {},
+    ...(input.externalId ? { externalId: input.externalId } : {}),
+    ...(input.displayName ? { displayName: input.displayName } : {}),
     ...(input.phoneNumber ? { phoneNumber: input.phoneNumber } : {}),
     ...(input.locale ? { locale: input.locale } : {}),
     status: 'active',
@@ -72,7 +77,6 @@ export function newUser(tenant: string, input: UserInput, now: Date): User {
 /** The user after a partial change (absent fields stay; `null` is not used: send the field to replace it). */
 export function changedUser(user: User, changes: UserChanges, now: Date): User {
   const emails = changes.emails ? emailsOf(changes.emails) : user.emails;
-  if (!emails.length) throw new InvalidUserChange('emails', 'A user keeps at least one email');
   return {
     ...user,
     userName: changes.userName !== undefined || changes.emails ? userNameOf({ userName: changes.userName ?? user.userName }, emails) : user.userName,
@@ -80,6 +84,8 @@ export function changedUser(user: User, changes: UserChanges, now: Date): User {
     name: changes.name ?? user.name,
     ...(changes.phoneNumber !== undefined ? { phoneNumber: changes.phoneNumber } : {}),
     ...(changes.locale !== undefined ? { locale: changes.locale } : {}),
+    ...(changes.externalId !== undefined ? { externalId: changes.externalId } : {}),
+    ...(changes.displayName !== undefined ? { displayName: changes.displayName } : {}),
     attributes: changes.attributes ?? user.attributes,
     status: changes.status ?? user.status,
     updatedAt: now.toISOString(),
@@ -87,9 +93,19 @@ export function changedUser(user: User, changes: UserChanges, now: Date): User {
   };
 }
 
+/**
+ * The user as a whole new description makes it (SCIM PUT): what the description leaves out is
+ * gone, except identity, creation time and an administrator's lock.
+ */
+export function replacedUser(user: User, input: UserInput, active: boolean | undefined, now: Date): User {
+  const fresh = newUser(user.tenant, input, now);
+  const status = active === false ? 'disabled' : user.status === 'disabled' && active === true ? 'active' : user.status;
+  return { ...fresh, id: user.id, createdAt: user.createdAt, status, version: user.version + 1 };
+}
+
 /** Fields of a before/after diff for the audit trail: what changed, never a credential. */
 export function userDiff(before: User, after: User): { before: Record<string, unknown>; after: Record<string, unknown> } {
-  const keys = ['userName', 'emails', 'name', 'phoneNumber', 'locale', 'attributes', 'status'] as const;
+  const keys = ['userName', 'externalId', 'displayName', 'emails', 'name', 'phoneNumber', 'locale', 'attributes', 'status'] as const;
   const changed = keys.filter((k) => !isDeepStrictEqual(before[k], after[k]));
   return { before: Object.fromEntries(changed.map((k) => [k, before[k] ?? null])), after: Object.fromEntries(changed.map((k) => [k, after[k] ?? null])) };
 }

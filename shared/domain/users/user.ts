@@ -4,6 +4,8 @@ export interface UserEmail {
   readonly value: string;
   readonly verified: boolean;
   readonly primary: boolean;
+  /** A label such as work or home (SCIM's `type`). */
+  readonly type?: string;
 }
 
 export interface UserName {
@@ -16,6 +18,9 @@ export interface User {
   readonly id: string;
   readonly tenant: string;
   readonly userName: string;
+  /** The provisioning system's own id for this user (SCIM externalId). */
+  readonly externalId?: string;
+  readonly displayName?: string;
   readonly emails: readonly UserEmail[];
   readonly name: UserName;
   readonly phoneNumber?: string;
