@@ -67,7 +67,8 @@ export const httpFunctions: readonly FunctionDefinition[] = [
     routes: adminRoutes,
     grants: { directory: 'readWrite', sessions: 'readWrite', sessionIndex: 'readWrite', audit: 'append', keystore: 'sealAndOpen' },
     memorySize: 1024,
-    timeoutSeconds: 15,
+    // API Gateway's own limit: user imports use all of it.
+    timeoutSeconds: 29,
   },
   {
     name: 'scim',

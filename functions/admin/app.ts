@@ -12,9 +12,10 @@ import { groupOperations } from './resources/groups.ts';
 import { keyOperations } from './resources/keys.ts';
 import { settingsOperations } from './resources/settings.ts';
 import { userOperations } from './resources/users.ts';
+import { migrationOperations } from './resources/user-migration.ts';
 import type { AdminRoute } from './routes.ts';
 
-export const adminOperations: readonly Operation[] = [...settingsOperations, ...userOperations, ...groupOperations, ...applicationOperations, ...keyOperations];
+export const adminOperations: readonly Operation[] = [...settingsOperations, ...userOperations, ...migrationOperations, ...groupOperations, ...applicationOperations, ...keyOperations];
 
 const getOpenApi: RouteHandler<AdminDeps> = async (req) =>
   json(200, openApiDocument(adminOperations, issuerOf(req.deps.publicUrl, tenantOf(req))), { 'cache-control': 'public, max-age=300' });
@@ -26,6 +27,8 @@ export function createAdminFunction(deps: () => AdminDeps) {
     deps,
     tenants: (ports) => ports.tenants,
     renderError: problemJson,
+    // A user import is up to a thousand NDJSON lines; every other body is validated far below this.
+    maxBodyBytes: 2 * 1024 * 1024,
     routes: { ...routes, 'GET /t/{tenant}/api/v1/openapi.json': getOpenApi },
   });
 }

@@ -5,6 +5,8 @@ export const routes = [
   'PATCH /t/{tenant}/api/v1/settings',
   'GET /t/{tenant}/api/v1/users',
   'POST /t/{tenant}/api/v1/users',
+  'POST /t/{tenant}/api/v1/users/import',
+  'POST /t/{tenant}/api/v1/users/export',
   'GET /t/{tenant}/api/v1/users/{userId}',
   'PATCH /t/{tenant}/api/v1/users/{userId}',
   'DELETE /t/{tenant}/api/v1/users/{userId}',

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { after, before, describe, test, type TestContext } from 'node:test';
 import * as oidc from 'openid-client';
 import type { Browser, ConsoleMessage, Page } from 'playwright-core';
-import { launchChromium, newBrowserSession, screenshot } from '../support/browser.ts';
+import { expectHeading, launchChromium, newBrowserSession, screenshot } from '../support/browser.ts';
 import { insecure, registerClient } from '../support/oidc-flows.ts';
 import { signUpTenant, type SignedUpTenant } from '../support/signup.ts';
 import { uniqueSlug } from '../support/tenants.ts';
@@ -62,17 +62,6 @@ after(async () => {
   await callback?.close();
 });
 
-const heading = (page: Page, name: string) => page.getByRole('heading', { level: 1, name, exact: true });
-
-/** Waits for the page's h1 to read `name`, naming the page actually shown if it does not. */
-async function expectHeading(page: Page, name: string): Promise<void> {
-  try {
-    await heading(page, name).waitFor({ state: 'visible', timeout: 10_000 });
-  } catch (error) {
-    const shown = await page.locator('h1').allTextContents().catch(() => []);
-    throw new Error(`expected the page "${name}" at ${page.url()}, got h1 ${JSON.stringify(shown)}`, { cause: error });
-  }
-}
 
 /** Every top-level document request the page makes (redirect hops included), from now on. */
 function navigationsOf(page: Page): string[] {

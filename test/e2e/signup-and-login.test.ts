@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import type { Browser, BrowserContext, Page, Response } from 'playwright-core';
-import { launchChromium, newBrowserSession, screenshot } from '../support/browser.ts';
+import { expectHeading, launchChromium, newBrowserSession, screenshot } from '../support/browser.ts';
 import { waitForMail } from '../support/mailbox.ts';
 import { sharedRuntime } from '../support/shared-runtime.ts';
 import { uniqueSlug } from '../support/tenants.ts';
@@ -20,17 +20,6 @@ after(async () => {
   await browser?.close();
 });
 
-const heading = (page: Page, name: string) => page.getByRole('heading', { level: 1, name, exact: true });
-
-/** Waits for the page's h1 to read `name`, naming the page actually shown if it does not. */
-async function expectHeading(page: Page, name: string): Promise<void> {
-  try {
-    await heading(page, name).waitFor({ state: 'visible', timeout: 10_000 });
-  } catch (error) {
-    const shown = await page.locator('h1').allTextContents().catch(() => []);
-    throw new Error(`expected the page "${name}" at ${page.url()}, got h1 ${JSON.stringify(shown)}`, { cause: error });
-  }
-}
 
 /** Clicks something that submits a form or follows a link, and answers the document response it led to. */
 async function navigateBy(page: Page, action: () => Promise<void>): Promise<Response> {

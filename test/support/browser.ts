@@ -61,3 +61,15 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   await page.screenshot({ path, fullPage: true });
   return path;
 }
+
+const heading = (page: Page, name: string) => page.getByRole('heading', { level: 1, name, exact: true });
+
+/** Waits for the page's h1 to read `name`, naming the page actually shown if it does not. */
+export async function expectHeading(page: Page, name: string): Promise<void> {
+  try {
+    await heading(page, name).waitFor({ state: 'visible', timeout: 10_000 });
+  } catch (error) {
+    const shown = await page.locator('h1').allTextContents().catch(() => []);
+    throw new Error(`expected the page "${name}" at ${page.url()}, got h1 ${JSON.stringify(shown)}`, { cause: error });
+  }
+}

@@ -40,6 +40,7 @@ function describe(op: Operation) {
       security: [{ oauth2: op.access === 'read' ? ['admin:read'] : ['admin'] }],
       ...(parameters.length ? { parameters } : {}),
       ...(op.body ? { requestBody: { required: !op.body.safeParse({}).success, content: { 'application/json': { schema: schemaOf(op.body, 'input') } } } } : {}),
+      ...(op.streamedBody ? { requestBody: { required: true, description: 'One JSON document per line, each as the schema describes', content: { [op.streamedBody.contentType]: { schema: schemaOf(op.streamedBody.item, 'input') } } } } : {}),
       responses: {
         [String(op.status)]: success,
         default: { description: 'An error, as RFC 9457 problem details', content: { 'application/problem+json': { schema: { $ref: '#/components/schemas/Problem' } } } },

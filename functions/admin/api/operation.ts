@@ -39,6 +39,8 @@ export interface Operation<Body = unknown> {
   readonly access: Access;
   readonly status: number;
   readonly body?: z.ZodType<Body>;
+  /** A body that is not one JSON document (e.g. NDJSON): documented with the schema of each item; the handler reads it. */
+  readonly streamedBody?: { readonly contentType: string; readonly item: z.ZodType };
   /** The response body's schema; none for 204. */
   readonly response?: z.ZodType;
   /** Lists: `limit` and `cursor` query parameters, `{ items, next_cursor }` answers. */

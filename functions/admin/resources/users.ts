@@ -17,6 +17,8 @@ const name = z.object({ formatted: z.string().max(200).optional(), givenName: z.
 const attributes = z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/), z.string().max(1000)).refine((a) => Object.keys(a).length <= 50, 'at most 50 attributes');
 const userFields = {
   userName: z.string().trim().min(1).max(256).optional(),
+  externalId: z.string().max(256).optional(),
+  displayName: z.string().max(256).optional(),
   emails: z.array(email).min(1).max(10),
   name: name.optional(),
   phoneNumber: z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +4915112345678').optional(),
@@ -25,13 +27,17 @@ const userFields = {
 };
 
 const createUserSchema = z.object({ ...userFields, password: z.string().min(1).max(1024).optional() }).strict();
+/** A user as an import line describes it (credentials come as a hash there, never in clear). */
+export const importedUserSchema = z.object(userFields);
 const patchUserSchema = z.object({ ...userFields, emails: userFields.emails.optional(), status: z.enum(['active', 'disabled']).optional() }).strict();
 const passwordSchema = z.object({ password: z.string().min(1).max(1024), revokeSessions: z.boolean().default(true) }).strict();
 
 export const userSchema = z.object({
   id: z.string(),
   userName: z.string(),
-  emails: z.array(z.object({ value: z.string(), verified: z.boolean(), primary: z.boolean() })),
+  externalId: z.string().optional(),
+  displayName: z.string().optional(),
+  emails: z.array(z.object({ value: z.string(), verified: z.boolean(), primary: z.boolean(), type: z.string().optional() })),
   name: name,
   phoneNumber: z.string().optional(),
   locale: z.string().optional(),
@@ -46,7 +52,10 @@ export const userSchema = z.object({
 const sessionSchema = z.object({ id: z.string(), authTime: isoTime, amr: z.array(z.string()), lastSeenAt: isoTime, idleExpiresAt: isoTime, absoluteExpiresAt: isoTime });
 
 const userView = (user: User, lockedUntil?: number) => ({
-  id: user.id, userName: user.userName, emails: user.emails, name: user.name,
+  id: user.id, userName: user.userName,
+  ...(user.externalId ? { externalId: user.externalId } : {}),
+  ...(user.displayName ? { displayName: user.displayName } : {}),
+  emails: user.emails, name: user.name,
   ...(user.phoneNumber ? { phoneNumber: user.phoneNumber } : {}),
   ...(user.locale ? { locale: user.locale } : {}),
   status: user.status, attributes: user.attributes,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import type { Group } from '../../../shared/domain/groups/group.ts';
 import { coreGroupSchema as groupSchemaUrn } from '../../../shared/domain/scim/path.ts';
+import { allPages } from '../../../shared/domain/ports/pages.ts';
 import { equalityConditions, matches } from '../../../shared/domain/scim/filter.ts';
 import { applyPatch } from '../../../shared/domain/scim/patch.ts';
 import { parseAttributeList } from '../../../shared/domain/scim/projection.ts';
@@ -27,16 +28,7 @@ function parseScimGroup(value: unknown) {
   throw scimError(400, `${issue.path.join('.') || 'body'}: ${issue.message}`, 'invalidValue');
 }
 
-async function memberIds(call: ScimCall, groupId: string): Promise<string[]> {
-  const ids: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await call.req.deps.groups.listMembers(call.tenant.id, groupId, { limit: 200, ...(cursor ? { cursor } : {}) });
-    ids.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return ids;
-}
+const memberIds = (call: ScimCall, groupId: string) => allPages((page) => call.req.deps.groups.listMembers(call.tenant.id, groupId, page));
 
 /** RFC 7643 §4.2: the Group as SCIM shows it; members only when they were read. */
 function scimGroupOf(group: Group, base: string, members?: readonly string[]): Record<string, unknown> {
@@ -59,16 +51,7 @@ async function existingGroup(call: ScimCall): Promise<Group> {
   return group;
 }
 
-async function allGroups(call: ScimCall): Promise<Group[]> {
-  const groups: Group[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await call.req.deps.groups.listGroups(call.tenant.id, { limit: 200, ...(cursor ? { cursor } : {}) });
-    groups.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return groups;
-}
+const allGroups = (call: ScimCall) => allPages((page) => call.req.deps.groups.listGroups(call.tenant.id, page));
 
 async function list(call: ScimCall, query: ListQuery): Promise<HttpResponse> {
   const byId = query.filter ? equalityConditions(query.filter).find((c) => c.path.toLowerCase() === 'id') : undefined;

@@ -1,4 +1,5 @@
 import { endUserSessions, postLogoutToken } from '../../../shared/domain/auth/end-session.ts';
+import { allPages } from '../../../shared/domain/ports/pages.ts';
 import { equalityConditions, matches } from '../../../shared/domain/scim/filter.ts';
 import { applyPatch } from '../../../shared/domain/scim/patch.ts';
 import { parseAttributeList } from '../../../shared/domain/scim/projection.ts';
@@ -24,17 +25,7 @@ export async function existingUser(call: ScimCall, id: string | undefined): Prom
 const wantsGroups = (query: Pick<ListQuery, 'attributes' | 'excludedAttributes'>) =>
   !query.excludedAttributes?.some((a) => a.toLowerCase() === 'groups');
 
-/** Every user of the tenant, a page of 200 at a time. */
-async function allUsers(call: ScimCall): Promise<User[]> {
-  const users: User[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await call.req.deps.users.listUsers(call.tenant.id, { limit: 200, ...(cursor ? { cursor } : {}) });
-    users.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return users;
-}
+const allUsers = (call: ScimCall) => allPages((page) => call.req.deps.users.listUsers(call.tenant.id, page));
 
 /**
  * The users a filter can match, read the cheapest way: `id eq` is one read, `userName eq` and

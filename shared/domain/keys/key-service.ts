@@ -79,9 +79,11 @@ export function createKeyService(options: KeyServiceOptions) {
       const der = await vault.open('signing-key', tenant, stored.kid, stored.sealedPrivateKey);
       signing.set(alg, { kid: stored.kid, key: createPrivateKey({ key: Buffer.from(der), format: 'der', type: 'pkcs8' }) });
     }
-    // A tenant without keys yet (its first rotation is under way) is asked again soon.
+    // A tenant whose first rotation is under way (no keys yet, or one algorithm's keys committed
+    // before the other's) is asked again soon, not held at a partial keyring for a whole ttl.
     const loadedAt = now();
-    return { loadedAt, freshUntil: loadedAt + (signing.size > 0 ? ttl : Math.min(ttl, 1000)), keys, signing };
+    const complete = signing.size === signingAlgorithms.length;
+    return { loadedAt, freshUntil: loadedAt + (complete ? ttl : Math.min(ttl, 1000)), keys, signing };
   }
 
   async function snapshot(tenant: string): Promise<Snapshot> {

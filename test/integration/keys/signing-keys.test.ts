@@ -167,6 +167,17 @@ describe('per-tenant signing keys', () => {
     assert.match(saml.certificatePem, /BEGIN CERTIFICATE/);
   });
 
+  test('a keyring caught half-made (ES256 committed, RS256 not yet) is read again within a second, not held for the TTL', async () => {
+    const tenant = uniqueSlug();
+    const time = clock();
+    await rotateTenantKeys(rotation(time.now), tenant, { algorithms: ['ES256'] });
+    const service = createKeyService({ store: ports.signingKeys, vault: ports.keyVault, ttlMs: 60_000, now: time.now });
+    assert.equal((await service.jwks(tenant)).keys.length, 2);
+    await rotateTenantKeys(rotation(time.now), tenant, { algorithms: ['RS256'] });
+    time.advance(1000);
+    assert.equal((await service.jwks(tenant)).keys.length, 4, 'RS256 keys seen a second later');
+  });
+
   test('a rotation becomes visible to a warm signer within its cache TTL', async () => {
     const tenant = uniqueSlug();
     const time = clock();
