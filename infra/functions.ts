@@ -47,7 +47,7 @@ export const httpFunctions: readonly FunctionDefinition[] = [
     description: 'Hosted login pages of every tenant',
     entry: 'functions/login/handler.ts',
     routes: loginRoutes,
-    grants: { directory: 'readWrite', sessions: 'readWrite', audit: 'append', keystore: 'sealAndOpen' },
+    grants: { directory: 'readWrite', sessions: 'readWrite', audit: 'append', keystore: 'sealAndOpen', mail: true },
     memorySize: 1024,
     timeoutSeconds: 10,
   },

@@ -32,6 +32,12 @@ import { createTenantRegistry } from './dynamodb/tenant-registry.ts';
 import { createUserDirectory } from './dynamodb/user-directory.ts';
 import { createTenantDirectory, createTenantSettingsStore } from './dynamodb/tenant-directory.ts';
 import { createIdempotencyStore } from './dynamodb/idempotency-store.ts';
+import { createFactorStore } from './dynamodb/factor-store.ts';
+import { createLoginStates } from './dynamodb/login-states.ts';
+import { createFlowStore } from './dynamodb/flow-store.ts';
+import type { FlowStore } from '../domain/ports/flow-store.ts';
+import type { FactorStore } from '../domain/ports/factor-store.ts';
+import type { LoginStates } from '../domain/ports/login-state.ts';
 import type { TenantSettingsStore } from '../domain/ports/tenant-settings-store.ts';
 import type { IdempotencyStore } from '../domain/ports/idempotency-store.ts';
 import { createKmsDataKeySource } from './kms/aws-kms.ts';
@@ -47,6 +53,9 @@ export interface PlatformPorts {
   readonly tenants: TenantLookup & TenantCatalogue;
   readonly tenantSettings: TenantSettingsStore;
   readonly idempotency: IdempotencyStore;
+  readonly factors: FactorStore;
+  readonly loginStates: LoginStates;
+  readonly flows: FlowStore;
   readonly signingKeys: SigningKeyStore;
   /** The signing API over the tenant's keys (cached per tenant; no KMS call per token). */
   readonly keys: KeyService;
@@ -89,6 +98,9 @@ export function portsFromEnvironment(options: { db?: DynamoDBDocumentClient } = 
     tenants: createTenantDirectory(db, tables.directory),
     tenantSettings: createTenantSettingsStore(db, tables, retentionDays),
     idempotency: createIdempotencyStore(db, tables),
+    factors: createFactorStore(db, tables, retentionDays),
+    loginStates: createLoginStates(db, tables),
+    flows: createFlowStore(db, tables, retentionDays),
     signingKeys,
     keys: createKeyService({ store: signingKeys, vault: keyVault }),
     registry: createTenantRegistry(db, tables, retentionDays),

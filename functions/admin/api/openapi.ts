@@ -4,10 +4,19 @@ import { problemSchema } from './schemas.ts';
 
 const prefix = '/t/{tenant}/api/v1';
 
-/** A zod schema as an OpenAPI 3.1 Schema Object (JSON Schema 2020-12), as requests are read or responses written. */
+/** Schemas shared between operations (recursive ones, such as flow conditions), by name: the document's components. */
+const sharedSchemas = new Map<string, unknown>();
+
+/**
+ * A zod schema as an OpenAPI 3.1 Schema Object (JSON Schema 2020-12), as requests are read or
+ * responses written. Definitions it names (`$defs`, from schemas with a meta id) move to the
+ * document's components, where their references can reach them.
+ */
 function schemaOf(schema: z.ZodType, io: 'input' | 'output'): Record<string, unknown> {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>;
-  return rest;
+  const { $schema: _dialect, $defs, ...rest } = z.toJSONSchema(schema, { target: 'draft-2020-12', io, unrepresentable: 'any' }) as Record<string, unknown>;
+  const moved = (value: unknown) => JSON.parse(JSON.stringify(value).replaceAll('"#/$defs/', '"#/components/schemas/')) as Record<string, unknown>;
+  for (const [name, definition] of Object.entries(($defs ?? {}) as Record<string, unknown>)) sharedSchemas.set(name, moved(definition));
+  return moved(rest);
 }
 
 const operationIdOf = (method: string, path: string) =>
@@ -62,7 +71,7 @@ export function openApiDocument(operations: readonly Operation[], issuer: string
     servers: [{ url: `${issuer}/api/v1` }],
     paths,
     components: {
-      schemas: { Problem: schemaOf(problemSchema, 'output') },
+      schemas: { Problem: schemaOf(problemSchema, 'output'), ...Object.fromEntries(sharedSchemas) },
       securitySchemes: {
         oauth2: {
           type: 'oauth2',

@@ -6,6 +6,7 @@ import { issuerOf, settingsOf } from '../../../shared/domain/tenants/tenant.ts';
 import { passwordProblems } from '../../../shared/domain/users/password-policy.ts';
 import { changedUser, InvalidUserChange, newUser, userDiff } from '../../../shared/domain/users/user-changes.ts';
 import type { User } from '../../../shared/domain/users/user.ts';
+import { factorView } from '../../../shared/domain/factors/factor.ts';
 import { HttpError, notFound } from '../../../shared/http/errors.ts';
 import { operation, type AdminCall } from '../api/operation.ts';
 import { expectDone, expectedVersion } from '../api/outcomes.ts';
@@ -203,6 +204,24 @@ export const userOperations = [
       const session = (await call.req.deps.sessions.listForUser(call.tenant.id, user.id, Date.now())).find((s) => sidOf(s) === call.req.pathParameters.sessionId);
       if (!session) throw notFound('No such session');
       await endSsoSession({ ...call.req.deps, deliver: postLogoutToken }, session, endSessionContext(call, 'admin_revoked'));
+      return {};
+    },
+  }),
+  operation({
+    route: 'GET /t/{tenant}/api/v1/users/{userId}/factors', summary: 'List a user’s second factors (never their secrets)', tag: 'Users', access: 'read', status: 200,
+    response: z.object({ items: z.array(z.object({ id: z.string(), kind: z.string(), label: z.string(), createdAt: isoTime, lastUsedAt: isoTime.optional(), remaining: z.number().int().optional() })) }),
+    handle: async (call) => {
+      const user = await existingUser(call);
+      return { body: { items: (await call.req.deps.factors.listFactors(call.tenant.id, user.id)).map(factorView) } };
+    },
+  }),
+  operation({
+    route: 'DELETE /t/{tenant}/api/v1/users/{userId}/factors/{factorId}', summary: 'Remove one of a user’s factors (e.g. a lost phone); the user enrols again at the next sign-in that needs it', tag: 'Users', access: 'write', status: 204,
+    handle: async (call) => {
+      const user = await existingUser(call);
+      const factorId = call.req.pathParameters.factorId ?? '';
+      const removed = /^[A-Za-z0-9-]{1,64}$/.test(factorId) && (await call.req.deps.factors.removeFactor(call.tenant.id, user.id, factorId, [call.event('factor.removed', user.id, { factorId, by: 'administrator' })]));
+      if (!removed) throw notFound('No such factor');
       return {};
     },
   }),

@@ -1,7 +1,5 @@
 import type { PlatformPorts } from '../../../shared/adapters/platform-ports.ts';
-import { createAuditEvent } from '../../../shared/domain/audit/event.ts';
 import { passwordLogin } from '../../../shared/domain/auth/password-login.ts';
-import { newSession } from '../../../shared/domain/auth/sso-session.ts';
 import { issuerOf, settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
 import { primaryEmail } from '../../../shared/domain/users/user.ts';
 import { isSecureOrigin } from '../../../shared/http/cookies.ts';
@@ -10,9 +8,12 @@ import { throttle } from '../../../shared/http/rate-limit.ts';
 import { formOf } from '../../../shared/http/forms.ts';
 import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
 import { htmlResponse, seeOther } from '../../../shared/http/responses.ts';
-import { clearSsoCookie, currentSession, ssoCookie } from '../../../shared/http/sso-cookie.ts';
+import { clearSsoCookie, currentSession } from '../../../shared/http/sso-cookie.ts';
 import { endSsoSession, postLogoutToken } from '../../../shared/domain/auth/end-session.ts';
 import { accountChooserPage, loginPage, signedInPage, signedOutPage } from '../views/login-pages.ts';
+import { completeSignIn, continueSignIn, deniedSignIn } from './sign-in-steps.ts';
+import { afterFirstStep, forSession } from '../../../shared/domain/flows/sign-in-context.ts';
+import { isKnownDevice } from '../../../shared/http/device-cookie.ts';
 import { badRequest, HttpError } from '../../../shared/http/errors.ts';
 import { formsMayReach } from '../../../shared/http/middleware/security-headers.ts';
 import type { AuthTransaction } from '../../../shared/domain/ports/session-store.ts';
@@ -50,8 +51,14 @@ export async function showLogin(request: Request): Promise<HttpResponse> {
   const transaction = await transactionOf(request, tenant, request.query.get('tx'));
   const session = await currentSession(request, tenant, request.deps.sessions, settings, Date.now());
   if (session && !transaction?.forceLogin) {
-    if (transaction && !transaction.chooseAccount) return seeOther(transaction.returnTo);
     const user = await request.deps.users.getUser(tenant.id, session.userId);
+    if (transaction && !transaction.chooseAccount && user) {
+      // The application's flow may ask more of this session than it has done (step-up).
+      const verdict = await forSession(request.deps, tenant.id, user, session, { ...(transaction.application ? { application: transaction.application } : {}), clientIp: request.state.clientIp, newDevice: false, now: Date.now() });
+      if (verdict.denied) return deniedSignIn(request, tenant, user, verdict.denied);
+      if (verdict.left.length) return continueSignIn(request, tenant, user, verdict, { amr: session.amr, transaction: transaction.id, replacing: session.idHash });
+      return seeOther(transaction.returnTo);
+    }
     const who = (user && (primaryEmail(user) ?? user.userName)) ?? session.userId;
     if (transaction) {
       const { token, cookie } = issueCsrf(request, `login:${tenant.id}`, await csrfOptions(request, tenant));
@@ -93,12 +100,20 @@ export async function submitLogin(request: Request): Promise<HttpResponse> {
     for (const event of result.events ?? []) await request.deps.auditLog.record(event);
     return renderLogin(request, tenant, 401, transaction, { identifier, error: genericFailure });
   }
-  const { id, session } = newSession(tenant.id, result.user.id, ['pwd'], settings, now);
-  const started = createAuditEvent({ tenant: tenant.id, type: 'session.started', actor: { kind: 'user', id: result.user.id }, subject: result.user.id, clientIp: context.clientIp, userAgent: context.userAgent, correlationId: context.correlationId, outcome: 'success', time: new Date(now), details: { amr: session.amr, absoluteExpiresAt: new Date(session.absoluteExpiresAt).toISOString() } });
-  await request.deps.sessions.create(session, [...(result.events ?? []), started]);
-  const cookies = [ssoCookie(id, tenant, request.deps.publicUrl, settings)];
-  if (transaction) return { ...seeOther(transaction.returnTo), cookies };
-  return { ...htmlResponse(200, signedInPage(request.state.nonce, settings, primaryEmail(result.user) ?? result.user.userName, `${loginPath(tenant)}/logout`)), cookies };
+  const user = result.user;
+  const verdict = await afterFirstStep(request.deps, tenant.id, user, {
+    ...(transaction?.application ? { application: transaction.application } : {}),
+    clientIp: request.state.clientIp,
+    newDevice: !isKnownDevice(request, await request.deps.platformSecrets.get('device'), tenant.id, user.id),
+    now,
+  });
+  if (verdict.denied) {
+    for (const event of result.events ?? []) await request.deps.auditLog.record(event);
+    return deniedSignIn(request, tenant, user, verdict.denied);
+  }
+  if (!verdict.left.length) return completeSignIn(request, tenant, user, ['pwd'], transaction?.id, result.events ?? []);
+  for (const event of result.events ?? []) await request.deps.auditLog.record(event);
+  return continueSignIn(request, tenant, user, verdict, { amr: ['pwd'], ...(transaction ? { transaction: transaction.id } : {}) });
 }
 
 /** GET /t/{tenant}/login/logout: ends this browser's SSO session at this tenant, and tells the applications that joined it. */

@@ -18,6 +18,7 @@ import { currentSession } from '../../../shared/http/sso-cookie.ts';
 import type { OidcDeps } from '../deps.ts';
 import { issuerOf } from '../../../shared/domain/tenants/tenant.ts';
 import { RedirectableError } from './authorization-error.ts';
+import { forSession } from '../../../shared/domain/flows/sign-in-context.ts';
 import { authorizationResponse } from './authorization-response.ts';
 import { parseAuthorizationRequest } from './parse-authorization-request.ts';
 import { requestUriPrefix } from '../par/par-endpoint.ts';
@@ -32,6 +33,19 @@ function needsLogin(request: AuthorizationRequest, session: SsoSession | undefin
   if (!session || request.prompt.includes('login')) return true;
   if (request.hintSubject !== undefined && request.hintSubject !== session.userId) return true;
   return request.maxAge !== undefined && now - session.authTime > request.maxAge * 1000;
+}
+
+/**
+ * The application's flow may ask more of a live session than it did (MFA for this application,
+ * an acr_values request): such a session goes through the login for a step-up. A rule that
+ * denies the user is the client's access_denied.
+ */
+async function needsStepUp(req: Request, tenant: Tenant, request: AuthorizationRequest, session: SsoSession, now: number): Promise<boolean> {
+  const user = await req.deps.users.getUser(tenant.id, session.userId);
+  if (!user) return true;
+  const verdict = await forSession(req.deps, tenant.id, user, session, { application: request.clientId, clientIp: req.state.clientIp, newDevice: false, acrValues: request.acrValues ?? [], now });
+  if (verdict.denied) throw new RedirectableError('access_denied', verdict.denied, request);
+  return verdict.left.length > 0;
 }
 
 /** OIDC Core §3.1.2.1: when the user signed in is not the one id_token_hint names, the answer is an error. */
@@ -139,7 +153,9 @@ export async function authorizeEndpoint(req: Request): Promise<HttpResponse> {
     const who = session ? `user#${session.userId}` : `ip#${req.state.clientIp}`;
     await throttle(req, `authorize#${tenant.id}#${request.clientId}#${who}`, authorizationsPerClientAndUser, { tenant: tenant.id, endpoint: 'authorize', subject: `client:${request.clientId}` });
     const chooseAccount = request.prompt.includes('select_account');
-    if (!needsLogin(request, session, now) && !chooseAccount) return await completeAuthorization(req, tenant, client, request, session!, now);
+    const stepUp = session !== undefined && !needsLogin(request, session, now) && (await needsStepUp(req, tenant, request, session, now));
+    if (!needsLogin(request, session, now) && !chooseAccount && !stepUp) return await completeAuthorization(req, tenant, client, request, session!, now);
+    if (stepUp && request.prompt.includes('none')) throw new RedirectableError('interaction_required', 'This application needs a further sign-in step', request);
     if (request.prompt.includes('none')) throw new RedirectableError('login_required', 'The user is not signed in', request);
     const id = randomBytes(24).toString('base64url');
     await req.deps.grants.openTransaction(tenant.id, id, request, {
@@ -171,6 +187,7 @@ export async function resumeAuthorization(req: Request): Promise<HttpResponse> {
   const client = await req.deps.clients.get(tenant.id, request.clientId);
   if (!client) throw badRequest('The application is no longer registered.');
   try {
+    if (await needsStepUp(req, tenant, request, session, now)) return seeOther(`/t/${tenant.slug}/login?tx=${id}`);
     checkHintedUser(request, session);
     return await completeAuthorization(req, tenant, client, request, session, now, id);
   } catch (error) {

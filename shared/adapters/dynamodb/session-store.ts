@@ -133,6 +133,7 @@ export function createAuthTransactions(client: DynamoDBDocumentClient, tables: T
         chooseAccount: Item.chooseAccount === true && Item.accountChosen !== true && Item.forceLogin !== true,
         ...(typeof Item.loginHint === 'string' ? { loginHint: Item.loginHint } : {}),
         ...(typeof Item.clientOrigin === 'string' ? { clientOrigin: Item.clientOrigin } : {}),
+        ...(typeof Item.application === 'string' ? { application: Item.application } : {}),
       };
     },
     async chooseAccount(tenant, id, choice) {

@@ -38,6 +38,8 @@ export interface AuthTransaction {
   readonly forceLogin: boolean;
   /** The protocol asked the user to pick the account (prompt=select_account), and the user has not yet. */
   readonly chooseAccount: boolean;
+  /** The application the sign-in is for (its client id): its flow applies. */
+  readonly application?: string;
   /** Where the application will receive the user afterwards: the pages' forms must be allowed to end there. */
   readonly clientOrigin?: string;
   /** Who the application expects to sign in (login_hint), to fill in the form. */

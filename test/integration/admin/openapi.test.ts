@@ -106,6 +106,16 @@ describe('the admin API’s OpenAPI 3.1 document', () => {
     await call('POST', '/applications/{clientId}/secret', `/applications/${app}/secret`);
     await call('DELETE', '/applications/{clientId}', `/applications/${app}`);
 
+    await call('GET', '/users/{userId}/factors', `/users/${user}/factors`);
+    await call('DELETE', '/users/{userId}/factors/{factorId}', `/users/${user}/factors/none`);
+    await call('GET', '/flows/schema', '/flows/schema');
+    await call('GET', '/flows/{name}', '/flows/default');
+    await call('PUT', '/flows/{name}', '/flows/default', { steps: [{ options: ['password'] }, { options: ['totp'], optional: true }], rules: [{ when: { any: [{ memberOf: 'administrators' }, { not: { ipIn: ['10.0.0.0/8'] } }] }, then: { requireStep: 2 } }] });
+    await call('PUT', '/flows/{name}', '/flows/default', { steps: [] });
+    await call('GET', '/flows/{name}/versions', '/flows/default/versions');
+    await call('POST', '/flows/{name}/explain', '/flows/default/explain', { groups: ['administrators'] });
+    await call('POST', '/flows/{name}/rollback', '/flows/default/rollback', { version: 1 });
+    await call('DELETE', '/flows/{name}', '/flows/default');
     await call('GET', '/keys', '/keys');
     await call('POST', '/keys/rotate', '/keys/rotate');
     await call('DELETE', '/users/{userId}', `/users/${user}`);

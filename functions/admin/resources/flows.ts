@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import { defaultFlow, flowDocumentJsonSchema, flowDocumentSchema, InvalidFlowDocument, parseFlowDocument } from '../../../shared/domain/flows/flow-document.ts';
+import { explainFlow } from '../../../shared/domain/flows/flow-plan.ts';
+import type { StoredFlow } from '../../../shared/domain/ports/flow-store.ts';
+import { HttpError, notFound } from '../../../shared/http/errors.ts';
+import { operation, type AdminCall } from '../api/operation.ts';
+import { expectedVersion } from '../api/outcomes.ts';
+import { isoTime } from '../api/schemas.ts';
+
+const storedFlowSchema = z.object({ name: z.string(), version: z.number().int(), document: z.unknown(), updatedAt: isoTime.optional(), updatedBy: z.string().optional() });
+
+/** `default`, or an application's client id: a flow for an application that does not exist is refused. */
+async function flowName(call: AdminCall<unknown>): Promise<string> {
+  const name = call.req.pathParameters.name ?? '';
+  if (name === 'default') return name;
+  if (!/^[A-Za-z0-9_-]{1,128}$/.test(name) || !(await call.req.deps.clients.get(call.tenant.id, name))) throw notFound('No such application (flows are named default or by client id)');
+  return name;
+}
+
+/** The stored flow, or for `default` the built-in one (version 0) until a tenant publishes its own. */
+async function currentFlow(call: AdminCall<unknown>, name: string): Promise<StoredFlow | undefined> {
+  const stored = await call.req.deps.flows.current(call.tenant.id, name);
+  if (stored || name !== 'default') return stored;
+  return { name, version: 0, document: defaultFlow, updatedAt: new Date(0).toISOString(), updatedBy: 'built-in' };
+}
+
+function validated(document: unknown) {
+  try {
+    return parseFlowDocument(document);
+  } catch (error) {
+    if (error instanceof InvalidFlowDocument) throw new HttpError(400, 'validation_failed', error.message, { details: { errors: error.issues } });
+    throw error;
+  }
+}
+
+async function publish(call: AdminCall<unknown>, name: string, document: unknown, type: string, details: Record<string, unknown>) {
+  const current = await currentFlow(call, name);
+  const version = expectedVersion(call.ifMatch, current ?? { version: 0 });
+  const stored = current && current.version > 0 ? version : 0;
+  const next: StoredFlow = { name, version: version + 1, document: validated(document), updatedAt: new Date().toISOString(), updatedBy: `${call.actor.kind}:${call.actor.id ?? ''}` };
+  const outcome = await call.req.deps.flows.publish(call.tenant.id, next, stored, [call.event(type, `flow:${name}`, { version: next.version, ...details })]);
+  if (outcome === 'conflict') throw new HttpError(412, 'precondition_failed', 'The flow was changed by someone else; read it again and retry with its new ETag');
+  return { body: next, version: next.version };
+}
+
+const contextSchema = z
+  .object({
+    userId: z.string().max(64).optional().describe('Take groups and attributes from this user'),
+    groups: z.array(z.string().max(100)).max(50).optional(),
+    attributes: z.record(z.string(), z.string()).optional(),
+    application: z.string().max(128).optional(),
+    clientIp: z.string().max(64).default('203.0.113.1'),
+    newDevice: z.boolean().default(false),
+    time: z.iso.datetime().optional(),
+    failedAttempts: z.number().int().min(0).default(0),
+    acrValues: z.array(z.string().max(200)).max(10).default([]),
+    session: z.object({ amr: z.array(z.string().max(20)).max(10), ageSeconds: z.number().int().min(0) }).strict().optional(),
+  })
+  .strict();
+
+export const flowOperations = [
+  operation({
+    route: 'GET /t/{tenant}/api/v1/flows/schema', summary: 'The JSON Schema of flow documents (for editors)', tag: 'Flows', access: 'read', status: 200, response: z.record(z.string(), z.unknown()),
+    handle: async () => ({ body: flowDocumentJsonSchema() }),
+  }),
+  operation({
+    route: 'GET /t/{tenant}/api/v1/flows/{name}', summary: 'Read the current flow (`default`, or an application’s by client id)', tag: 'Flows', access: 'read', status: 200, response: storedFlowSchema,
+    handle: async (call) => {
+      const flow = await currentFlow(call, await flowName(call));
+      if (!flow) throw notFound('This application follows the default flow');
+      return { body: flow, version: flow.version };
+    },
+  }),
+  operation({
+    route: 'PUT /t/{tenant}/api/v1/flows/{name}', summary: 'Publish a new version of a flow', tag: 'Flows', access: 'write', status: 200, body: flowDocumentSchema, response: storedFlowSchema, conditional: true,
+    handle: async (call) => publish(call, await flowName(call), call.body, 'flow.published', {}),
+  }),
+  operation({
+    route: 'DELETE /t/{tenant}/api/v1/flows/{name}', summary: 'Remove an application’s own flow (it follows the default again) or the tenant’s default (the built-in one applies)', tag: 'Flows', access: 'write', status: 204,
+    handle: async (call) => {
+      const name = await flowName(call);
+      if (!(await call.req.deps.flows.remove(call.tenant.id, name, [call.event('flow.removed', `flow:${name}`, {})]))) throw notFound('No flow of its own to remove');
+      return {};
+    },
+  }),
+  operation({
+    route: 'GET /t/{tenant}/api/v1/flows/{name}/versions', summary: 'Every published version of a flow', tag: 'Flows', access: 'read', status: 200, response: z.object({ items: z.array(storedFlowSchema) }),
+    handle: async (call) => ({ body: { items: await call.req.deps.flows.versions(call.tenant.id, await flowName(call)) } }),
+  }),
+  operation({
+    route: 'POST /t/{tenant}/api/v1/flows/{name}/rollback', summary: 'Publish an earlier version again, as a new version', tag: 'Flows', access: 'write', status: 200, body: z.object({ version: z.number().int().min(1) }).strict(), response: storedFlowSchema, conditional: true,
+    handle: async (call) => {
+      const name = await flowName(call);
+      const old = await call.req.deps.flows.version(call.tenant.id, name, call.body.version);
+      if (!old) throw notFound(`No version ${call.body.version}`);
+      return publish(call, name, old.document, 'flow.rolled_back', { to: call.body.version });
+    },
+  }),
+  operation({
+    route: 'POST /t/{tenant}/api/v1/flows/{name}/explain', summary: 'Dry run: which steps and options a sign-in in this context gets, and why', tag: 'Flows', access: 'read', status: 200, body: contextSchema,
+    response: z.object({ denied: z.string().optional(), steps: z.array(z.object({ number: z.number().int(), options: z.array(z.string()) })), trace: z.array(z.string()), stepsLeft: z.array(z.number().int()) }),
+    handle: async (call) => {
+      const flow = await currentFlow(call, await flowName(call));
+      const ctx = call.body;
+      const user = ctx.userId ? await call.req.deps.users.getUser(call.tenant.id, ctx.userId) : undefined;
+      if (ctx.userId && !user) throw notFound('No such user');
+      const groups = user ? (await call.req.deps.groups.groupsOf(call.tenant.id, user.id)).map((g) => g.name) : (ctx.groups ?? []);
+      const now = ctx.time ? new Date(ctx.time) : new Date();
+      const explained = explainFlow(
+        flow?.document ?? (await currentFlow(call, 'default'))!.document,
+        { groups, attributes: user?.attributes ?? ctx.attributes ?? {}, ...(ctx.application ? { application: ctx.application } : {}), clientIp: ctx.clientIp, newDevice: ctx.newDevice, now, failedAttempts: ctx.failedAttempts, acrValues: ctx.acrValues },
+        ctx.session ? { amr: ctx.session.amr, authTime: now.getTime() - ctx.session.ageSeconds * 1000 } : undefined,
+      );
+      return { body: explained };
+    },
+  }),
+];

@@ -1,0 +1,89 @@
+import { TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { Factor } from '../../domain/factors/factor.ts';
+import type { FactorStore } from '../../domain/ports/factor-store.ts';
+import { auditPuts } from './audit-item.ts';
+import { isConditionFailure, tenantPk } from './keys.ts';
+import { queryAll } from './listing.ts';
+import type { TableNames } from './table-names.ts';
+
+/** One item per user and kind: the sort key itself keeps a user to one factor of each kind. */
+const factorKey = (tenant: string, userId: string, kind: string) => ({ pk: tenantPk(tenant), sk: `FACTOR#${userId}#${kind}` });
+
+const factorOf = (item: Record<string, unknown>): Factor => {
+  const { pk: _pk, sk: _sk, ...factor } = item;
+  return factor as unknown as Factor;
+};
+
+async function conditional(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
+
+export function createFactorStore(db: DynamoDBDocumentClient, tables: TableNames, auditRetentionDays: number): FactorStore {
+  const D = tables.directory;
+  const list = async (tenant: string, userId: string) =>
+    (await queryAll(db, { TableName: D, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': tenantPk(tenant), ':prefix': `FACTOR#${userId}#` }, ConsistentRead: true })).map(factorOf);
+  return {
+    listFactors: list,
+    async addFactor(factor, events) {
+      const added = await conditional(() =>
+        db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Put: { TableName: D, Item: { ...factorKey(factor.tenant, factor.userId, factor.kind), ...factor }, ConditionExpression: 'attribute_not_exists(pk)' } },
+              ...auditPuts(tables.audit, events, auditRetentionDays),
+            ],
+          }),
+        ),
+      );
+      return added ? 'done' : 'exists';
+    },
+    async removeFactor(tenant, userId, factorId, events) {
+      const factor = (await list(tenant, userId)).find((f) => f.id === factorId);
+      if (!factor) return false;
+      return conditional(() =>
+        db.send(
+          new TransactWriteCommand({
+            TransactItems: [
+              { Delete: { TableName: D, Key: factorKey(tenant, userId, factor.kind), ConditionExpression: 'id = :id', ExpressionAttributeValues: { ':id': factorId } } },
+              ...auditPuts(tables.audit, events, auditRetentionDays),
+            ],
+          }),
+        ),
+      );
+    },
+    useTotpStep(tenant, userId, factorId, timeStep, now) {
+      return conditional(() =>
+        db.send(
+          new UpdateCommand({
+            TableName: D,
+            Key: factorKey(tenant, userId, 'totp'),
+            UpdateExpression: 'SET lastTimeStep = :step, lastUsedAt = :now',
+            ConditionExpression: 'id = :id AND (attribute_not_exists(lastTimeStep) OR lastTimeStep < :step)',
+            ExpressionAttributeValues: { ':id': factorId, ':step': timeStep, ':now': now },
+          }),
+        ),
+      );
+    },
+    useRecoveryCode(tenant, userId, factorId, lookupId, now) {
+      return conditional(() =>
+        db.send(
+          new UpdateCommand({
+            TableName: D,
+            Key: factorKey(tenant, userId, 'recovery_codes'),
+            UpdateExpression: 'REMOVE codes.#code SET lastUsedAt = :now',
+            ConditionExpression: 'id = :id AND attribute_exists(codes.#code)',
+            ExpressionAttributeNames: { '#code': lookupId },
+            ExpressionAttributeValues: { ':id': factorId, ':now': now },
+          }),
+        ),
+      );
+    },
+  };
+}
+

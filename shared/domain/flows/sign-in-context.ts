@@ -1,0 +1,47 @@
+import type { SsoSession } from '../ports/session-store.ts';
+import type { FlowStore } from '../ports/flow-store.ts';
+import type { GroupDirectory } from '../ports/group-directory.ts';
+import type { User } from '../users/user.ts';
+import { flowFor } from './flow-selection.ts';
+import { planFlow, stepsLeft, type PlannedStep } from './flow-plan.ts';
+
+export interface FlowDeps {
+  readonly flows: FlowStore;
+  readonly groups: GroupDirectory;
+}
+
+export interface RequestFacts {
+  readonly application?: string;
+  readonly clientIp: string;
+  readonly newDevice: boolean;
+  readonly failedAttempts?: number;
+  readonly acrValues?: readonly string[];
+  readonly now: number;
+}
+
+/** The flow's verdict for a known user: denied, or the steps still to pass after those already done. */
+export interface FlowVerdict {
+  readonly denied?: string;
+  readonly left: readonly PlannedStep[];
+  /** Whether the user may enrol a factor a step needs (the flow's enrolment setting). */
+  readonly mayEnrol: boolean;
+}
+
+async function planFor(deps: FlowDeps, tenant: string, user: User, facts: RequestFacts) {
+  const flow = await flowFor(deps.flows, tenant, facts.application);
+  const groups = (await deps.groups.groupsOf(tenant, user.id)).map((g) => g.name);
+  const plan = planFlow(flow, { groups, attributes: user.attributes, ...(facts.application ? { application: facts.application } : {}), clientIp: facts.clientIp, newDevice: facts.newDevice, now: new Date(facts.now), failedAttempts: facts.failedAttempts ?? 0, acrValues: facts.acrValues ?? [] });
+  return { flow, plan };
+}
+
+/** After the first step (the user now known): what else this sign-in needs. */
+export async function afterFirstStep(deps: FlowDeps, tenant: string, user: User, facts: RequestFacts): Promise<FlowVerdict> {
+  const { flow, plan } = await planFor(deps, tenant, user, facts);
+  return { ...(plan.denied ? { denied: plan.denied } : {}), left: plan.steps.slice(1), mayEnrol: flow.enrolment.selfService };
+}
+
+/** For an existing SSO session: what it must still do (step-up) before this application may rely on it. */
+export async function forSession(deps: FlowDeps, tenant: string, user: User, session: SsoSession, facts: RequestFacts): Promise<FlowVerdict> {
+  const { flow, plan } = await planFor(deps, tenant, user, facts);
+  return { ...(plan.denied ? { denied: plan.denied } : {}), left: stepsLeft(flow, plan, session, facts.now), mayEnrol: flow.enrolment.selfService };
+}
