@@ -3,7 +3,7 @@ import { queryPage } from './listing.ts';
 import type { OAuthClient } from '../../domain/oauth/client.ts';
 import type { ClientRegistry } from '../../domain/ports/client-registry.ts';
 import { auditPuts } from './audit-item.ts';
-import { clientSk, isConditionFailure, tenantPk } from './keys.ts';
+import { clientSk, conditionalWrite, tenantPk } from './keys.ts';
 import type { TableNames } from './table-names.ts';
 
 const clientOf = (item: Record<string, unknown>): OAuthClient => {
@@ -12,17 +12,6 @@ const clientOf = (item: Record<string, unknown>): OAuthClient => {
 };
 
 export const clientItem = (client: OAuthClient) => ({ pk: tenantPk(client.tenant), sk: clientSk(client.clientId), ...client });
-
-/** Runs a conditional write: false when its condition failed (the item is not there). */
-async function conditional(write: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await write();
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
 
 export function createClientRegistry(db: DynamoDBDocumentClient, tables: TableNames, auditRetentionDays: number): ClientRegistry {
   return {
@@ -46,7 +35,7 @@ export function createClientRegistry(db: DynamoDBDocumentClient, tables: TableNa
       );
     },
     async replace(client, events) {
-      return conditional(() =>
+      return conditionalWrite(() =>
         db.send(
           new TransactWriteCommand({
             TransactItems: [
@@ -58,7 +47,7 @@ export function createClientRegistry(db: DynamoDBDocumentClient, tables: TableNa
       );
     },
     async remove(tenant, clientId, events) {
-      return conditional(() =>
+      return conditionalWrite(() =>
         db.send(
           new TransactWriteCommand({
             TransactItems: [

@@ -2,7 +2,7 @@ import { TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from
 import type { Factor } from '../../domain/factors/factor.ts';
 import type { FactorStore } from '../../domain/ports/factor-store.ts';
 import { auditPuts } from './audit-item.ts';
-import { isConditionFailure, tenantPk } from './keys.ts';
+import { conditionalWrite, tenantPk } from './keys.ts';
 import { queryAll } from './listing.ts';
 import type { TableNames } from './table-names.ts';
 
@@ -14,16 +14,6 @@ const factorOf = (item: Record<string, unknown>): Factor => {
   return factor as unknown as Factor;
 };
 
-async function conditional(write: () => Promise<unknown>): Promise<boolean> {
-  try {
-    await write();
-    return true;
-  } catch (error) {
-    if (isConditionFailure(error)) return false;
-    throw error;
-  }
-}
-
 export function createFactorStore(db: DynamoDBDocumentClient, tables: TableNames, auditRetentionDays: number): FactorStore {
   const D = tables.directory;
   const list = async (tenant: string, userId: string) =>
@@ -31,7 +21,7 @@ export function createFactorStore(db: DynamoDBDocumentClient, tables: TableNames
   return {
     listFactors: list,
     async addFactor(factor, events) {
-      const added = await conditional(() =>
+      const added = await conditionalWrite(() =>
         db.send(
           new TransactWriteCommand({
             TransactItems: [
@@ -46,7 +36,7 @@ export function createFactorStore(db: DynamoDBDocumentClient, tables: TableNames
     async removeFactor(tenant, userId, factorId, events) {
       const factor = (await list(tenant, userId)).find((f) => f.id === factorId);
       if (!factor) return false;
-      return conditional(() =>
+      return conditionalWrite(() =>
         db.send(
           new TransactWriteCommand({
             TransactItems: [
@@ -58,7 +48,7 @@ export function createFactorStore(db: DynamoDBDocumentClient, tables: TableNames
       );
     },
     useTotpStep(tenant, userId, factorId, timeStep, now) {
-      return conditional(() =>
+      return conditionalWrite(() =>
         db.send(
           new UpdateCommand({
             TableName: D,
@@ -71,7 +61,7 @@ export function createFactorStore(db: DynamoDBDocumentClient, tables: TableNames
       );
     },
     useRecoveryCode(tenant, userId, factorId, lookupId, now) {
-      return conditional(() =>
+      return conditionalWrite(() =>
         db.send(
           new UpdateCommand({
             TableName: D,

@@ -52,3 +52,14 @@ export async function retryOnConflict<T>(send: () => Promise<T>, attempts = 8): 
     }
   }
 }
+
+/** Runs a conditional write: true when it was written, false when its condition failed. */
+export async function conditionalWrite(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    if (isConditionFailure(error)) return false;
+    throw error;
+  }
+}
