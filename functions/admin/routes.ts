@@ -13,6 +13,7 @@ export const routes = [
   'POST /t/{tenant}/api/v1/users/{userId}/lock',
   'POST /t/{tenant}/api/v1/users/{userId}/unlock',
   'PUT /t/{tenant}/api/v1/users/{userId}/password',
+  'POST /t/{tenant}/api/v1/users/{userId}/invite',
   'GET /t/{tenant}/api/v1/users/{userId}/sessions',
   'DELETE /t/{tenant}/api/v1/users/{userId}/sessions',
   'DELETE /t/{tenant}/api/v1/users/{userId}/sessions/{sessionId}',

@@ -1,6 +1,7 @@
 import type { PlatformPorts } from '../../shared/adapters/platform-ports.ts';
 import { createHttpFunction } from '../../shared/http/handler.ts';
 import { logout, selectAccount, showLogin, submitLogin } from './login/login-routes.ts';
+import { requestPasswordReset, showForgotPassword, showResetPassword, submitResetPassword } from './login/password-routes.ts';
 import { continueAfterEnrolment, showStep, submitEnrolment, submitStep } from './login/sign-in-steps.ts';
 import type { LoginRoute } from './routes.ts';
 
@@ -13,6 +14,10 @@ export function createLoginFunction(deps: () => PlatformPorts) {
       'GET /t/{tenant}/login': showLogin,
       'POST /t/{tenant}/login': submitLogin,
       'POST /t/{tenant}/login/select': selectAccount,
+      'GET /t/{tenant}/login/forgot': showForgotPassword,
+      'POST /t/{tenant}/login/forgot': requestPasswordReset,
+      'GET /t/{tenant}/login/reset': showResetPassword,
+      'POST /t/{tenant}/login/reset': submitResetPassword,
       'GET /t/{tenant}/login/step': showStep,
       'POST /t/{tenant}/login/step': submitStep,
       'POST /t/{tenant}/login/step/enrol': submitEnrolment,

@@ -35,6 +35,8 @@ import { createIdempotencyStore } from './dynamodb/idempotency-store.ts';
 import { createFactorStore } from './dynamodb/factor-store.ts';
 import { createLoginStates } from './dynamodb/login-states.ts';
 import { createFlowStore } from './dynamodb/flow-store.ts';
+import { createActionTokens } from './dynamodb/action-tokens.ts';
+import type { ActionTokens } from '../domain/ports/action-tokens.ts';
 import type { FlowStore } from '../domain/ports/flow-store.ts';
 import type { FactorStore } from '../domain/ports/factor-store.ts';
 import type { LoginStates } from '../domain/ports/login-state.ts';
@@ -56,6 +58,7 @@ export interface PlatformPorts {
   readonly factors: FactorStore;
   readonly loginStates: LoginStates;
   readonly flows: FlowStore;
+  readonly actionTokens: ActionTokens;
   readonly signingKeys: SigningKeyStore;
   /** The signing API over the tenant's keys (cached per tenant; no KMS call per token). */
   readonly keys: KeyService;
@@ -101,6 +104,7 @@ export function portsFromEnvironment(options: { db?: DynamoDBDocumentClient } = 
     factors: createFactorStore(db, tables, retentionDays),
     loginStates: createLoginStates(db, tables),
     flows: createFlowStore(db, tables, retentionDays),
+    actionTokens: createActionTokens(db, tables),
     signingKeys,
     keys: createKeyService({ store: signingKeys, vault: keyVault }),
     registry: createTenantRegistry(db, tables, retentionDays),

@@ -5,7 +5,8 @@ import { hashSecret } from '../../../shared/domain/secrets/secret-hashing.ts';
 import { issuerOf, settingsOf } from '../../../shared/domain/tenants/tenant.ts';
 import { passwordProblems } from '../../../shared/domain/users/password-policy.ts';
 import { changedUser, InvalidUserChange, newUser, userDiff } from '../../../shared/domain/users/user-changes.ts';
-import type { User } from '../../../shared/domain/users/user.ts';
+import { primaryEmail, type User } from '../../../shared/domain/users/user.ts';
+import { mailPasswordLink } from '../../../shared/domain/users/password-links.ts';
 import { factorView } from '../../../shared/domain/factors/factor.ts';
 import { HttpError, notFound } from '../../../shared/http/errors.ts';
 import { operation, type AdminCall } from '../api/operation.ts';
@@ -180,6 +181,17 @@ export const userOperations = [
       expectDone(outcome, 'user');
       if (call.body.revokeSessions) await endAllSessions(call, user.id, 'password_set');
       return { body: userView(next), version: next.version };
+    },
+  }),
+  operation({
+    route: 'POST /t/{tenant}/api/v1/users/{userId}/invite', summary: 'Mail the user a single-use link (7 days) to choose their password', tag: 'Users', access: 'write', status: 202, response: z.object({ sentTo: z.string() }),
+    handle: async (call) => {
+      const user = await existingUser(call);
+      const email = primaryEmail(user);
+      if (!email) throw new HttpError(409, 'no_email', 'The user has no email to send an invitation to');
+      await mailPasswordLink(call.req.deps, call.tenant, issuerOf(call.req.deps.publicUrl, call.tenant), { id: user.id, email }, 'invitation');
+      await call.req.deps.auditLog.record(call.event('user.invited', user.id, { email }));
+      return { body: { sentTo: email } };
     },
   }),
   operation({

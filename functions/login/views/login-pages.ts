@@ -31,7 +31,8 @@ ${view.transaction ? html`<input type="hidden" name="tx" value="${view.transacti
 <label for="password">Password
 <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"></label>
 <button type="submit">Sign in</button>
-</form>`,
+</form>
+<p><a href="${view.action}/forgot" id="forgot-password">Forgot your password?</a></p>`,
   });
 }
 

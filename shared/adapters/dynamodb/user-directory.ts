@@ -29,10 +29,13 @@ export const loginsOf = (user: Pick<User, 'userName' | 'emails'>): string[] => [
 export const loginMarkerItem = (tenant: string, login: string, userId: string) => ({ pk: tenantPk(tenant), sk: loginSk(login), userId });
 
 /** Attributes of the user item that are not the user: kept by updates, never returned by getUser. */
-const credentialAttributes = new Set(['pk', 'sk', 'passwordHash', 'failedLogins', 'lockedUntil']);
+const credentialAttributes = new Set(['pk', 'sk', 'passwordHash', 'passwordHistory', 'failedLogins', 'lockedUntil']);
+
+/** Earlier password hashes kept for the history check (the policy decides how many it compares). */
+const keptPasswords = 24;
 
 function userOf(item: Record<string, unknown>): User {
-  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _gs, passwordHash: _ph, failedLogins: _fl, lockedUntil: _lu, ...user } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _gs, passwordHash: _ph, passwordHistory: _h, failedLogins: _fl, lockedUntil: _lu, ...user } = item;
   return user as unknown as User;
 }
 
@@ -58,6 +61,10 @@ function replacement(current: Item, user: User, expectedVersion: number, changes
   if (changes.passwordHash) {
     values[':hash'] = changes.passwordHash;
     sets.push(`${name('passwordHash')} = :hash`);
+    if (typeof current.passwordHash === 'string') {
+      values[':history'] = [current.passwordHash, ...((current.passwordHistory as string[] | undefined) ?? [])].slice(0, keptPasswords);
+      sets.push(`${name('passwordHistory')} = :history`);
+    }
   }
   if (changes.clearLockout) {
     values[':zero'] = 0;
@@ -287,6 +294,12 @@ export function createUserDirectory(client: DynamoDBDocumentClient, tables: Tabl
     async exportUsers(tenant, page) {
       const result = await queryPage(client, D, tenantPk(tenant), userSk(''), page);
       return { ...result, items: result.items.map((item) => ({ user: userOf(item), ...(typeof item.passwordHash === 'string' ? { passwordHash: item.passwordHash } : {}), failedLogins: Number(item.failedLogins ?? 0) })) };
+    },
+
+    async recentPasswords(tenant, userId) {
+      const item = await read(tenant, userId);
+      if (!item) return [];
+      return [item.passwordHash, ...((item.passwordHistory as unknown[] | undefined) ?? [])].filter((h): h is string => typeof h === 'string');
     },
 
     async findByExternalId(tenant, externalId) {

@@ -35,6 +35,8 @@ export interface UserDirectory {
   updateUser(user: User, expectedVersion: number, changes: { passwordHash?: string; clearLockout?: boolean }, events: readonly AuditEvent[]): Promise<UserWrite>;
   /** Deletes the user, its login markers and group memberships; `expectedVersion` undefined skips the check. */
   deleteUser(tenant: string, userId: string, expectedVersion: number | undefined, events: readonly AuditEvent[]): Promise<UserWrite>;
+  /** The current password hash and the earlier ones, newest first (for the password history check). */
+  recentPasswords(tenant: string, userId: string): Promise<string[]>;
   /** Users the provisioning client knows by this externalId (an index, not a read of every user; may lag a write briefly). */
   findByExternalId(tenant: string, externalId: string): Promise<User[]>;
   /** The tenant's users in a stable order, a page at a time. */

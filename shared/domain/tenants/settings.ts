@@ -8,6 +8,8 @@ export const passwordPolicySchema = z.object({
   requireDigit: z.boolean(),
   requireSymbol: z.boolean(),
   rejectBreached: z.boolean(),
+  /** A new password may not be any of the user's last N (0: no history). */
+  historyCount: z.number().int().min(0).max(24).optional(),
 });
 
 export const tenantSettingsSchema = z.object({

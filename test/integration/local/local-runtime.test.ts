@@ -141,8 +141,9 @@ describe('stopping the local runtime', () => {
     });
     await new Promise((r) => setTimeout(r, 800));
     child.kill('SIGTERM');
-    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
-    assert.ok(code === 0 || code === 1, `exit code ${code}`);
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) => child.once('exit', (c, s) => r([c, s])));
+    // On a busy machine the signal can arrive while modules still load, before any stand-in starts: then SIGTERM's default ends it.
+    assert.ok(code === 0 || code === 1 || signal === 'SIGTERM', `exit code ${code}, signal ${signal}`);
     const listening = (p: number) =>
       new Promise<boolean>((resolve) => {
         const socket = createConnection({ port: p, host: '127.0.0.1' });

@@ -1,0 +1,71 @@
+import type { TenantSettings } from '../../../shared/domain/tenants/settings.ts';
+import { html } from '../../../shared/http/views/html.ts';
+import { page } from '../../../shared/http/views/page.ts';
+
+interface View {
+  readonly nonce: string;
+  readonly settings: TenantSettings;
+}
+
+const brand = (settings: TenantSettings) => html`<div class="brand"><strong>${settings.branding.displayName}</strong></div>`;
+
+export function forgotPasswordPage(view: View & { csrf: string; action: string; loginPath: string }): string {
+  return page({
+    title: 'Reset your password',
+    nonce: view.nonce,
+    accent: view.settings.branding.primaryColor,
+    body: html`${brand(view.settings)}
+<h1>Reset your password</h1>
+<p>Enter the email address of your account. We will send you a link to choose a new password.</p>
+<form method="post" action="${view.action}">
+<input type="hidden" name="csrf" value="${view.csrf}">
+<label for="email">Email
+<input id="email" name="email" type="email" autocomplete="email" required maxlength="254" autofocus></label>
+<button type="submit">Send the link</button>
+</form>
+<p><a href="${view.loginPath}">Back to sign-in</a></p>`,
+  });
+}
+
+/** The same answer whether or not the address belongs to an account (no user enumeration). */
+export function resetLinkSentPage(view: View & { loginPath: string }): string {
+  return page({
+    title: 'Check your email',
+    nonce: view.nonce,
+    accent: view.settings.branding.primaryColor,
+    body: html`${brand(view.settings)}
+<h1>Check your email</h1>
+<p>If an account uses that address, we have sent it a link to choose a new password. The link works once, for 30 minutes.</p>
+<p><a href="${view.loginPath}">Back to sign-in</a></p>`,
+  });
+}
+
+export function choosePasswordPage(view: View & { csrf: string; action: string; token: string; heading: string; errors?: readonly string[] }): string {
+  return page({
+    title: view.heading,
+    nonce: view.nonce,
+    accent: view.settings.branding.primaryColor,
+    body: html`${brand(view.settings)}
+<h1>${view.heading}</h1>
+${view.errors?.length ? html`<div class="notice" role="alert" id="password-errors">${view.errors.map((e) => html`<p>${e}</p>`)}</div>` : ''}
+<form method="post" action="${view.action}">
+<input type="hidden" name="csrf" value="${view.csrf}">
+<input type="hidden" name="token" value="${view.token}">
+<label for="password">New password
+<input id="password" name="password" type="password" autocomplete="new-password" required minlength="${view.settings.passwordPolicy.minLength}" maxlength="${view.settings.passwordPolicy.maxLength}" autofocus></label>
+<button type="submit">Save the password</button>
+</form>`,
+  });
+}
+
+export function passwordMessagePage(view: View & { heading: string; message: string; loginPath: string; status?: 'ok' | 'problem' }): string {
+  return page({
+    title: view.heading,
+    nonce: view.nonce,
+    accent: view.settings.branding.primaryColor,
+    body: html`${brand(view.settings)}
+<h1>${view.heading}</h1>
+<p${view.status === 'problem' ? html` class="notice" role="alert"` : ''}>${view.message}</p>
+<p><a href="${view.loginPath}">Sign in</a></p>`,
+  });
+}
