@@ -1,6 +1,7 @@
 import type { PlatformPorts } from '../../shared/adapters/platform-ports.ts';
 import { createHttpFunction } from '../../shared/http/handler.ts';
 import { logout, selectAccount, showLogin, submitLogin } from './login/login-routes.ts';
+import { confirmEmailVerification, showEmailVerification, showRegistration, submitRegistration } from './login/registration-routes.ts';
 import { requestPasswordReset, showForgotPassword, showResetPassword, submitResetPassword } from './login/password-routes.ts';
 import { continueAfterEnrolment, showStep, submitEnrolment, submitStep } from './login/sign-in-steps.ts';
 import type { LoginRoute } from './routes.ts';
@@ -14,6 +15,10 @@ export function createLoginFunction(deps: () => PlatformPorts) {
       'GET /t/{tenant}/login': showLogin,
       'POST /t/{tenant}/login': submitLogin,
       'POST /t/{tenant}/login/select': selectAccount,
+      'GET /t/{tenant}/login/register': showRegistration,
+      'POST /t/{tenant}/login/register': submitRegistration,
+      'GET /t/{tenant}/login/verify': showEmailVerification,
+      'POST /t/{tenant}/login/verify': confirmEmailVerification,
       'GET /t/{tenant}/login/forgot': showForgotPassword,
       'POST /t/{tenant}/login/forgot': requestPasswordReset,
       'GET /t/{tenant}/login/reset': showResetPassword,

@@ -43,7 +43,7 @@ export const userSchema = z.object({
   name: name,
   phoneNumber: z.string().optional(),
   locale: z.string().optional(),
-  status: z.enum(['active', 'locked', 'disabled']),
+  status: z.enum(['active', 'pending', 'locked', 'disabled']),
   attributes: z.record(z.string(), z.string()),
   lockedUntil: isoTime.optional(),
   createdAt: isoTime,

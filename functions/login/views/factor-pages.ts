@@ -1,6 +1,6 @@
 import type { TenantSettings } from '../../../shared/domain/tenants/settings.ts';
 import { html } from '../../../shared/http/views/html.ts';
-import { page } from '../../../shared/http/views/page.ts';
+import { brandedPage } from './branded-page.ts';
 
 interface PageBase {
   readonly nonce: string;
@@ -26,11 +26,7 @@ const notice = (error?: string) => (error ? html`<p class="notice" role="alert" 
 /** A step of the sign-in: the code field for one method, and links to the others the user can use. */
 export function factorStepPage(view: PageBase & { method: string; others: readonly MethodChoice[]; stepPath: string }): string {
   const text = labels[view.method]!;
-  return page({
-    title: text.title,
-    nonce: view.nonce,
-    accent: view.settings.branding.primaryColor,
-    body: html`<h1>${text.title}</h1>
+  return brandedPage(view.settings, view.nonce, text.title, html`<h1>${text.title}</h1>
 <p>${text.prompt}</p>
 ${notice(view.error)}
 <form method="post" action="${view.action}">
@@ -40,17 +36,12 @@ ${notice(view.error)}
 <input id="code" name="code" type="text" inputmode="${text.input}" autocomplete="one-time-code" required maxlength="20" autofocus></label>
 <button type="submit">Verify</button>
 </form>
-${view.others.length ? html`<p class="muted">Other ways: ${view.others.map((o, i) => html`${i ? ' · ' : ''}<a href="${view.stepPath}?method=${o.id}">${o.label}</a>`)}</p>` : ''}`,
-  });
+${view.others.length ? html`<p class="muted">Other ways: ${view.others.map((o, i) => html`${i ? ' · ' : ''}<a href="${view.stepPath}?method=${o.id}">${o.label}</a>`)}</p>` : ''}`);
 }
 
 /** Enrolment of an authenticator app: the QR code, the key to type instead, and a code to prove it works. */
 export function totpEnrolmentPage(view: PageBase & { qrDataUrl: string; manualKey: string; others: readonly MethodChoice[]; stepPath: string }): string {
-  return page({
-    title: 'Set up two-step verification',
-    nonce: view.nonce,
-    accent: view.settings.branding.primaryColor,
-    body: html`<h1>Set up two-step verification</h1>
+  return brandedPage(view.settings, view.nonce, 'Set up two-step verification', html`<h1>Set up two-step verification</h1>
 <p>${view.settings.branding.displayName} needs a second step when you sign in. Scan this code with an authenticator app (such as Google Authenticator, Microsoft Authenticator or 1Password), then enter the code it shows.</p>
 <img src="${view.qrDataUrl}" alt="QR code for your authenticator app" width="200" height="200">
 <p>Can't scan it? Enter this key in the app: <code id="manual-key">${view.manualKey}</code></p>
@@ -61,34 +52,23 @@ ${notice(view.error)}
 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required maxlength="6" autofocus></label>
 <button type="submit">Turn on two-step verification</button>
 </form>
-${view.others.length ? html`<p class="muted">Not now: ${view.others.map((o, i) => html`${i ? ' · ' : ''}<a href="${view.stepPath}?method=${o.id}">${o.label}</a>`)}</p>` : ''}`,
-  });
+${view.others.length ? html`<p class="muted">Not now: ${view.others.map((o, i) => html`${i ? ' · ' : ''}<a href="${view.stepPath}?method=${o.id}">${o.label}</a>`)}</p>` : ''}`);
 }
 
 /** Shown once, right after enrolment: the recovery codes. */
 export function recoveryCodesPage(view: Omit<PageBase, 'error'> & { codes: readonly string[] }): string {
-  return page({
-    title: 'Save your recovery codes',
-    nonce: view.nonce,
-    accent: view.settings.branding.primaryColor,
-    body: html`<h1>Save your recovery codes</h1>
+  return brandedPage(view.settings, view.nonce, 'Save your recovery codes', html`<h1>Save your recovery codes</h1>
 <p>If you lose your phone, each of these codes lets you sign in once. Keep them somewhere safe: they are shown only now.</p>
 <ul id="recovery-codes">${view.codes.map((c) => html`<li><code>${c}</code></li>`)}</ul>
 <form method="post" action="${view.action}">
 <input type="hidden" name="csrf" value="${view.csrf}">
 <button type="submit">I saved them, continue</button>
-</form>`,
-  });
+</form>`);
 }
 
 /** The flow denied the sign-in, or asks for a factor the user has not got and may not enrol. */
 export function cannotSignInPage(view: { nonce: string; settings: TenantSettings; message: string; loginPath: string }): string {
-  return page({
-    title: 'You cannot sign in',
-    nonce: view.nonce,
-    accent: view.settings.branding.primaryColor,
-    body: html`<h1>You cannot sign in</h1>
+  return brandedPage(view.settings, view.nonce, 'You cannot sign in', html`<h1>You cannot sign in</h1>
 <p class="notice" role="alert">${view.message}</p>
-<p><a href="${view.loginPath}">Back to sign-in</a></p>`,
-  });
+<p><a href="${view.loginPath}">Back to sign-in</a></p>`);
 }

@@ -1,6 +1,6 @@
 import type { TenantSettings } from '../../../shared/domain/tenants/settings.ts';
 import { html } from '../../../shared/http/views/html.ts';
-import { page } from '../../../shared/http/views/page.ts';
+import { brandedPage } from './branded-page.ts';
 
 export interface LoginFormView {
   readonly nonce: string;
@@ -12,16 +12,9 @@ export interface LoginFormView {
   readonly error?: string;
 }
 
-const brand = (settings: TenantSettings) =>
-  html`<div class="brand">${settings.branding.logoUrl ? html`<img src="${settings.branding.logoUrl}" alt="">` : ''}<strong>${settings.branding.displayName}</strong></div>`;
 
 export function loginPage(view: LoginFormView): string {
-  return page({
-    title: `Sign in to ${view.settings.branding.displayName}`,
-    nonce: view.nonce,
-    accent: view.settings.branding.primaryColor,
-    body: html`${brand(view.settings)}
-<h1>Sign in</h1>
+  return brandedPage(view.settings, view.nonce, `Sign in to ${view.settings.branding.displayName}`, html`<h1>Sign in</h1>
 ${view.error ? html`<p class="notice" role="alert" id="login-error">${view.error}</p>` : ''}
 <form method="post" action="${view.action}">
 <input type="hidden" name="csrf" value="${view.csrf}">
@@ -32,8 +25,8 @@ ${view.transaction ? html`<input type="hidden" name="tx" value="${view.transacti
 <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"></label>
 <button type="submit">Sign in</button>
 </form>
-<p><a href="${view.action}/forgot" id="forgot-password">Forgot your password?</a></p>`,
-  });
+<p><a href="${view.action}/forgot" id="forgot-password">Forgot your password?</a></p>
+${view.settings.selfRegistration ? html`<p>New here? <a href="${view.action}/register" id="register">Create an account</a></p>` : ''}`);
 }
 
 export interface AccountChooserView {
@@ -47,40 +40,22 @@ export interface AccountChooserView {
 
 /** prompt=select_account: go on as the signed-in user, or sign in with another account. */
 export function accountChooserPage(view: AccountChooserView): string {
-  return page({
-    title: 'Choose an account',
-    nonce: view.nonce,
-    accent: view.settings.branding.primaryColor,
-    body: html`${brand(view.settings)}
-<h1>Choose an account</h1>
+  return brandedPage(view.settings, view.nonce, 'Choose an account', html`<h1>Choose an account</h1>
 <form method="post" action="${view.action}">
 <input type="hidden" name="csrf" value="${view.csrf}">
 <input type="hidden" name="tx" value="${view.transaction}">
 <button type="submit" name="account" value="current" id="continue-as">Continue as ${view.who}</button>
 <button type="submit" name="account" value="another" class="secondary">Use another account</button>
-</form>`,
-  });
+</form>`);
 }
 
 export function signedInPage(nonce: string, settings: TenantSettings, who: string, logoutUrl: string): string {
-  return page({
-    title: `Signed in to ${settings.branding.displayName}`,
-    nonce,
-    accent: settings.branding.primaryColor,
-    body: html`${brand(settings)}
-<h1>You are signed in</h1>
+  return brandedPage(settings, nonce, `Signed in to ${settings.branding.displayName}`, html`<h1>You are signed in</h1>
 <p>Signed in as <strong id="signed-in-as">${who}</strong>.</p>
-<p><a href="${logoutUrl}" id="sign-out">Sign out</a></p>`,
-  });
+<p><a href="${logoutUrl}" id="sign-out">Sign out</a></p>`);
 }
 
 export function signedOutPage(nonce: string, settings: TenantSettings, loginUrl: string): string {
-  return page({
-    title: 'Signed out',
-    nonce,
-    accent: settings.branding.primaryColor,
-    body: html`${brand(settings)}
-<h1>You are signed out</h1>
-<p><a href="${loginUrl}">Sign in again</a></p>`,
-  });
+  return brandedPage(settings, nonce, 'Signed out', html`<h1>You are signed out</h1>
+<p><a href="${loginUrl}">Sign in again</a></p>`);
 }

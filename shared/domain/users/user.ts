@@ -1,4 +1,5 @@
-export type UserStatus = 'active' | 'locked' | 'disabled';
+/** `pending`: registered by the user, email not yet verified; such an account cannot sign in. */
+export type UserStatus = 'active' | 'pending' | 'locked' | 'disabled';
 
 export interface UserEmail {
   readonly value: string;

@@ -1,0 +1,108 @@
+import { randomBytes } from 'node:crypto';
+import type { PlatformPorts } from '../../../shared/adapters/platform-ports.ts';
+import { createAuditEvent } from '../../../shared/domain/audit/event.ts';
+import { hashToken } from '../../../shared/domain/auth/sso-session.ts';
+import { hashSecret } from '../../../shared/domain/secrets/secret-hashing.ts';
+import { issuerOf, settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
+import { passwordProblems } from '../../../shared/domain/users/password-policy.ts';
+import { newUser } from '../../../shared/domain/users/user-changes.ts';
+import { isSecureOrigin } from '../../../shared/http/cookies.ts';
+import { issueCsrf, verifyCsrf } from '../../../shared/http/csrf.ts';
+import { notFound } from '../../../shared/http/errors.ts';
+import { formOf } from '../../../shared/http/forms.ts';
+import { throttle } from '../../../shared/http/rate-limit.ts';
+import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
+import { htmlResponse } from '../../../shared/http/responses.ts';
+import { confirmEmailPage, passwordMessagePage, registrationPage } from '../views/password-pages.ts';
+
+type Request = HttpRequest<PlatformPorts>;
+
+const verificationLifetimeMs = 24 * 3600_000;
+const registrationsPerAddress = { hits: 5, windowSeconds: 600 };
+const emailPattern = /^[^\s@<>"]{1,64}@[^\s@<>"]{1,189}\.[^\s@<>"]{2,}$/;
+
+const loginPath = (tenant: Tenant) => `/t/${tenant.slug}/login`;
+const csrfOptions = async (request: Request, tenant: Tenant) => ({ key: await request.deps.platformSecrets.get('csrf'), path: `/t/${tenant.slug}`, secure: isSecureOrigin(request.deps.publicUrl) });
+const tokenPattern = /^[A-Za-z0-9_-]{43}$/;
+
+/** Self-registration is the tenant's choice; a tenant without it has no such page at all. */
+function openTenant(request: Request): Tenant {
+  const tenant = tenantOf(request);
+  if (!settingsOf(tenant).selfRegistration) throw notFound();
+  return tenant;
+}
+
+const event = (request: Request, tenant: Tenant, type: string, subject: string | undefined, outcome: 'success' | 'failure', details: Record<string, unknown>) =>
+  createAuditEvent({ tenant: tenant.id, type, actor: subject ? { kind: 'user', id: subject } : { kind: 'anonymous' }, ...(subject ? { subject } : {}), clientIp: request.state.clientIp, userAgent: request.state.userAgent, correlationId: request.state.correlationId, outcome, details });
+
+async function renderForm(request: Request, tenant: Tenant, status: number, values?: { givenName?: string; familyName?: string; email?: string }, errors?: readonly string[]): Promise<HttpResponse> {
+  const { token, cookie } = issueCsrf(request, `register:${tenant.id}`, await csrfOptions(request, tenant));
+  const body = registrationPage({ nonce: request.state.nonce, settings: settingsOf(tenant), csrf: token, action: `${loginPath(tenant)}/register`, loginPath: loginPath(tenant), ...(values ? { values } : {}), ...(errors ? { errors } : {}) });
+  return { ...htmlResponse(status, body), ...(cookie ? { cookies: [cookie] } : {}) };
+}
+
+const checkYourEmail = (request: Request, tenant: Tenant) =>
+  htmlResponse(200, passwordMessagePage({ nonce: request.state.nonce, settings: settingsOf(tenant), heading: 'Check your email', message: 'We sent a link to your address. Follow it within 24 hours to activate your account.', loginPath: loginPath(tenant) }));
+
+/** GET /t/{tenant}/login/register: the sign-up form, where the tenant allows it. */
+export async function showRegistration(request: Request): Promise<HttpResponse> {
+  return renderForm(request, openTenant(request), 200);
+}
+
+/**
+ * POST /t/{tenant}/login/register: a pending account and a verification link. An address that
+ * already has an account gets the same answer on the page, and its owner a mail saying so:
+ * the form tells nobody which addresses are taken.
+ */
+export async function submitRegistration(request: Request): Promise<HttpResponse> {
+  const tenant = openTenant(request);
+  const form = formOf(request);
+  verifyCsrf(request, `register:${tenant.id}`, form.get('csrf'), (await csrfOptions(request, tenant)).key);
+  await throttle(request, `register#${tenant.id}#${request.state.clientIp}`, registrationsPerAddress, { tenant: tenant.id, endpoint: 'register' });
+  const values = { givenName: (form.get('givenName') ?? '').trim().slice(0, 100), familyName: (form.get('familyName') ?? '').trim().slice(0, 100), email: (form.get('email') ?? '').trim().slice(0, 254) };
+  const password = (form.get('password') ?? '').slice(0, 1024);
+  if (!emailPattern.test(values.email)) return renderForm(request, tenant, 400, values, ['Enter a valid email address.']);
+  const problems = passwordProblems(password, settingsOf(tenant).passwordPolicy, { personal: [values.email, values.givenName, values.familyName] });
+  if (problems.length) return renderForm(request, tenant, 400, values, problems);
+
+  const user = { ...newUser(tenant.id, { emails: [{ value: values.email }], name: { ...(values.givenName ? { givenName: values.givenName } : {}), ...(values.familyName ? { familyName: values.familyName } : {}) } }, new Date()), status: 'pending' as const };
+  const outcome = await request.deps.users.createUser(user, { passwordHash: await hashSecret('password', password) }, [event(request, tenant, 'user.registered', user.id, 'success', { email: values.email })]);
+  const name = settingsOf(tenant).branding.displayName;
+  if (outcome === 'taken') {
+    await request.deps.auditLog.record(event(request, tenant, 'user.registration_refused', undefined, 'failure', { reason: 'email_taken' }));
+    await request.deps.mailer.send({ to: values.email, subject: `Someone tried to sign up to ${name} with your address`, text: `An account for this address already exists at ${name}.\n\nIf it was you, sign in: ${issuerOf(request.deps.publicUrl, tenant)}/login\nForgot the password? Reset it from the sign-in page.\nIf it was not you, you need not do anything.` });
+    return checkYourEmail(request, tenant);
+  }
+  const token = randomBytes(32).toString('base64url');
+  await request.deps.actionTokens.issue(hashToken(token), { tenant: tenant.id, userId: user.id, purpose: 'email-verification', expiresAt: Date.now() + verificationLifetimeMs });
+  await request.deps.mailer.send({ to: values.email, subject: `Confirm your ${name} account`, text: `Welcome to ${name}.\n\nConfirm your email address to activate your account (the link works once, for 24 hours):\n${issuerOf(request.deps.publicUrl, tenant)}/login/verify?token=${token}\n` });
+  return checkYourEmail(request, tenant);
+}
+
+const linkUnusable = (request: Request, tenant: Tenant) =>
+  htmlResponse(400, passwordMessagePage({ nonce: request.state.nonce, settings: settingsOf(tenant), heading: 'This link cannot be used', message: 'It has expired or was already used.', loginPath: loginPath(tenant), status: 'problem' }));
+
+/** GET /t/{tenant}/login/verify?token=…: a button to confirm (following a link must not be enough: mail scanners follow links). */
+export async function showEmailVerification(request: Request): Promise<HttpResponse> {
+  const tenant = tenantOf(request);
+  const token = request.query.get('token') ?? '';
+  const live = tokenPattern.test(token) ? await request.deps.actionTokens.peek(tenant.id, hashToken(token), ['email-verification'], Date.now()) : undefined;
+  if (!live) return linkUnusable(request, tenant);
+  const { token: csrf, cookie } = issueCsrf(request, `verify:${tenant.id}`, await csrfOptions(request, tenant));
+  return { ...htmlResponse(200, confirmEmailPage({ nonce: request.state.nonce, settings: settingsOf(tenant), csrf, action: `${loginPath(tenant)}/verify`, token })), ...(cookie ? { cookies: [cookie] } : {}) };
+}
+
+/** POST /t/{tenant}/login/verify: spends the link; the account becomes active with a verified email. */
+export async function confirmEmailVerification(request: Request): Promise<HttpResponse> {
+  const tenant = tenantOf(request);
+  const form = formOf(request);
+  verifyCsrf(request, `verify:${tenant.id}`, form.get('csrf'), (await csrfOptions(request, tenant)).key);
+  const token = form.get('token') ?? '';
+  const spent = tokenPattern.test(token) ? await request.deps.actionTokens.consume(tenant.id, hashToken(token), ['email-verification'], Date.now()) : undefined;
+  const user = spent ? await request.deps.users.getUser(tenant.id, spent.userId) : undefined;
+  if (!spent || !user) return linkUnusable(request, tenant);
+  const next = { ...user, status: user.status === 'pending' ? ('active' as const) : user.status, emails: user.emails.map((e) => ({ ...e, verified: true })), updatedAt: new Date().toISOString(), version: user.version + 1 };
+  const outcome = await request.deps.users.updateUser(next, user.version, {}, [event(request, tenant, 'user.email_verified', user.id, 'success', { activated: user.status === 'pending' })]);
+  if (outcome !== 'done') return linkUnusable(request, tenant);
+  return htmlResponse(200, passwordMessagePage({ nonce: request.state.nonce, settings: settingsOf(tenant), heading: 'Your account is ready', message: 'Your email address is confirmed. You can sign in now.', loginPath: loginPath(tenant) }));
+}
