@@ -14,6 +14,7 @@ export const routes = [
   'POST /t/{tenant}/api/v1/users/{userId}/unlock',
   'PUT /t/{tenant}/api/v1/users/{userId}/password',
   'POST /t/{tenant}/api/v1/users/{userId}/invite',
+  'POST /t/{tenant}/api/v1/users/{userId}/require-password-change',
   'GET /t/{tenant}/api/v1/users/{userId}/sessions',
   'DELETE /t/{tenant}/api/v1/users/{userId}/sessions',
   'DELETE /t/{tenant}/api/v1/users/{userId}/sessions/{sessionId}',

@@ -3,7 +3,7 @@ import { createHttpFunction } from '../../shared/http/handler.ts';
 import { logout, selectAccount, showLogin, submitLogin } from './login/login-routes.ts';
 import { confirmEmailVerification, showEmailVerification, showRegistration, submitRegistration } from './login/registration-routes.ts';
 import { requestPasswordReset, showForgotPassword, showResetPassword, submitResetPassword } from './login/password-routes.ts';
-import { continueAfterEnrolment, showStep, submitEnrolment, submitStep } from './login/sign-in-steps.ts';
+import { continueAfterEnrolment, showStep, submitEnrolment, submitPasswordChange, submitStep } from './login/sign-in-steps.ts';
 import type { LoginRoute } from './routes.ts';
 
 export function createLoginFunction(deps: () => PlatformPorts) {
@@ -27,6 +27,7 @@ export function createLoginFunction(deps: () => PlatformPorts) {
       'POST /t/{tenant}/login/step': submitStep,
       'POST /t/{tenant}/login/step/enrol': submitEnrolment,
       'POST /t/{tenant}/login/step/continue': continueAfterEnrolment,
+      'POST /t/{tenant}/login/step/password': submitPasswordChange,
       'GET /t/{tenant}/login/logout': logout,
     },
   });

@@ -45,6 +45,7 @@ export const userSchema = z.object({
   locale: z.string().optional(),
   status: z.enum(['active', 'pending', 'locked', 'disabled']),
   attributes: z.record(z.string(), z.string()),
+  passwordChangeRequired: z.boolean().optional(),
   lockedUntil: isoTime.optional(),
   createdAt: isoTime,
   updatedAt: isoTime,
@@ -61,6 +62,7 @@ const userView = (user: User, lockedUntil?: number) => ({
   ...(user.phoneNumber ? { phoneNumber: user.phoneNumber } : {}),
   ...(user.locale ? { locale: user.locale } : {}),
   status: user.status, attributes: user.attributes,
+  ...(user.passwordChangeRequired ? { passwordChangeRequired: true } : {}),
   ...(lockedUntil ? { lockedUntil: new Date(lockedUntil).toISOString() } : {}),
   createdAt: user.createdAt, updatedAt: user.updatedAt, version: user.version,
 });
@@ -181,6 +183,16 @@ export const userOperations = [
       expectDone(outcome, 'user');
       if (call.body.revokeSessions) await endAllSessions(call, user.id, 'password_set');
       return { body: userView(next), version: next.version };
+    },
+  }),
+  operation({
+    route: 'POST /t/{tenant}/api/v1/users/{userId}/require-password-change', summary: 'Require a new password at the user’s next sign-in (by default ending their sessions now)', tag: 'Users', access: 'write', status: 200,
+    body: z.object({ revokeSessions: z.boolean().default(true) }).strict(), response: userSchema, conditional: true,
+    handle: async (call) => {
+      const user = await existingUser(call);
+      const result = await updated(call, user, { ...user, passwordChangeRequired: true, updatedAt: new Date().toISOString(), version: user.version + 1 }, 'user.password_change_required');
+      if (call.body.revokeSessions) await endAllSessions(call, user.id, 'password_change_required');
+      return result;
     },
   }),
   operation({

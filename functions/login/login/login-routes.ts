@@ -111,9 +111,10 @@ export async function submitLogin(request: Request): Promise<HttpResponse> {
     for (const event of result.events ?? []) await request.deps.auditLog.record(event);
     return deniedSignIn(request, tenant, user, verdict.denied);
   }
-  if (!verdict.left.length) return completeSignIn(request, tenant, user, ['pwd'], transaction?.id, result.events ?? []);
+  const mustChangePassword = user.passwordChangeRequired === true;
+  if (!verdict.left.length && !mustChangePassword) return completeSignIn(request, tenant, user, ['pwd'], transaction?.id, result.events ?? []);
   for (const event of result.events ?? []) await request.deps.auditLog.record(event);
-  return continueSignIn(request, tenant, user, verdict, { amr: ['pwd'], ...(transaction ? { transaction: transaction.id } : {}) });
+  return continueSignIn(request, tenant, user, verdict, { amr: ['pwd'], mustChangePassword, ...(transaction ? { transaction: transaction.id } : {}) });
 }
 
 /** GET /t/{tenant}/login/logout: ends this browser's SSO session at this tenant, and tells the applications that joined it. */

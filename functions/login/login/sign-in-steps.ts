@@ -26,6 +26,9 @@ import { htmlResponse, seeOther } from '../../../shared/http/responses.ts';
 import { ssoCookie } from '../../../shared/http/sso-cookie.ts';
 import { cannotSignInPage, factorStepPage, recoveryCodesPage, totpEnrolmentPage, type MethodChoice } from '../views/factor-pages.ts';
 import { signedInPage } from '../views/login-pages.ts';
+import { choosePasswordPage } from '../views/password-pages.ts';
+import { newPasswordProblems } from '../../../shared/domain/users/password-change.ts';
+import { hashSecret } from '../../../shared/domain/secrets/secret-hashing.ts';
 
 type Request = HttpRequest<PlatformPorts>;
 
@@ -83,7 +86,7 @@ export async function deniedSignIn(request: Request, tenant: Tenant, user: User,
 }
 
 /** Steps remain: keep the sign-in server-side and send the browser to the next step. */
-export async function continueSignIn(request: Request, tenant: Tenant, user: User, verdict: FlowVerdict, progress: { amr: readonly string[]; transaction?: string; replacing?: string }): Promise<HttpResponse> {
+export async function continueSignIn(request: Request, tenant: Tenant, user: User, verdict: FlowVerdict, progress: { amr: readonly string[]; transaction?: string; replacing?: string; mustChangePassword?: boolean }): Promise<HttpResponse> {
   const state: LoginState = {
     id: randomBytes(32).toString('base64url'),
     tenant: tenant.id,
@@ -93,6 +96,7 @@ export async function continueSignIn(request: Request, tenant: Tenant, user: Use
     stepsLeft: verdict.left.map((s) => s.options),
     amr: progress.amr,
     mayEnrol: verdict.mayEnrol,
+    ...(progress.mustChangePassword ? { mustChangePassword: true } : {}),
     failures: 0,
     expiresAt: Date.now() + stateLifetimeMs,
   };
@@ -160,6 +164,7 @@ export async function showStep(request: Request): Promise<HttpResponse> {
   if (!found) return restart(tenant, request);
   let { state } = found;
   const { user, factors } = found;
+  if (state.mustChangePassword) return renderPasswordChange(request, tenant, 200);
   const options = state.stepsLeft[0];
   if (!options) return completeSignIn(request, tenant, user, state.amr, state.transaction, [], state.replacing);
   const usable = usableOptions(options, user, factors);
@@ -285,4 +290,35 @@ export async function continueAfterEnrolment(request: Request): Promise<HttpResp
   if (found.state.stepsLeft.length) return seeOther(stepPath(tenant));
   await request.deps.loginStates.remove(tenant.id, found.state.id);
   return completeSignIn(request, tenant, found.user, found.state.amr, found.state.transaction, [], found.state.replacing);
+}
+
+async function renderPasswordChange(request: Request, tenant: Tenant, status: number, errors?: readonly string[]): Promise<HttpResponse> {
+  const { token, cookie } = issueCsrf(request, `login-step:${tenant.id}`, await csrfOptions(request, tenant));
+  const body = choosePasswordPage({ nonce: request.state.nonce, settings: settingsOf(tenant), csrf: token, action: `${stepPath(tenant)}/password`, token: '', heading: 'Choose a new password', ...(errors ? { errors } : {}) });
+  return { ...htmlResponse(status, body), ...(cookie ? { cookies: [cookie] } : {}) };
+}
+
+/** POST /t/{tenant}/login/step/password: the new password an administrator required; then the sign-in goes on. */
+export async function submitPasswordChange(request: Request): Promise<HttpResponse> {
+  const tenant = tenantOf(request);
+  const form = formOf(request);
+  verifyCsrf(request, `login-step:${tenant.id}`, form.get('csrf'), (await csrfOptions(request, tenant)).key);
+  const found = await inProgress(request, tenant);
+  if (!found?.state.mustChangePassword) return restart(tenant, request);
+  const { state, user } = found;
+  const password = (form.get('password') ?? '').slice(0, 1024);
+  const problems = await newPasswordProblems(password, settingsOf(tenant).passwordPolicy, user, await request.deps.users.recentPasswords(tenant.id, user.id));
+  if (problems.length) return renderPasswordChange(request, tenant, 400, problems);
+  const { passwordChangeRequired: _required, ...rest } = user;
+  const outcome = await request.deps.users.updateUser({ ...rest, updatedAt: new Date().toISOString(), version: user.version + 1 }, user.version, { passwordHash: await hashSecret('password', password) }, [
+    event(request, tenant, user.id, 'password.changed', 'success', { reason: 'required_by_administrator' }),
+  ]);
+  if (outcome !== 'done') return restart(tenant, request);
+  const { mustChangePassword: _must, ...next } = state;
+  if (next.stepsLeft.length) {
+    if (!(await request.deps.loginStates.update(next, state.failures))) return restart(tenant, request);
+    return seeOther(stepPath(tenant));
+  }
+  await request.deps.loginStates.remove(tenant.id, state.id);
+  return completeSignIn(request, tenant, user, state.amr, state.transaction, [], state.replacing);
 }

@@ -14,6 +14,8 @@ export interface LoginState {
   readonly amr: readonly string[];
   /** The SSO session a step-up will replace (its id hash), when the user was already signed in. */
   readonly replacing?: string;
+  /** The user must choose a new password before the sign-in goes on (an administrator's forced reset). */
+  readonly mustChangePassword?: boolean;
   /** Users may enrol a factor the step needs (the flow's enrolment setting). */
   readonly mayEnrol: boolean;
   /** Wrong codes so far: the state is dropped when they reach the limit. */

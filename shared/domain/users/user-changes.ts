@@ -100,12 +100,12 @@ export function changedUser(user: User, changes: UserChanges, now: Date): User {
 export function replacedUser(user: User, input: UserInput, active: boolean | undefined, now: Date): User {
   const fresh = newUser(user.tenant, input, now);
   const status = active === false ? 'disabled' : user.status === 'disabled' && active === true ? 'active' : user.status;
-  return { ...fresh, id: user.id, createdAt: user.createdAt, status, version: user.version + 1 };
+  return { ...fresh, id: user.id, createdAt: user.createdAt, status, ...(user.passwordChangeRequired ? { passwordChangeRequired: true } : {}), version: user.version + 1 };
 }
 
 /** Fields of a before/after diff for the audit trail: what changed, never a credential. */
 export function userDiff(before: User, after: User): { before: Record<string, unknown>; after: Record<string, unknown> } {
-  const keys = ['userName', 'externalId', 'displayName', 'emails', 'name', 'phoneNumber', 'locale', 'attributes', 'status'] as const;
+  const keys = ['userName', 'externalId', 'displayName', 'emails', 'name', 'phoneNumber', 'locale', 'attributes', 'status', 'passwordChangeRequired'] as const;
   const changed = keys.filter((k) => !isDeepStrictEqual(before[k], after[k]));
   return { before: Object.fromEntries(changed.map((k) => [k, before[k] ?? null])), after: Object.fromEntries(changed.map((k) => [k, after[k] ?? null])) };
 }

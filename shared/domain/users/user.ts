@@ -28,6 +28,8 @@ export interface User {
   readonly locale?: string;
   readonly status: UserStatus;
   readonly attributes: Readonly<Record<string, string>>;
+  /** An administrator asked for a new password at the next sign-in. */
+  readonly passwordChangeRequired?: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;
   /** Incremented by every change: the optimistic-locking version. */

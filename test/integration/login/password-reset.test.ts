@@ -117,3 +117,30 @@ describe('invitations', () => {
     assert.equal((await reader.call('POST', `/users/${user.id}/invite`)).status, 403);
   });
 });
+
+describe('a new password required by an administrator', () => {
+  test('the next sign-in asks for a new password (policy and history apply) before it completes; the old one stops working', async () => {
+    const a = await adminApi();
+    const userId = (await a.call('GET', '/users')).json<{ items: Array<{ id: string }> }>().items[0]!.id;
+    const required = await a.call('POST', `/users/${userId}/require-password-change`);
+    assert.equal(required.status, 200, required.body);
+    assert.equal(required.json<{ passwordChangeRequired: boolean }>().passwordChangeRequired, true);
+
+    const browser = webClient(sharedRuntime.url);
+    const page = await browser.get(`/t/${a.tenant.slug}/login`);
+    const signedIn = await browser.postForm(`/t/${a.tenant.slug}/login`, { csrf: csrfTokenOf(page.body), identifier: a.tenant.adminEmail, password: a.tenant.adminPassword });
+    assert.equal(signedIn.status, 303);
+    const form = await browser.get(String(signedIn.headers.location));
+    assert.match(form.body, /<h1>Choose a new password<\/h1>/);
+    const same = await browser.postForm(`/t/${a.tenant.slug}/login/step/password`, { csrf: csrfTokenOf(form.body), password: a.tenant.adminPassword });
+    assert.equal(same.status, 400, 'the current password is in the history');
+    assert.equal(browser.jar.has('idp_session'), false, 'no session yet');
+    const changed = await browser.postForm(`/t/${a.tenant.slug}/login/step/password`, { csrf: csrfTokenOf(same.body), password: newPassword });
+    assert.equal(changed.status, 200, changed.body);
+    assert.match(changed.body, /You are signed in/);
+    assert.equal(await signIn(a.tenant.slug, a.tenant.adminEmail, a.tenant.adminPassword), 401);
+    assert.equal(await signIn(a.tenant.slug, a.tenant.adminEmail, newPassword), 200, 'and the next sign-in is an ordinary one');
+    assert.equal((await a.call('GET', `/users/${userId}`)).json<{ passwordChangeRequired?: boolean }>().passwordChangeRequired, undefined);
+    assert.equal((await browser.postForm(`/t/${a.tenant.slug}/login/step/password`, { csrf: csrfTokenOf(same.body), password: 'another long passphrase 77' })).status, 303, 'nothing left to change: back to the start');
+  });
+});
