@@ -11,18 +11,15 @@ import { portsFromEnvironment } from '../../shared/adapters/platform-ports.ts';
 import { parseFlowDocument } from '../../shared/domain/flows/flow-document.ts';
 import { newTotpSecret } from '../../shared/domain/factors/totp.ts';
 import { createSecureVault } from '../../shared/domain/secrets/secure-vault.ts';
-import { useRuntimeEnvironment } from '../support/aws-env.ts';
 import { httpEvent, testContext } from '../support/events.ts';
-import { startRuntime } from '../support/runtime.ts';
 import { signUpTenant } from '../support/signup.ts';
 import { csrfTokenOf, webClient } from '../support/web-client.ts';
 import { countCapacity } from './capacity.ts';
 import type { BenchResult } from './report.ts';
+import { withQuietRuntime } from './quiet-runtime.ts';
 
-export async function run(): Promise<BenchResult[]> {
-  const runtime = await startRuntime({ env: { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
-  try {
-    useRuntimeEnvironment(runtime);
+export function run(): Promise<BenchResult[]> {
+  return withQuietRuntime(async (runtime) => {
     const tenant = await signUpTenant(webClient(runtime.url));
     const ports = portsFromEnvironment();
     const admin = (await ports.users.findByLogin(tenant.slug, tenant.adminEmail))!.user;
@@ -81,7 +78,5 @@ export async function run(): Promise<BenchResult[]> {
       { name: 'read capacity per sign-in with TOTP', value: mfa.read / samples.length, unit: 'RCU', note: `${mfa.calls / samples.length} DynamoDB calls (login page, password, step page, code)` },
       { name: 'write capacity per sign-in with TOTP', value: mfa.write / samples.length, unit: 'WCU' },
     ];
-  } finally {
-    await runtime.stop();
-  }
+  });
 }

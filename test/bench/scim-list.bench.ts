@@ -9,13 +9,12 @@ import { createDocumentClient } from '../../shared/adapters/dynamodb/client.ts';
 import { portsFromEnvironment } from '../../shared/adapters/platform-ports.ts';
 import { newUser } from '../../shared/domain/users/user-changes.ts';
 import { managementToken } from '../support/admin-api.ts';
-import { useRuntimeEnvironment } from '../support/aws-env.ts';
 import { httpEvent, testContext } from '../support/events.ts';
-import { startRuntime } from '../support/runtime.ts';
 import { signUpTenant } from '../support/signup.ts';
 import { webClient } from '../support/web-client.ts';
 import { countCapacity } from './capacity.ts';
 import { median, percentile, type BenchResult } from './report.ts';
+import { withQuietRuntime } from './quiet-runtime.ts';
 
 const userCount = Number(process.env.SCIM_BENCH_USERS ?? 10_000);
 const enterprise = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -27,10 +26,8 @@ async function inParallel<T>(items: readonly T[], concurrency: number, work: (it
   }));
 }
 
-export async function run(): Promise<BenchResult[]> {
-  const runtime = await startRuntime({ env: { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
-  try {
-    useRuntimeEnvironment(runtime);
+export function run(): Promise<BenchResult[]> {
+  return withQuietRuntime(async (runtime) => {
     const tenant = await signUpTenant(webClient(runtime.url));
     const ports = portsFromEnvironment();
     const now = new Date();
@@ -89,7 +86,5 @@ export async function run(): Promise<BenchResult[]> {
     }
     db.destroy();
     return results;
-  } finally {
-    await runtime.stop();
-  }
+  });
 }

@@ -10,11 +10,10 @@ import { runInNewContext } from 'node:vm';
 import { createAdminFunction } from '../../functions/admin/app.ts';
 import { portsFromEnvironment } from '../../shared/adapters/platform-ports.ts';
 import { adminApi, managementToken } from '../support/admin-api.ts';
-import { useRuntimeEnvironment } from '../support/aws-env.ts';
 import { lambdaContext } from '../../infra/local/lambda-context.ts';
 import { httpEvent } from '../support/events.ts';
-import { startRuntime } from '../support/runtime.ts';
 import type { BenchResult } from './report.ts';
+import { withQuietRuntime } from './quiet-runtime.ts';
 
 const total = Number(process.env.IMPORT_BENCH_USERS ?? 100_000);
 const overHttp = Math.min(total, 5000);
@@ -36,10 +35,8 @@ function batch(offset: number, prefix: string): string {
   return lines.join('\n');
 }
 
-export async function run(): Promise<BenchResult[]> {
-  const runtime = await startRuntime({ env: { POWERTOOLS_LOG_LEVEL: 'ERROR' } });
-  try {
-    useRuntimeEnvironment(runtime);
+export function run(): Promise<BenchResult[]> {
+  return withQuietRuntime(async () => {
     const api = await adminApi();
     const started = performance.now();
     for (let offset = 0; offset < overHttp; offset += perRequest) {
@@ -68,7 +65,5 @@ export async function run(): Promise<BenchResult[]> {
       { name: `admin function heap after the first of ${heaps.length} in-process requests`, value: first, unit: 'MB' },
       { name: `admin function heap after the last (${total} users imported in all)`, value: last, unit: 'MB', note: `largest after any request ${Math.max(...heaps).toFixed(1)} MB; a Lambda has 1024 MB` },
     ];
-  } finally {
-    await runtime.stop();
-  }
+  });
 }

@@ -271,6 +271,9 @@ export async function submitEnrolment(request: Request): Promise<HttpResponse> {
   const stamp = new Date(now).toISOString();
   const totp: TotpFactor = { id: pending.factorId, tenant: tenant.id, userId: user.id, kind: 'totp', label: 'Authenticator app', sealedSecret: pending.sealedSecret, lastTimeStep: checked.timeStep, createdAt: stamp, lastUsedAt: stamp };
   if ((await request.deps.factors.addFactor(totp, [event(request, tenant, user.id, 'factor.enrolled', 'success', { kind: 'totp', factorId: totp.id })])) === 'exists') return restart(tenant, request);
+  // New codes replace any left from an earlier enrolment, so the ones shown are the ones that work.
+  const previous = found.factors.find((f) => f.kind === 'recovery_codes');
+  if (previous) await request.deps.factors.removeFactor(tenant.id, user.id, previous.id, [event(request, tenant, user.id, 'factor.removed', 'success', { kind: 'recovery_codes', reason: 'replaced' })]);
   const recovery = await newRecoveryCodes();
   await request.deps.factors.addFactor({ id: randomUUID(), tenant: tenant.id, userId: user.id, kind: 'recovery_codes', label: 'Recovery codes', codes: recovery.hashes, createdAt: stamp }, [event(request, tenant, user.id, 'factor.enrolled', 'success', { kind: 'recovery_codes' })]);
   const { pendingTotp: _p, emailCode: _e, ...rest } = state;

@@ -117,9 +117,14 @@ describe('multi-factor sign-in driven by the flow document', () => {
 
     const totp = factors.find((f) => f.kind === 'totp')!;
     assert.equal((await b.call('DELETE', `/users/${userId}/factors/${totp.id}`)).status, 204);
-    const lost = await passwordStep(b, admin(b));
-    const next = await lost.browser.get(`/t/${b.tenant.slug}/login/step`);
-    assert.match(next.body, /Enter the code from your authenticator app|Use a recovery code|Check your email/, 'other factors remain usable');
+    const again = await enrolTotp(b, admin(b));
+    assert.notDeepEqual(again.codes, codes, 'enrolling again issues new recovery codes');
+    const old = await passwordStep(b, admin(b));
+    const oldForm = await old.browser.get(`/t/${b.tenant.slug}/login/step?method=recovery_code`);
+    assert.equal((await old.browser.postForm(`/t/${b.tenant.slug}/login/step`, { csrf: csrfTokenOf(oldForm.body), method: 'recovery_code', code: codes[0]! })).status, 401, 'the old codes are gone');
+    const fresh = await passwordStep(b, admin(b));
+    const freshForm = await fresh.browser.get(`/t/${b.tenant.slug}/login/step?method=recovery_code`);
+    assert.equal((await fresh.browser.postForm(`/t/${b.tenant.slug}/login/step`, { csrf: csrfTokenOf(freshForm.body), method: 'recovery_code', code: again.codes[0]! })).status, 200, 'the new ones work');
   });
 
   test('an emailed one-time code, read from the SES stand-in', async () => {
