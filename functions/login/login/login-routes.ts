@@ -105,6 +105,7 @@ export async function submitLogin(request: Request): Promise<HttpResponse> {
     ...(transaction?.application ? { application: transaction.application } : {}),
     clientIp: request.state.clientIp,
     newDevice: !isKnownDevice(request, await request.deps.platformSecrets.get('device'), tenant.id, user.id),
+    failedAttempts: result.priorFailures,
     now,
   });
   if (verdict.denied) {

@@ -15,7 +15,8 @@ export interface LoginContext {
   readonly now: number;
 }
 
-export type LoginResult = { readonly ok: true; readonly user: User } | { readonly ok: false };
+/** On success, `priorFailures` is the count of failed attempts this success ends (the flow's `failedAttemptsAtLeast`). */
+export type LoginResult = { readonly ok: true; readonly user: User; readonly priorFailures: number } | { readonly ok: false };
 
 // Unknown users are checked against this, so they take as long as known ones (no enumeration by timing).
 let dummyHash: Promise<string> | undefined;
@@ -71,5 +72,5 @@ export async function passwordLogin(
   const rehash = needsRehash('password', found.passwordHash) ? await hashSecret('password', password) : undefined;
   // Most logins follow no failure and need no rehash: they write nothing to the user.
   if (rehash || found.failedLogins > 0 || found.lockedUntil !== undefined) await users.recordSuccessfulLogin(context.tenant, user.id, rehash ? { rehash } : {});
-  return { ok: true, user, events: [event('signin.success', 'success', { method: 'password', ...(rehash ? { passwordRehashed: true } : {}) }, user.id)] };
+  return { ok: true, user, priorFailures: found.failedLogins, events: [event('signin.success', 'success', { method: 'password', ...(rehash ? { passwordRehashed: true } : {}) }, user.id)] };
 }

@@ -152,6 +152,18 @@ describe('multi-factor sign-in driven by the flow document', () => {
     assert.equal((await passwordStep(d, admin(d))).res.status, 303, 'the administrator needs the second step again');
   });
 
+  test('failed attempts before a success can require the second step (failedAttemptsAtLeast)', async () => {
+    const g = await adminApi();
+    const flow = { steps: [{ options: ['password'] }, { options: ['email_otp'], optional: true }], rules: [{ when: { failedAttemptsAtLeast: 2 }, then: { requireStep: 2 } }] };
+    assert.equal((await g.call('PUT', '/flows/default', flow)).status, 200);
+    assert.equal((await passwordStep(g, admin(g))).res.status, 200, 'no failures: the password alone');
+    for (let i = 0; i < 2; i++) assert.equal((await passwordStep(g, { ...admin(g), password: 'not the password at all' })).res.status, 401);
+    const after = await passwordStep(g, admin(g));
+    assert.equal(after.res.status, 303, 'two failures first: a second step');
+    assert.equal(after.res.headers.location, `/t/${g.tenant.slug}/login/step`);
+    assert.equal((await passwordStep(g, admin(g))).res.status, 200, 'the success cleared the count');
+  });
+
   test('a rule can deny a sign-in with its message', async () => {
     const e = await adminApi();
     assert.equal((await e.call('PUT', '/flows/default', { steps: [{ options: ['password'] }], rules: [{ when: { memberOf: 'administrators' }, then: { deny: 'Administrators sign in from the office network.' } }] })).status, 200);
