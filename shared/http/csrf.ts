@@ -1,5 +1,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
-import { readCookie, setCookie } from './cookies.ts';
+import type { PlatformSecrets } from '../domain/ports/platform-secrets.ts';
+import type { Tenant } from '../domain/tenants/tenant.ts';
+import { isSecureOrigin, readCookie, setCookie } from './cookies.ts';
 import { HttpError } from './errors.ts';
 import type { HttpRequest } from './request.ts';
 
@@ -12,6 +14,13 @@ export interface CsrfOptions {
   readonly path: string;
   readonly secure: boolean;
 }
+
+/** The options of a tenant's pages: the platform's CSRF key, the browser cookie under the tenant's path. */
+export const tenantCsrfOptions = async (deps: { platformSecrets: PlatformSecrets; publicUrl: string }, tenant: Pick<Tenant, 'slug'>): Promise<CsrfOptions> => ({
+  key: await deps.platformSecrets.get('csrf'),
+  path: `/t/${tenant.slug}`,
+  secure: isSecureOrigin(deps.publicUrl),
+});
 
 const tokenFor = (key: Buffer, browser: string, form: string) => createHmac('sha256', key).update(`${browser}|${form}`).digest('base64url');
 

@@ -16,5 +16,3 @@ export const problemSchema = z.object({
 
 export const isoTime = z.iso.datetime();
 
-/** Optimistic-locking conflicts and missing resources answer with these. */
-export const writeOutcomes = { missing: 404, conflict: 412, taken: 409 } as const;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { clientDefaults, type OAuthClient } from '../../../shared/domain/oauth/client.ts';
+import type { OAuthClient } from '../../../shared/domain/oauth/client.ts';
+import { auditedClient, clientVersion, newClient, replacedClient, withNewSecret } from '../../../shared/domain/oauth/client-lifecycle.ts';
 import { clientMetadataSchema, clientSettingsOf, metadataOf, usesSecret } from '../../../shared/domain/oauth/client-metadata.ts';
-import { generateSecret, hashSecret } from '../../../shared/domain/secrets/secret-hashing.ts';
 import { HttpError, notFound } from '../../../shared/http/errors.ts';
 import { operation, type AdminCall } from '../api/operation.ts';
 import { pageOf } from '../api/schemas.ts';
@@ -27,7 +27,7 @@ const applicationSchema = z.object({
   version: z.number().int(),
 });
 
-const versionOf = (client: OAuthClient) => Math.floor(Date.parse(client.updatedAt ?? client.createdAt));
+const versionOf = clientVersion;
 const applicationView = (client: OAuthClient, secret?: string) => ({ ...metadataOf(client), ...(secret ? { client_secret: secret } : {}), version: versionOf(client) });
 
 async function existingClient(call: AdminCall<unknown>): Promise<OAuthClient> {
@@ -42,11 +42,6 @@ function checkVersion(call: AdminCall<unknown>, client: OAuthClient): void {
   if (call.ifMatch !== undefined && call.ifMatch !== versionOf(client)) throw new HttpError(412, 'precondition_failed', 'The application has changed since that ETag; read it again and retry');
 }
 
-const safe = (client: OAuthClient) => {
-  const { secretHash: _s, registrationTokenHash: _r, ...rest } = client;
-  return rest;
-};
-
 export const applicationOperations = [
   operation({
     route: 'GET /t/{tenant}/api/v1/applications', summary: 'List applications (OIDC clients)', tag: 'Applications', access: 'read', status: 200, paginated: true, response: pageOf(applicationSchema),
@@ -58,10 +53,8 @@ export const applicationOperations = [
   operation({
     route: 'POST /t/{tenant}/api/v1/applications', summary: 'Register an application from RFC 7591 client metadata; the secret is shown once', tag: 'Applications', access: 'write', status: 201, body: clientMetadataSchema, response: applicationSchema, idempotent: true,
     handle: async (call) => {
-      const settings = clientSettingsOf(call.body);
-      const secret = usesSecret(settings.tokenEndpointAuthMethod) ? generateSecret() : undefined;
-      const client: OAuthClient = { ...clientDefaults, ...settings, tenant: call.tenant.id, clientId: generateSecret(16), ...(secret ? { secretHash: await hashSecret('client-secret', secret) } : {}), createdAt: new Date().toISOString() };
-      await call.req.deps.clients.create(client, [call.event('client.created', `client:${client.clientId}`, { after: safe(client) })]);
+      const { client, secret } = await newClient(call.tenant.id, clientSettingsOf(call.body), Date.now());
+      await call.req.deps.clients.create(client, [call.event('client.created', `client:${client.clientId}`, { after: auditedClient(client) })]);
       return { body: applicationView(client, secret), version: versionOf(client), headers: { location: `/t/${call.tenant.slug}/api/v1/applications/${client.clientId}` } };
     },
   }),
@@ -77,12 +70,8 @@ export const applicationOperations = [
     handle: async (call) => {
       const client = await existingClient(call);
       checkVersion(call, client);
-      const settings = clientSettingsOf(call.body);
-      const secret = usesSecret(settings.tokenEndpointAuthMethod) && !client.secretHash ? generateSecret() : undefined;
-      const { secretHash, backchannelLogoutUri: _b, jwks: _j, ...kept } = client;
-      const updatedAt = new Date(Math.max(Date.now(), versionOf(client) + 1)).toISOString();
-      const next: OAuthClient = { ...kept, ...settings, ...(usesSecret(settings.tokenEndpointAuthMethod) ? { secretHash: secret ? await hashSecret('client-secret', secret) : secretHash! } : {}), updatedAt };
-      if (!(await call.req.deps.clients.replace(next, [call.event('client.updated', `client:${client.clientId}`, { before: safe(client), after: safe(next) })]))) throw notFound('No such application');
+      const { client: next, secret } = await replacedClient(client, clientSettingsOf(call.body), Date.now());
+      if (!(await call.req.deps.clients.replace(next, [call.event('client.updated', `client:${client.clientId}`, { before: auditedClient(client), after: auditedClient(next) })]))) throw notFound('No such application');
       return { body: applicationView(next, secret), version: versionOf(next) };
     },
   }),
@@ -92,8 +81,7 @@ export const applicationOperations = [
       const client = await existingClient(call);
       checkVersion(call, client);
       if (!usesSecret(client.tokenEndpointAuthMethod)) throw new HttpError(409, 'no_secret', 'This application does not authenticate with a secret');
-      const secret = generateSecret();
-      const next: OAuthClient = { ...client, secretHash: await hashSecret('client-secret', secret), updatedAt: new Date(Math.max(Date.now(), versionOf(client) + 1)).toISOString() };
+      const { client: next, secret } = await withNewSecret(client, Date.now());
       if (!(await call.req.deps.clients.replace(next, [call.event('client.secret_rotated', `client:${client.clientId}`, {})]))) throw notFound('No such application');
       return { body: applicationView(next, secret), version: versionOf(next) };
     },

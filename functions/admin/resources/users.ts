@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { endSsoSession, endUserSessions, postLogoutToken, sidOf } from '../../../shared/domain/auth/end-session.ts';
+import { sidOf } from '../../../shared/domain/auth/end-session.ts';
+import { endSessionFrom, endUserSessionsFrom } from '../../../shared/http/session-ending.ts';
 import type { SsoSession } from '../../../shared/domain/ports/session-store.ts';
 import { hashSecret } from '../../../shared/domain/secrets/secret-hashing.ts';
 import { issuerOf, settingsOf } from '../../../shared/domain/tenants/tenant.ts';
@@ -98,9 +99,7 @@ async function validated<T>(build: () => T): Promise<T> {
   }
 }
 
-const endSessionContext = (call: AdminCall<unknown>, reason: string) => ({ issuer: issuerOf(call.req.deps.publicUrl, call.tenant), reason, clientIp: call.req.state.clientIp, userAgent: call.req.state.userAgent, correlationId: call.req.state.correlationId, now: Date.now() });
-
-const endAllSessions = (call: AdminCall<unknown>, userId: string, reason: string) => endUserSessions({ ...call.req.deps, deliver: postLogoutToken }, call.tenant.id, userId, endSessionContext(call, reason));
+const endAllSessions = (call: AdminCall<unknown>, userId: string, reason: string) => endUserSessionsFrom(call.req, call.tenant, userId, reason);
 
 async function updated(call: AdminCall<unknown>, user: User, next: User, type: string, changes: { passwordHash?: string; clearLockout?: boolean } = {}) {
   const outcome = await call.req.deps.users.updateUser(next, expectedVersion(call.ifMatch, user), changes, [call.event(type, user.id, userDiff(user, next))]);
@@ -227,7 +226,7 @@ export const userOperations = [
       const user = await existingUser(call);
       const session = (await call.req.deps.sessions.listForUser(call.tenant.id, user.id, Date.now())).find((s) => sidOf(s) === call.req.pathParameters.sessionId);
       if (!session) throw notFound('No such session');
-      await endSsoSession({ ...call.req.deps, deliver: postLogoutToken }, session, endSessionContext(call, 'admin_revoked'));
+      await endSessionFrom(call.req, call.tenant, session, 'admin_revoked');
       return {};
     },
   }),

@@ -1,15 +1,14 @@
 import type { PlatformPorts } from '../../../shared/adapters/platform-ports.ts';
 import { passwordLogin } from '../../../shared/domain/auth/password-login.ts';
-import { issuerOf, settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
+import { settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
 import { primaryEmail } from '../../../shared/domain/users/user.ts';
-import { isSecureOrigin } from '../../../shared/http/cookies.ts';
-import { issueCsrf, verifyCsrf } from '../../../shared/http/csrf.ts';
+import { issueCsrf, tenantCsrfOptions, verifyCsrf } from '../../../shared/http/csrf.ts';
 import { throttle } from '../../../shared/http/rate-limit.ts';
 import { formOf } from '../../../shared/http/forms.ts';
 import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
 import { htmlResponse, seeOther } from '../../../shared/http/responses.ts';
 import { clearSsoCookie, currentSession } from '../../../shared/http/sso-cookie.ts';
-import { endSsoSession, postLogoutToken } from '../../../shared/domain/auth/end-session.ts';
+import { endSessionFrom } from '../../../shared/http/session-ending.ts';
 import { accountChooserPage, loginPage, signedInPage, signedOutPage } from '../views/login-pages.ts';
 import { completeSignIn, continueSignIn, deniedSignIn } from './sign-in-steps.ts';
 import { afterFirstStep, forSession } from '../../../shared/domain/flows/sign-in-context.ts';
@@ -17,6 +16,7 @@ import { isKnownDevice } from '../../../shared/http/device-cookie.ts';
 import { badRequest, HttpError } from '../../../shared/http/errors.ts';
 import { formsMayReach } from '../../../shared/http/middleware/security-headers.ts';
 import type { AuthTransaction } from '../../../shared/domain/ports/session-store.ts';
+import { loginPath } from './login-common.ts';
 
 type Request = HttpRequest<PlatformPorts>;
 
@@ -25,11 +25,7 @@ const attemptLimit = { hits: 20, windowSeconds: 60 };
 const genericFailure = 'The email, username or password is incorrect, or the account is temporarily locked.';
 const transactionPattern = /^[A-Za-z0-9_-]{16,64}$/;
 
-const loginPath = (tenant: Tenant) => `/t/${tenant.slug}/login`;
 
-async function csrfOptions(request: Request, tenant: Tenant) {
-  return { key: await request.deps.platformSecrets.get('csrf'), path: `/t/${tenant.slug}`, secure: isSecureOrigin(request.deps.publicUrl) };
-}
 
 /** The opaque transaction a protocol handed the login, if it is this tenant's and still open. */
 async function transactionOf(request: Request, tenant: Tenant, id: string | null | undefined) {
@@ -38,7 +34,7 @@ async function transactionOf(request: Request, tenant: Tenant, id: string | null
 }
 
 async function renderLogin(request: Request, tenant: Tenant, status: number, transaction: AuthTransaction | undefined, extra: { identifier?: string; error?: string }): Promise<HttpResponse> {
-  const { token, cookie } = issueCsrf(request, `login:${tenant.id}`, await csrfOptions(request, tenant));
+  const { token, cookie } = issueCsrf(request, `login:${tenant.id}`, await tenantCsrfOptions(request.deps, tenant));
   const view = { nonce: request.state.nonce, csrf: token, action: loginPath(tenant), settings: settingsOf(tenant), ...(transaction ? { transaction: transaction.id } : {}), ...extra };
   const response = htmlResponse(status, loginPage(view), formsMayReach(request.state.nonce, transaction?.clientOrigin));
   return cookie ? { ...response, cookies: [cookie] } : response;
@@ -61,7 +57,7 @@ export async function showLogin(request: Request): Promise<HttpResponse> {
     }
     const who = (user && (primaryEmail(user) ?? user.userName)) ?? session.userId;
     if (transaction) {
-      const { token, cookie } = issueCsrf(request, `login:${tenant.id}`, await csrfOptions(request, tenant));
+      const { token, cookie } = issueCsrf(request, `login:${tenant.id}`, await tenantCsrfOptions(request.deps, tenant));
       const body = accountChooserPage({ nonce: request.state.nonce, csrf: token, action: `${loginPath(tenant)}/select`, settings, transaction: transaction.id, who });
       return { ...htmlResponse(200, body, formsMayReach(request.state.nonce, transaction.clientOrigin)), ...(cookie ? { cookies: [cookie] } : {}) };
     }
@@ -74,7 +70,7 @@ export async function showLogin(request: Request): Promise<HttpResponse> {
 export async function selectAccount(request: Request): Promise<HttpResponse> {
   const tenant = tenantOf(request);
   const form = formOf(request);
-  verifyCsrf(request, `login:${tenant.id}`, form.get('csrf'), (await csrfOptions(request, tenant)).key);
+  verifyCsrf(request, `login:${tenant.id}`, form.get('csrf'), (await tenantCsrfOptions(request.deps, tenant)).key);
   const choice = form.get('account');
   if (choice !== 'current' && choice !== 'another') throw badRequest('Choose an account.');
   const transaction = await transactionOf(request, tenant, form.get('tx'));
@@ -88,7 +84,7 @@ export async function submitLogin(request: Request): Promise<HttpResponse> {
   const tenant = tenantOf(request);
   const settings = settingsOf(tenant);
   const form = formOf(request);
-  verifyCsrf(request, `login:${tenant.id}`, form.get('csrf'), (await csrfOptions(request, tenant)).key);
+  verifyCsrf(request, `login:${tenant.id}`, form.get('csrf'), (await tenantCsrfOptions(request.deps, tenant)).key);
   const now = Date.now();
   const gate = throttle(request, `login#${tenant.id}#${request.state.clientIp}`, attemptLimit, { tenant: tenant.id, endpoint: 'login' });
   const identifier = (form.get('identifier') ?? '').slice(0, 256);
@@ -125,9 +121,7 @@ export async function logout(request: Request): Promise<HttpResponse> {
   const now = Date.now();
   const session = await currentSession(request, tenant, request.deps.sessions, settings, now);
   if (session) {
-    await endSsoSession({ ...request.deps, deliver: postLogoutToken }, session, {
-      issuer: issuerOf(request.deps.publicUrl, tenant), reason: 'logout', clientIp: request.state.clientIp, userAgent: request.state.userAgent, correlationId: request.state.correlationId, now,
-    });
+    await endSessionFrom(request, tenant, session, 'logout');
   }
   return { ...htmlResponse(200, signedOutPage(request.state.nonce, settings, loginPath(tenant))), cookies: [clearSsoCookie(tenant, request.deps.publicUrl)] };
 }

@@ -1,19 +1,18 @@
 import type { PlatformPorts } from '../../../shared/adapters/platform-ports.ts';
-import { createAuditEvent } from '../../../shared/domain/audit/event.ts';
-import { endUserSessions, postLogoutToken } from '../../../shared/domain/auth/end-session.ts';
+import { endUserSessionsFrom } from '../../../shared/http/session-ending.ts';
 import { hashToken } from '../../../shared/domain/auth/sso-session.ts';
 import type { ActionPurpose } from '../../../shared/domain/ports/action-tokens.ts';
 import { hashSecret } from '../../../shared/domain/secrets/secret-hashing.ts';
 import { issuerOf, settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
 import { newPasswordProblems } from '../../../shared/domain/users/password-change.ts';
 import { mailPasswordLink } from '../../../shared/domain/users/password-links.ts';
-import { isSecureOrigin } from '../../../shared/http/cookies.ts';
-import { issueCsrf, verifyCsrf } from '../../../shared/http/csrf.ts';
+import { issueCsrf, tenantCsrfOptions, verifyCsrf } from '../../../shared/http/csrf.ts';
 import { formOf } from '../../../shared/http/forms.ts';
 import { throttle } from '../../../shared/http/rate-limit.ts';
 import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
 import { htmlResponse } from '../../../shared/http/responses.ts';
 import { choosePasswordPage, forgotPasswordPage, passwordMessagePage, resetLinkSentPage } from '../views/password-pages.ts';
+import { linkTokenPattern, loginEvent, loginPath } from './login-common.ts';
 
 type Request = HttpRequest<PlatformPorts>;
 
@@ -22,17 +21,12 @@ const requestsPerAccount = { hits: 3, windowSeconds: 3600 };
 /** Links a user may follow to set a password: a reset they asked for, or an administrator's invitation. */
 const passwordPurposes: readonly ActionPurpose[] = ['password-reset', 'invitation'];
 
-const loginPath = (tenant: Tenant) => `/t/${tenant.slug}/login`;
-const csrfOptions = async (request: Request, tenant: Tenant) => ({ key: await request.deps.platformSecrets.get('csrf'), path: `/t/${tenant.slug}`, secure: isSecureOrigin(request.deps.publicUrl) });
-const tokenPattern = /^[A-Za-z0-9_-]{43}$/;
 
-const event = (request: Request, tenant: Tenant, type: string, subject: string | undefined, outcome: 'success' | 'failure' | 'denied', details: Record<string, unknown>) =>
-  createAuditEvent({ tenant: tenant.id, type, actor: subject ? { kind: 'user', id: subject } : { kind: 'anonymous' }, ...(subject ? { subject } : {}), clientIp: request.state.clientIp, userAgent: request.state.userAgent, correlationId: request.state.correlationId, outcome, details });
 
 /** GET /t/{tenant}/login/forgot: the address to send a reset link to. */
 export async function showForgotPassword(request: Request): Promise<HttpResponse> {
   const tenant = tenantOf(request);
-  const { token, cookie } = issueCsrf(request, `forgot:${tenant.id}`, await csrfOptions(request, tenant));
+  const { token, cookie } = issueCsrf(request, `forgot:${tenant.id}`, await tenantCsrfOptions(request.deps, tenant));
   const body = forgotPasswordPage({ nonce: request.state.nonce, settings: settingsOf(tenant), csrf: token, action: `${loginPath(tenant)}/forgot`, loginPath: loginPath(tenant) });
   return { ...htmlResponse(200, body), ...(cookie ? { cookies: [cookie] } : {}) };
 }
@@ -44,28 +38,28 @@ export async function showForgotPassword(request: Request): Promise<HttpResponse
 export async function requestPasswordReset(request: Request): Promise<HttpResponse> {
   const tenant = tenantOf(request);
   const form = formOf(request);
-  verifyCsrf(request, `forgot:${tenant.id}`, form.get('csrf'), (await csrfOptions(request, tenant)).key);
+  verifyCsrf(request, `forgot:${tenant.id}`, form.get('csrf'), (await tenantCsrfOptions(request.deps, tenant)).key);
   await throttle(request, `forgot#${tenant.id}#${request.state.clientIp}`, requestsPerAddress, { tenant: tenant.id, endpoint: 'forgot-password' });
   const email = (form.get('email') ?? '').trim().slice(0, 254);
   const found = email ? await request.deps.users.findByLogin(tenant.id, email) : undefined;
   const user = found?.user;
   const answer = htmlResponse(200, resetLinkSentPage({ nonce: request.state.nonce, settings: settingsOf(tenant), loginPath: loginPath(tenant) }));
   if (!user || user.status !== 'active' || !user.emails.some((e) => e.value.toLowerCase() === email.toLowerCase())) {
-    await request.deps.auditLog.record(event(request, tenant, 'password.reset_requested', undefined, 'failure', { reason: 'no_such_account' }));
+    await request.deps.auditLog.record(loginEvent(request, tenant, 'password.reset_requested', undefined, 'failure', { reason: 'no_such_account' }));
     return answer;
   }
   const limited = await request.deps.rateLimiter.hit(`forgot#${tenant.id}#user#${user.id}`, requestsPerAccount.hits, requestsPerAccount.windowSeconds, Date.now());
   if (!limited.allowed) {
-    await request.deps.auditLog.record(event(request, tenant, 'password.reset_requested', user.id, 'denied', { reason: 'too_many_requests' }));
+    await request.deps.auditLog.record(loginEvent(request, tenant, 'password.reset_requested', user.id, 'denied', { reason: 'too_many_requests' }));
     return answer;
   }
   await mailPasswordLink(request.deps, tenant, issuerOf(request.deps.publicUrl, tenant), { id: user.id, email }, 'password-reset');
-  await request.deps.auditLog.record(event(request, tenant, 'password.reset_requested', user.id, 'success', {}));
+  await request.deps.auditLog.record(loginEvent(request, tenant, 'password.reset_requested', user.id, 'success', {}));
   return answer;
 }
 
 async function renderChoosePassword(request: Request, tenant: Tenant, token: string, purpose: ActionPurpose, status: number, errors?: readonly string[]): Promise<HttpResponse> {
-  const { token: csrf, cookie } = issueCsrf(request, `reset:${tenant.id}`, await csrfOptions(request, tenant));
+  const { token: csrf, cookie } = issueCsrf(request, `reset:${tenant.id}`, await tenantCsrfOptions(request.deps, tenant));
   const heading = purpose === 'invitation' ? 'Choose your password' : 'Choose a new password';
   const body = choosePasswordPage({ nonce: request.state.nonce, settings: settingsOf(tenant), csrf, action: `${loginPath(tenant)}/reset`, token, heading, ...(errors ? { errors } : {}) });
   return { ...htmlResponse(status, body), ...(cookie ? { cookies: [cookie] } : {}) };
@@ -78,7 +72,7 @@ const linkUnusable = (request: Request, tenant: Tenant) =>
 export async function showResetPassword(request: Request): Promise<HttpResponse> {
   const tenant = tenantOf(request);
   const token = request.query.get('token') ?? '';
-  const live = tokenPattern.test(token) ? await request.deps.actionTokens.peek(tenant.id, hashToken(token), passwordPurposes, Date.now()) : undefined;
+  const live = linkTokenPattern.test(token) ? await request.deps.actionTokens.peek(tenant.id, hashToken(token), passwordPurposes, Date.now()) : undefined;
   if (!live) return linkUnusable(request, tenant);
   return renderChoosePassword(request, tenant, token, live.purpose, 200);
 }
@@ -91,11 +85,11 @@ export async function showResetPassword(request: Request): Promise<HttpResponse>
 export async function submitResetPassword(request: Request): Promise<HttpResponse> {
   const tenant = tenantOf(request);
   const form = formOf(request);
-  verifyCsrf(request, `reset:${tenant.id}`, form.get('csrf'), (await csrfOptions(request, tenant)).key);
+  verifyCsrf(request, `reset:${tenant.id}`, form.get('csrf'), (await tenantCsrfOptions(request.deps, tenant)).key);
   const token = form.get('token') ?? '';
   const password = (form.get('password') ?? '').slice(0, 1024);
   const now = Date.now();
-  const hash = tokenPattern.test(token) ? hashToken(token) : undefined;
+  const hash = linkTokenPattern.test(token) ? hashToken(token) : undefined;
   const live = hash ? await request.deps.actionTokens.peek(tenant.id, hash, passwordPurposes, now) : undefined;
   const user = live ? await request.deps.users.getUser(tenant.id, live.userId) : undefined;
   if (!live || !user || user.status === 'disabled') return linkUnusable(request, tenant);
@@ -106,9 +100,9 @@ export async function submitResetPassword(request: Request): Promise<HttpRespons
   const verified = live.purpose === 'invitation' ? user.emails.map((e) => ({ ...e, verified: true })) : user.emails;
   const next = { ...user, emails: verified, status: user.status === 'locked' ? user.status : 'active' as const, updatedAt: new Date(now).toISOString(), version: user.version + 1 };
   const outcome = await request.deps.users.updateUser(next, user.version, { passwordHash: await hashSecret('password', password), clearLockout: true }, [
-    event(request, tenant, live.purpose === 'invitation' ? 'password.set' : 'password.reset', user.id, 'success', { via: live.purpose }),
+    loginEvent(request, tenant, live.purpose === 'invitation' ? 'password.set' : 'password.reset', user.id, 'success', { via: live.purpose }),
   ]);
   if (outcome !== 'done') return linkUnusable(request, tenant);
-  await endUserSessions({ ...request.deps, deliver: postLogoutToken }, tenant.id, user.id, { issuer: issuerOf(request.deps.publicUrl, tenant), reason: 'password_reset', clientIp: request.state.clientIp, userAgent: request.state.userAgent, correlationId: request.state.correlationId, now });
+  await endUserSessionsFrom(request, tenant, user.id, 'password_reset');
   return htmlResponse(200, passwordMessagePage({ nonce: request.state.nonce, settings: settingsOf(tenant), heading: 'Your password is set', message: 'Sign in with your new password. Any other sessions of your account have been signed out.', loginPath: loginPath(tenant) }));
 }

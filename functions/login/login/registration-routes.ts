@@ -1,19 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { PlatformPorts } from '../../../shared/adapters/platform-ports.ts';
-import { createAuditEvent } from '../../../shared/domain/audit/event.ts';
 import { hashToken } from '../../../shared/domain/auth/sso-session.ts';
 import { hashSecret } from '../../../shared/domain/secrets/secret-hashing.ts';
 import { issuerOf, settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
 import { passwordProblems } from '../../../shared/domain/users/password-policy.ts';
 import { newUser } from '../../../shared/domain/users/user-changes.ts';
-import { isSecureOrigin } from '../../../shared/http/cookies.ts';
-import { issueCsrf, verifyCsrf } from '../../../shared/http/csrf.ts';
+import { issueCsrf, tenantCsrfOptions, verifyCsrf } from '../../../shared/http/csrf.ts';
 import { notFound } from '../../../shared/http/errors.ts';
 import { formOf } from '../../../shared/http/forms.ts';
 import { throttle } from '../../../shared/http/rate-limit.ts';
 import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
 import { htmlResponse } from '../../../shared/http/responses.ts';
 import { confirmEmailPage, passwordMessagePage, registrationPage } from '../views/password-pages.ts';
+import { linkTokenPattern, loginEvent, loginPath } from './login-common.ts';
 
 type Request = HttpRequest<PlatformPorts>;
 
@@ -21,9 +20,6 @@ const verificationLifetimeMs = 24 * 3600_000;
 const registrationsPerAddress = { hits: 5, windowSeconds: 600 };
 const emailPattern = /^[^\s@<>"]{1,64}@[^\s@<>"]{1,189}\.[^\s@<>"]{2,}$/;
 
-const loginPath = (tenant: Tenant) => `/t/${tenant.slug}/login`;
-const csrfOptions = async (request: Request, tenant: Tenant) => ({ key: await request.deps.platformSecrets.get('csrf'), path: `/t/${tenant.slug}`, secure: isSecureOrigin(request.deps.publicUrl) });
-const tokenPattern = /^[A-Za-z0-9_-]{43}$/;
 
 /** Self-registration is the tenant's choice; a tenant without it has no such page at all. */
 function openTenant(request: Request): Tenant {
@@ -32,11 +28,9 @@ function openTenant(request: Request): Tenant {
   return tenant;
 }
 
-const event = (request: Request, tenant: Tenant, type: string, subject: string | undefined, outcome: 'success' | 'failure', details: Record<string, unknown>) =>
-  createAuditEvent({ tenant: tenant.id, type, actor: subject ? { kind: 'user', id: subject } : { kind: 'anonymous' }, ...(subject ? { subject } : {}), clientIp: request.state.clientIp, userAgent: request.state.userAgent, correlationId: request.state.correlationId, outcome, details });
 
 async function renderForm(request: Request, tenant: Tenant, status: number, values?: { givenName?: string; familyName?: string; email?: string }, errors?: readonly string[]): Promise<HttpResponse> {
-  const { token, cookie } = issueCsrf(request, `register:${tenant.id}`, await csrfOptions(request, tenant));
+  const { token, cookie } = issueCsrf(request, `register:${tenant.id}`, await tenantCsrfOptions(request.deps, tenant));
   const body = registrationPage({ nonce: request.state.nonce, settings: settingsOf(tenant), csrf: token, action: `${loginPath(tenant)}/register`, loginPath: loginPath(tenant), ...(values ? { values } : {}), ...(errors ? { errors } : {}) });
   return { ...htmlResponse(status, body), ...(cookie ? { cookies: [cookie] } : {}) };
 }
@@ -57,7 +51,7 @@ export async function showRegistration(request: Request): Promise<HttpResponse> 
 export async function submitRegistration(request: Request): Promise<HttpResponse> {
   const tenant = openTenant(request);
   const form = formOf(request);
-  verifyCsrf(request, `register:${tenant.id}`, form.get('csrf'), (await csrfOptions(request, tenant)).key);
+  verifyCsrf(request, `register:${tenant.id}`, form.get('csrf'), (await tenantCsrfOptions(request.deps, tenant)).key);
   await throttle(request, `register#${tenant.id}#${request.state.clientIp}`, registrationsPerAddress, { tenant: tenant.id, endpoint: 'register' });
   const values = { givenName: (form.get('givenName') ?? '').trim().slice(0, 100), familyName: (form.get('familyName') ?? '').trim().slice(0, 100), email: (form.get('email') ?? '').trim().slice(0, 254) };
   const password = (form.get('password') ?? '').slice(0, 1024);
@@ -66,10 +60,10 @@ export async function submitRegistration(request: Request): Promise<HttpResponse
   if (problems.length) return renderForm(request, tenant, 400, values, problems);
 
   const user = { ...newUser(tenant.id, { emails: [{ value: values.email }], name: { ...(values.givenName ? { givenName: values.givenName } : {}), ...(values.familyName ? { familyName: values.familyName } : {}) } }, new Date()), status: 'pending' as const };
-  const outcome = await request.deps.users.createUser(user, { passwordHash: await hashSecret('password', password) }, [event(request, tenant, 'user.registered', user.id, 'success', { email: values.email })]);
+  const outcome = await request.deps.users.createUser(user, { passwordHash: await hashSecret('password', password) }, [loginEvent(request, tenant, 'user.registered', user.id, 'success', { email: values.email })]);
   const name = settingsOf(tenant).branding.displayName;
   if (outcome === 'taken') {
-    await request.deps.auditLog.record(event(request, tenant, 'user.registration_refused', undefined, 'failure', { reason: 'email_taken' }));
+    await request.deps.auditLog.record(loginEvent(request, tenant, 'user.registration_refused', undefined, 'failure', { reason: 'email_taken' }));
     await request.deps.mailer.send({ to: values.email, subject: `Someone tried to sign up to ${name} with your address`, text: `An account for this address already exists at ${name}.\n\nIf it was you, sign in: ${issuerOf(request.deps.publicUrl, tenant)}/login\nForgot the password? Reset it from the sign-in page.\nIf it was not you, you need not do anything.` });
     return checkYourEmail(request, tenant);
   }
@@ -86,9 +80,9 @@ const linkUnusable = (request: Request, tenant: Tenant) =>
 export async function showEmailVerification(request: Request): Promise<HttpResponse> {
   const tenant = tenantOf(request);
   const token = request.query.get('token') ?? '';
-  const live = tokenPattern.test(token) ? await request.deps.actionTokens.peek(tenant.id, hashToken(token), ['email-verification'], Date.now()) : undefined;
+  const live = linkTokenPattern.test(token) ? await request.deps.actionTokens.peek(tenant.id, hashToken(token), ['email-verification'], Date.now()) : undefined;
   if (!live) return linkUnusable(request, tenant);
-  const { token: csrf, cookie } = issueCsrf(request, `verify:${tenant.id}`, await csrfOptions(request, tenant));
+  const { token: csrf, cookie } = issueCsrf(request, `verify:${tenant.id}`, await tenantCsrfOptions(request.deps, tenant));
   return { ...htmlResponse(200, confirmEmailPage({ nonce: request.state.nonce, settings: settingsOf(tenant), csrf, action: `${loginPath(tenant)}/verify`, token })), ...(cookie ? { cookies: [cookie] } : {}) };
 }
 
@@ -96,13 +90,13 @@ export async function showEmailVerification(request: Request): Promise<HttpRespo
 export async function confirmEmailVerification(request: Request): Promise<HttpResponse> {
   const tenant = tenantOf(request);
   const form = formOf(request);
-  verifyCsrf(request, `verify:${tenant.id}`, form.get('csrf'), (await csrfOptions(request, tenant)).key);
+  verifyCsrf(request, `verify:${tenant.id}`, form.get('csrf'), (await tenantCsrfOptions(request.deps, tenant)).key);
   const token = form.get('token') ?? '';
-  const spent = tokenPattern.test(token) ? await request.deps.actionTokens.consume(tenant.id, hashToken(token), ['email-verification'], Date.now()) : undefined;
+  const spent = linkTokenPattern.test(token) ? await request.deps.actionTokens.consume(tenant.id, hashToken(token), ['email-verification'], Date.now()) : undefined;
   const user = spent ? await request.deps.users.getUser(tenant.id, spent.userId) : undefined;
   if (!spent || !user) return linkUnusable(request, tenant);
   const next = { ...user, status: user.status === 'pending' ? ('active' as const) : user.status, emails: user.emails.map((e) => ({ ...e, verified: true })), updatedAt: new Date().toISOString(), version: user.version + 1 };
-  const outcome = await request.deps.users.updateUser(next, user.version, {}, [event(request, tenant, 'user.email_verified', user.id, 'success', { activated: user.status === 'pending' })]);
+  const outcome = await request.deps.users.updateUser(next, user.version, {}, [loginEvent(request, tenant, 'user.email_verified', user.id, 'success', { activated: user.status === 'pending' })]);
   if (outcome !== 'done') return linkUnusable(request, tenant);
   return htmlResponse(200, passwordMessagePage({ nonce: request.state.nonce, settings: settingsOf(tenant), heading: 'Your account is ready', message: 'Your email address is confirmed. You can sign in now.', loginPath: loginPath(tenant) }));
 }

@@ -1,7 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import QRCode from 'qrcode';
 import type { PlatformPorts } from '../../../shared/adapters/platform-ports.ts';
-import { createAuditEvent, type AuditEvent } from '../../../shared/domain/audit/event.ts';
+import type { AuditEvent } from '../../../shared/domain/audit/event.ts';
 import { newSession } from '../../../shared/domain/auth/sso-session.ts';
 import { emailCodeMatches, emailCodeResendMs, newEmailCode } from '../../../shared/domain/factors/email-code.ts';
 import type { Factor, RecoveryCodesFactor, TotpFactor } from '../../../shared/domain/factors/factor.ts';
@@ -15,7 +14,7 @@ import { createSecureVault } from '../../../shared/domain/secrets/secure-vault.t
 import { settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
 import { primaryEmail, type User } from '../../../shared/domain/users/user.ts';
 import { clearCookie, isSecureOrigin, readCookie, setCookie } from '../../../shared/http/cookies.ts';
-import { issueCsrf, verifyCsrf } from '../../../shared/http/csrf.ts';
+import { issueCsrf, tenantCsrfOptions, verifyCsrf } from '../../../shared/http/csrf.ts';
 import { deviceCookie } from '../../../shared/http/device-cookie.ts';
 import { badRequest } from '../../../shared/http/errors.ts';
 import { formOf } from '../../../shared/http/forms.ts';
@@ -29,6 +28,7 @@ import { signedInPage } from '../views/login-pages.ts';
 import { choosePasswordPage } from '../views/password-pages.ts';
 import { newPasswordProblems } from '../../../shared/domain/users/password-change.ts';
 import { hashSecret } from '../../../shared/domain/secrets/secret-hashing.ts';
+import { loginEvent, loginPath } from './login-common.ts';
 
 type Request = HttpRequest<PlatformPorts>;
 
@@ -38,15 +38,11 @@ const stateLifetimeMs = 10 * 60_000;
 const maxFailures = 5;
 const stepAttempts = { hits: 30, windowSeconds: 60 };
 
-const loginPath = (tenant: Tenant) => `/t/${tenant.slug}/login`;
 const stepPath = (tenant: Tenant) => `${loginPath(tenant)}/step`;
 const cookieOptions = (tenant: Tenant, publicUrl: string) => ({ path: `/t/${tenant.slug}`, secure: isSecureOrigin(publicUrl), sameSite: 'Lax' as const });
-const csrfOptions = async (request: Request, tenant: Tenant) => ({ key: await request.deps.platformSecrets.get('csrf'), ...cookieOptions(tenant, request.deps.publicUrl) });
 
 const methodLabels: Readonly<Record<string, string>> = { totp: 'Authenticator app', email_otp: 'Email me a code', recovery_code: 'Use a recovery code' };
 
-const event = (request: Request, tenant: Tenant, userId: string, type: string, outcome: 'success' | 'failure' | 'denied', details: Record<string, unknown>) =>
-  createAuditEvent({ tenant: tenant.id, type, actor: { kind: 'user', id: userId }, subject: userId, clientIp: request.state.clientIp, userAgent: request.state.userAgent, correlationId: request.state.correlationId, outcome, details });
 
 /** Which of a step's options this user can use now: the factors they have, or an email to send a code to. */
 function usableOptions(options: readonly string[], user: User, factors: readonly Factor[]): AuthenticatorId[] {
@@ -66,8 +62,8 @@ export async function completeSignIn(request: Request, tenant: Tenant, user: Use
   const settings = settingsOf(tenant);
   const now = Date.now();
   const { id, session } = newSession(tenant.id, user.id, [...new Set(amr)], settings, now);
-  if (replacing) await request.deps.sessions.end(tenant.id, replacing, [event(request, tenant, user.id, 'session.ended', 'success', { reason: 'step_up' })]);
-  const started = event(request, tenant, user.id, 'session.started', 'success', { amr: session.amr, absoluteExpiresAt: new Date(session.absoluteExpiresAt).toISOString() });
+  if (replacing) await request.deps.sessions.end(tenant.id, replacing, [loginEvent(request, tenant, 'session.ended', user.id, 'success', { reason: 'step_up' })]);
+  const started = loginEvent(request, tenant, 'session.started', user.id, 'success', { amr: session.amr, absoluteExpiresAt: new Date(session.absoluteExpiresAt).toISOString() });
   await request.deps.sessions.create(session, [...events, started]);
   const cookies = [
     ssoCookie(id, tenant, request.deps.publicUrl, settings),
@@ -81,7 +77,7 @@ export async function completeSignIn(request: Request, tenant: Tenant, user: Use
 
 /** The flow denied this sign-in: say so, and record it. */
 export async function deniedSignIn(request: Request, tenant: Tenant, user: User, message: string): Promise<HttpResponse> {
-  await request.deps.auditLog.record(event(request, tenant, user.id, 'signin.denied', 'denied', { reason: 'flow_rule', message }));
+  await request.deps.auditLog.record(loginEvent(request, tenant, 'signin.denied', user.id, 'denied', { reason: 'flow_rule', message }));
   return htmlResponse(403, cannotSignInPage({ nonce: request.state.nonce, settings: settingsOf(tenant), message, loginPath: loginPath(tenant) }));
 }
 
@@ -120,7 +116,7 @@ const clientOriginOf = async (request: Request, tenant: Tenant, state: LoginStat
   state.transaction ? (await request.deps.authTransactions.find(tenant.id, state.transaction, Date.now()))?.clientOrigin : undefined;
 
 async function renderStep(request: Request, tenant: Tenant, state: LoginState, user: User, method: AuthenticatorId, usable: readonly AuthenticatorId[], status = 200, error?: string): Promise<HttpResponse> {
-  const { token, cookie } = issueCsrf(request, `login-step:${tenant.id}`, await csrfOptions(request, tenant));
+  const { token, cookie } = issueCsrf(request, `login-step:${tenant.id}`, await tenantCsrfOptions(request.deps, tenant));
   const others: MethodChoice[] = usable.filter((m) => m !== method).map((m) => ({ id: m, label: methodLabels[m] ?? m }));
   const body = factorStepPage({ nonce: request.state.nonce, csrf: token, settings: settingsOf(tenant), action: stepPath(tenant), method, others, stepPath: stepPath(tenant), ...(error ? { error } : {}) });
   return { ...htmlResponse(status, body, formsMayReach(request.state.nonce, await clientOriginOf(request, tenant, state))), ...(cookie ? { cookies: [cookie] } : {}) };
@@ -135,7 +131,7 @@ async function sendEmailCode(request: Request, tenant: Tenant, state: LoginState
   if (!(await request.deps.loginStates.update(next, state.failures))) return state;
   const name = settingsOf(tenant).branding.displayName;
   await request.deps.mailer.send({ to: primaryEmail(user)!, subject: `Your ${name} sign-in code: ${code}`, text: `Your sign-in code for ${name} is ${code}. It is valid for 10 minutes.\n\nIf you did not try to sign in, change your password: someone knows it.` });
-  await request.deps.auditLog.record(event(request, tenant, user.id, 'mfa.challenge', 'success', { method: 'email_otp' }));
+  await request.deps.auditLog.record(loginEvent(request, tenant, 'mfa.challenge', user.id, 'success', { method: 'email_otp' }));
   return next;
 }
 
@@ -152,7 +148,9 @@ async function renderEnrolment(request: Request, tenant: Tenant, state: LoginSta
     if (!(await request.deps.loginStates.update({ ...state, pendingTotp: pending }, state.failures))) return restart(tenant, request);
   }
   const uri = totpUri(settingsOf(tenant).branding.displayName, primaryEmail(user) ?? user.userName, secret);
-  const { token, cookie } = issueCsrf(request, `login-step:${tenant.id}`, await csrfOptions(request, tenant));
+  // Loaded here, not at cold start: only an enrolment draws a QR code.
+  const { default: QRCode } = await import('qrcode');
+  const { token, cookie } = issueCsrf(request, `login-step:${tenant.id}`, await tenantCsrfOptions(request.deps, tenant));
   const body = totpEnrolmentPage({ nonce: request.state.nonce, csrf: token, settings: settingsOf(tenant), action: `${stepPath(tenant)}/enrol`, qrDataUrl: await QRCode.toDataURL(uri, { margin: 1, width: 200 }), manualKey: secret.replace(/(.{4})/g, '$1 ').trim(), others: alternatives.map((m) => ({ id: m, label: methodLabels[m] ?? m })), stepPath: stepPath(tenant), ...(error ? { error } : {}) });
   return { ...htmlResponse(error ? 401 : 200, body), ...(cookie ? { cookies: [cookie] } : {}) };
 }
@@ -173,7 +171,7 @@ export async function showStep(request: Request): Promise<HttpResponse> {
   const enrol = options.includes('totp') && !usable.includes('totp') && state.mayEnrol && !usable.some((m) => m === asked);
   if (enrol) return renderEnrolment(request, tenant, state, user, usable);
   if (!usable.length) {
-    await request.deps.auditLog.record(event(request, tenant, user.id, 'signin.denied', 'denied', { reason: 'no_usable_factor', options }));
+    await request.deps.auditLog.record(loginEvent(request, tenant, 'signin.denied', user.id, 'denied', { reason: 'no_usable_factor', options }));
     return htmlResponse(403, cannotSignInPage({ nonce: request.state.nonce, settings: settingsOf(tenant), message: 'This sign-in needs a second step you have not set up. Ask your administrator for help.', loginPath: loginPath(tenant) }));
   }
   const method = usable.find((m) => m === asked) ?? usable[0]!;
@@ -202,7 +200,7 @@ async function verifyCode(request: Request, tenant: Tenant, state: LoginState, u
 
 /** A passed step: on to the next, or the end of the sign-in. */
 async function stepPassed(request: Request, tenant: Tenant, state: LoginState, user: User, method: AuthenticatorId, extra: AuditEvent[] = []): Promise<HttpResponse> {
-  const passed = event(request, tenant, user.id, 'mfa.success', 'success', { method });
+  const passed = loginEvent(request, tenant, 'mfa.success', user.id, 'success', { method });
   const { emailCode: _e, pendingTotp: _p, ...rest } = state;
   const next: LoginState = { ...rest, stepsLeft: state.stepsLeft.slice(1), amr: [...new Set([...state.amr, amrOf[method]])], failures: 0 };
   if (next.stepsLeft.length) {
@@ -217,10 +215,10 @@ async function stepPassed(request: Request, tenant: Tenant, state: LoginState, u
 /** Counts a wrong code; at the limit the sign-in is over and starts again from the password. */
 async function stepFailed(request: Request, tenant: Tenant, state: LoginState, user: User, method: AuthenticatorId, usable: readonly AuthenticatorId[], reason: 'wrong' | 'replayed'): Promise<HttpResponse> {
   const failures = state.failures + 1;
-  await request.deps.auditLog.record(event(request, tenant, user.id, 'mfa.failure', 'failure', { method, reason, failures }));
+  await request.deps.auditLog.record(loginEvent(request, tenant, 'mfa.failure', user.id, 'failure', { method, reason, failures }));
   if (failures >= maxFailures) {
     await request.deps.loginStates.remove(tenant.id, state.id);
-    await request.deps.auditLog.record(event(request, tenant, user.id, 'signin.denied', 'denied', { reason: 'too_many_wrong_codes' }));
+    await request.deps.auditLog.record(loginEvent(request, tenant, 'signin.denied', user.id, 'denied', { reason: 'too_many_wrong_codes' }));
     return { ...htmlResponse(403, cannotSignInPage({ nonce: request.state.nonce, settings: settingsOf(tenant), message: 'Too many wrong codes. Sign in again from the start.', loginPath: loginPath(tenant) })), cookies: [clearCookie(stateCookie, cookieOptions(tenant, request.deps.publicUrl))] };
   }
   const next = { ...state, failures };
@@ -233,7 +231,7 @@ async function stepFailed(request: Request, tenant: Tenant, state: LoginState, u
 export async function submitStep(request: Request): Promise<HttpResponse> {
   const tenant = tenantOf(request);
   const form = formOf(request);
-  verifyCsrf(request, `login-step:${tenant.id}`, form.get('csrf'), (await csrfOptions(request, tenant)).key);
+  verifyCsrf(request, `login-step:${tenant.id}`, form.get('csrf'), (await tenantCsrfOptions(request.deps, tenant)).key);
   await throttle(request, `login-step#${tenant.id}#${request.state.clientIp}`, stepAttempts, { tenant: tenant.id, endpoint: 'login-step' });
   const found = await inProgress(request, tenant);
   if (!found) return restart(tenant, request);
@@ -250,7 +248,7 @@ export async function submitStep(request: Request): Promise<HttpResponse> {
 export async function submitEnrolment(request: Request): Promise<HttpResponse> {
   const tenant = tenantOf(request);
   const form = formOf(request);
-  verifyCsrf(request, `login-step:${tenant.id}`, form.get('csrf'), (await csrfOptions(request, tenant)).key);
+  verifyCsrf(request, `login-step:${tenant.id}`, form.get('csrf'), (await tenantCsrfOptions(request.deps, tenant)).key);
   await throttle(request, `login-step#${tenant.id}#${request.state.clientIp}`, stepAttempts, { tenant: tenant.id, endpoint: 'login-step' });
   const found = await inProgress(request, tenant);
   if (!found?.state.pendingTotp || !found.state.mayEnrol) return restart(tenant, request);
@@ -270,16 +268,16 @@ export async function submitEnrolment(request: Request): Promise<HttpResponse> {
   }
   const stamp = new Date(now).toISOString();
   const totp: TotpFactor = { id: pending.factorId, tenant: tenant.id, userId: user.id, kind: 'totp', label: 'Authenticator app', sealedSecret: pending.sealedSecret, lastTimeStep: checked.timeStep, createdAt: stamp, lastUsedAt: stamp };
-  if ((await request.deps.factors.addFactor(totp, [event(request, tenant, user.id, 'factor.enrolled', 'success', { kind: 'totp', factorId: totp.id })])) === 'exists') return restart(tenant, request);
+  if ((await request.deps.factors.addFactor(totp, [loginEvent(request, tenant, 'factor.enrolled', user.id, 'success', { kind: 'totp', factorId: totp.id })])) === 'exists') return restart(tenant, request);
   // New codes replace any left from an earlier enrolment, so the ones shown are the ones that work.
   const previous = found.factors.find((f) => f.kind === 'recovery_codes');
-  if (previous) await request.deps.factors.removeFactor(tenant.id, user.id, previous.id, [event(request, tenant, user.id, 'factor.removed', 'success', { kind: 'recovery_codes', reason: 'replaced' })]);
+  if (previous) await request.deps.factors.removeFactor(tenant.id, user.id, previous.id, [loginEvent(request, tenant, 'factor.removed', user.id, 'success', { kind: 'recovery_codes', reason: 'replaced' })]);
   const recovery = await newRecoveryCodes();
-  await request.deps.factors.addFactor({ id: randomUUID(), tenant: tenant.id, userId: user.id, kind: 'recovery_codes', label: 'Recovery codes', codes: recovery.hashes, createdAt: stamp }, [event(request, tenant, user.id, 'factor.enrolled', 'success', { kind: 'recovery_codes' })]);
+  await request.deps.factors.addFactor({ id: randomUUID(), tenant: tenant.id, userId: user.id, kind: 'recovery_codes', label: 'Recovery codes', codes: recovery.hashes, createdAt: stamp }, [loginEvent(request, tenant, 'factor.enrolled', user.id, 'success', { kind: 'recovery_codes' })]);
   const { pendingTotp: _p, emailCode: _e, ...rest } = state;
   const next: LoginState = { ...rest, stepsLeft: state.stepsLeft.slice(1), amr: [...new Set([...state.amr, amrOf.totp])], failures: 0 };
   if (!(await request.deps.loginStates.update(next, state.failures))) return restart(tenant, request);
-  const { token, cookie } = issueCsrf(request, `login-step:${tenant.id}`, await csrfOptions(request, tenant));
+  const { token, cookie } = issueCsrf(request, `login-step:${tenant.id}`, await tenantCsrfOptions(request.deps, tenant));
   const body = recoveryCodesPage({ nonce: request.state.nonce, csrf: token, settings: settingsOf(tenant), action: `${stepPath(tenant)}/continue`, codes: recovery.codes });
   return { ...htmlResponse(200, body, formsMayReach(request.state.nonce, await clientOriginOf(request, tenant, state))), ...(cookie ? { cookies: [cookie] } : {}) };
 }
@@ -287,7 +285,7 @@ export async function submitEnrolment(request: Request): Promise<HttpResponse> {
 /** POST /t/{tenant}/login/step/continue: after the recovery codes, on to the next step or the end. */
 export async function continueAfterEnrolment(request: Request): Promise<HttpResponse> {
   const tenant = tenantOf(request);
-  verifyCsrf(request, `login-step:${tenant.id}`, formOf(request).get('csrf'), (await csrfOptions(request, tenant)).key);
+  verifyCsrf(request, `login-step:${tenant.id}`, formOf(request).get('csrf'), (await tenantCsrfOptions(request.deps, tenant)).key);
   const found = await inProgress(request, tenant);
   if (!found) return restart(tenant, request);
   if (found.state.stepsLeft.length) return seeOther(stepPath(tenant));
@@ -296,7 +294,7 @@ export async function continueAfterEnrolment(request: Request): Promise<HttpResp
 }
 
 async function renderPasswordChange(request: Request, tenant: Tenant, status: number, errors?: readonly string[]): Promise<HttpResponse> {
-  const { token, cookie } = issueCsrf(request, `login-step:${tenant.id}`, await csrfOptions(request, tenant));
+  const { token, cookie } = issueCsrf(request, `login-step:${tenant.id}`, await tenantCsrfOptions(request.deps, tenant));
   const body = choosePasswordPage({ nonce: request.state.nonce, settings: settingsOf(tenant), csrf: token, action: `${stepPath(tenant)}/password`, token: '', heading: 'Choose a new password', ...(errors ? { errors } : {}) });
   return { ...htmlResponse(status, body), ...(cookie ? { cookies: [cookie] } : {}) };
 }
@@ -305,7 +303,7 @@ async function renderPasswordChange(request: Request, tenant: Tenant, status: nu
 export async function submitPasswordChange(request: Request): Promise<HttpResponse> {
   const tenant = tenantOf(request);
   const form = formOf(request);
-  verifyCsrf(request, `login-step:${tenant.id}`, form.get('csrf'), (await csrfOptions(request, tenant)).key);
+  verifyCsrf(request, `login-step:${tenant.id}`, form.get('csrf'), (await tenantCsrfOptions(request.deps, tenant)).key);
   const found = await inProgress(request, tenant);
   if (!found?.state.mustChangePassword) return restart(tenant, request);
   const { state, user } = found;
@@ -314,7 +312,7 @@ export async function submitPasswordChange(request: Request): Promise<HttpRespon
   if (problems.length) return renderPasswordChange(request, tenant, 400, problems);
   const { passwordChangeRequired: _required, ...rest } = user;
   const outcome = await request.deps.users.updateUser({ ...rest, updatedAt: new Date().toISOString(), version: user.version + 1 }, user.version, { passwordHash: await hashSecret('password', password) }, [
-    event(request, tenant, user.id, 'password.changed', 'success', { reason: 'required_by_administrator' }),
+    loginEvent(request, tenant, 'password.changed', user.id, 'success', { reason: 'required_by_administrator' }),
   ]);
   if (outcome !== 'done') return restart(tenant, request);
   const { mustChangePassword: _must, ...next } = state;

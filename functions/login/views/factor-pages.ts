@@ -21,6 +21,10 @@ const labels: Readonly<Record<string, { title: string; prompt: string; input: st
   recovery_code: { title: 'Use a recovery code', prompt: 'Enter one of the recovery codes you saved when you set up two-step verification. Each code works once.', input: 'text' },
 };
 
+/** Links to the step's other methods the user can use. */
+const otherWays = (lead: string, others: readonly MethodChoice[], stepPath: string) =>
+  others.length ? html`<p class="muted">${lead}: ${others.map((o, i) => html`${i ? ' · ' : ''}<a href="${stepPath}?method=${o.id}">${o.label}</a>`)}</p>` : '';
+
 const notice = (error?: string) => (error ? html`<p class="notice" role="alert" id="step-error">${error}</p>` : '');
 
 /** A step of the sign-in: the code field for one method, and links to the others the user can use. */
@@ -36,7 +40,7 @@ ${notice(view.error)}
 <input id="code" name="code" type="text" inputmode="${text.input}" autocomplete="one-time-code" required maxlength="20" autofocus></label>
 <button type="submit">Verify</button>
 </form>
-${view.others.length ? html`<p class="muted">Other ways: ${view.others.map((o, i) => html`${i ? ' · ' : ''}<a href="${view.stepPath}?method=${o.id}">${o.label}</a>`)}</p>` : ''}`);
+${otherWays('Other ways', view.others, view.stepPath)}`);
 }
 
 /** Enrolment of an authenticator app: the QR code, the key to type instead, and a code to prove it works. */
@@ -52,7 +56,7 @@ ${notice(view.error)}
 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required maxlength="6" autofocus></label>
 <button type="submit">Turn on two-step verification</button>
 </form>
-${view.others.length ? html`<p class="muted">Not now: ${view.others.map((o, i) => html`${i ? ' · ' : ''}<a href="${view.stepPath}?method=${o.id}">${o.label}</a>`)}</p>` : ''}`);
+${otherWays('Not now', view.others, view.stepPath)}`);
 }
 
 /** Shown once, right after enrolment: the recovery codes. */

@@ -1,6 +1,5 @@
 import { settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
-import { isSecureOrigin } from '../../../shared/http/cookies.ts';
-import { issueCsrf, verifyCsrf } from '../../../shared/http/csrf.ts';
+import { issueCsrf, tenantCsrfOptions, verifyCsrf } from '../../../shared/http/csrf.ts';
 import { badRequest, HttpError } from '../../../shared/http/errors.ts';
 import { formOf } from '../../../shared/http/forms.ts';
 import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
@@ -47,14 +46,13 @@ async function pending(req: Request, tenant: Tenant, id: string | null) {
   return { id, request: transaction.request, client, session, now };
 }
 
-const csrfOptions = async (req: Request, tenant: Tenant) => ({ key: await req.deps.platformSecrets.get('csrf'), path: `/t/${tenant.slug}`, secure: isSecureOrigin(req.deps.publicUrl) });
 
 /** GET /t/{tenant}/oauth2/consent?tx=…: what the application asks for, and Allow / Deny. */
 export async function showConsent(req: Request): Promise<HttpResponse> {
   const tenant = tenantOf(req);
   const { id, request, client, session } = await pending(req, tenant, req.query.get('tx'));
   if (!session) return seeOther(`/t/${tenant.slug}/login?tx=${id}`);
-  const { token, cookie } = issueCsrf(req, `consent:${tenant.id}`, await csrfOptions(req, tenant));
+  const { token, cookie } = issueCsrf(req, `consent:${tenant.id}`, await tenantCsrfOptions(req.deps, tenant));
   const settings = settingsOf(tenant);
   const body = page({
     title: `Allow ${client.name}?`,
@@ -76,7 +74,7 @@ export async function showConsent(req: Request): Promise<HttpResponse> {
 export async function submitConsent(req: Request): Promise<HttpResponse> {
   const tenant = tenantOf(req);
   const form = formOf(req);
-  verifyCsrf(req, `consent:${tenant.id}`, form.get('csrf'), (await csrfOptions(req, tenant)).key);
+  verifyCsrf(req, `consent:${tenant.id}`, form.get('csrf'), (await tenantCsrfOptions(req.deps, tenant)).key);
   const { id, request, client, session, now } = await pending(req, tenant, form.get('tx'));
   if (!session) return seeOther(`/t/${tenant.slug}/login?tx=${id}`);
   const decision = form.get('decision');

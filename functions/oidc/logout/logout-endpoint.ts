@@ -1,8 +1,7 @@
-import { endSsoSession, postLogoutToken } from '../../../shared/domain/auth/end-session.ts';
+import { endSessionFrom } from '../../../shared/http/session-ending.ts';
 import { verifyIdTokenHint, type IdTokenHint } from '../../../shared/domain/oauth/id-token.ts';
 import { settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
-import { isSecureOrigin } from '../../../shared/http/cookies.ts';
-import { issueCsrf, verifyCsrf } from '../../../shared/http/csrf.ts';
+import { issueCsrf, tenantCsrfOptions, verifyCsrf } from '../../../shared/http/csrf.ts';
 import { badRequest } from '../../../shared/http/errors.ts';
 import { formOf } from '../../../shared/http/forms.ts';
 import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
@@ -45,9 +44,7 @@ async function finish(req: Request, tenant: Tenant, request: LogoutRequest): Pro
   const now = Date.now();
   const session = await currentSession(req, tenant, req.deps.sessions, settingsOf(tenant), now);
   if (session && (!request.hint || request.hint.sub === session.userId)) {
-    await endSsoSession({ ...req.deps, deliver: postLogoutToken }, session, {
-      issuer: issuerOf(req.deps.publicUrl, tenant), reason: 'rp_initiated_logout', clientIp: req.state.clientIp, userAgent: req.state.userAgent, correlationId: req.state.correlationId, now,
-    });
+    await endSessionFrom(req, tenant, session, 'rp_initiated_logout');
   }
   const cookies = [clearSsoCookie(tenant, req.deps.publicUrl)];
   if (request.postLogoutRedirectUri) {
@@ -69,7 +66,7 @@ export async function logoutEndpoint(req: Request): Promise<HttpResponse> {
   const request = await parseLogoutRequest(req, tenant, req.query);
   const session = await currentSession(req, tenant, req.deps.sessions, settingsOf(tenant), Date.now());
   if (request.hint || !session) return finish(req, tenant, request);
-  const { token, cookie } = issueCsrf(req, `logout:${tenant.id}`, { key: await req.deps.platformSecrets.get('csrf'), path: `/t/${tenant.slug}`, secure: isSecureOrigin(req.deps.publicUrl) });
+  const { token, cookie } = issueCsrf(req, `logout:${tenant.id}`, await tenantCsrfOptions(req.deps, tenant));
   const body = page({
     title: 'Sign out?',
     nonce: req.state.nonce,

@@ -1,6 +1,7 @@
 import { createAuditEvent } from '../../../shared/domain/audit/event.ts';
-import { clientDefaults, type OAuthClient } from '../../../shared/domain/oauth/client.ts';
-import { clientSettingsOf, InvalidClientMetadata, metadataOf, parseClientMetadata, usesSecret, type ClientMetadata } from '../../../shared/domain/oauth/client-metadata.ts';
+import type { OAuthClient } from '../../../shared/domain/oauth/client.ts';
+import { auditedClient, newClient, replacedClient } from '../../../shared/domain/oauth/client-lifecycle.ts';
+import { clientSettingsOf, InvalidClientMetadata, metadataOf, parseClientMetadata, type ClientMetadata } from '../../../shared/domain/oauth/client-metadata.ts';
 import { invalidRequest, invalidToken, OAuthError } from '../../../shared/domain/oauth/errors.ts';
 import { bearerToken, verifyAccessToken } from '../../../shared/domain/oauth/verify-access-token.ts';
 import { generateSecret, hashSecret, verifySecret } from '../../../shared/domain/secrets/secret-hashing.ts';
@@ -37,12 +38,6 @@ const clientEvent = (request: Request, tenant: Tenant, type: string, actor: stri
     clientIp: request.state.clientIp, userAgent: request.state.userAgent, correlationId: request.state.correlationId, outcome: 'success', details,
   });
 
-/** What an administrator can judge a change by: the registered settings, never a secret or its hash. */
-const auditedSettings = (client: OAuthClient) => {
-  const { secretHash: _s, registrationTokenHash: _r, jwks, ...rest } = client;
-  return { ...rest, ...(jwks ? { jwks: jwks.keys.map((k) => k.kid ?? k.kty) } : {}) };
-};
-
 /**
  * POST /t/{tenant}/oauth2/register (RFC 7591): Dynamic Client Registration, with an admin
  * access token of this tenant as the initial access token. The secret and the registration
@@ -52,22 +47,13 @@ export async function registerClient(request: Request): Promise<HttpResponse> {
   const tenant = tenantOf(request);
   const issuer = issuerOf(request.deps.publicUrl, tenant);
   const caller = await verifyAccessToken(request.deps, tenant.id, issuer, bearerToken(request.headers.authorization), { audience: `${issuer}/api/v1`, scope: 'admin' });
-  const settings = clientSettingsOf(metadataFrom(jsonObjectOf(request)));
-  const secret = usesSecret(settings.tokenEndpointAuthMethod) ? generateSecret() : undefined;
+  const created = await newClient(tenant.id, clientSettingsOf(metadataFrom(jsonObjectOf(request))), Date.now());
   const registrationToken = generateSecret();
-  const client: OAuthClient = {
-    ...clientDefaults,
-    ...settings,
-    tenant: tenant.id,
-    clientId: generateSecret(16),
-    ...(secret ? { secretHash: await hashSecret('client-secret', secret) } : {}),
-    registrationTokenHash: await hashSecret('registration-token', registrationToken),
-    createdAt: new Date().toISOString(),
-  };
+  const client: OAuthClient = { ...created.client, registrationTokenHash: await hashSecret('registration-token', registrationToken) };
   await request.deps.clients.create(client, [
     clientEvent(request, tenant, 'client.created', caller.client_id, client, { name: client.name, grantTypes: client.grantTypes, redirectUris: client.redirectUris, tokenEndpointAuthMethod: client.tokenEndpointAuthMethod }),
   ]);
-  return json(201, registrationResponse(request, tenant, client, { ...(secret ? { secret } : {}), registrationToken }), { 'cache-control': 'no-store' });
+  return json(201, registrationResponse(request, tenant, client, { ...(created.secret ? { secret: created.secret } : {}), registrationToken }), { 'cache-control': 'no-store' });
 }
 
 /**
@@ -102,16 +88,8 @@ export async function updateRegistration(request: Request): Promise<HttpResponse
     throw invalidRequest('client_secret does not match');
   }
   const { client_id: _id, client_secret: _secret, registration_access_token: _rat, registration_client_uri: _uri, client_id_issued_at: _iat, client_secret_expires_at: _exp, ...metadata } = body;
-  const settings = clientSettingsOf(metadataFrom(metadata));
-  const secret = usesSecret(settings.tokenEndpointAuthMethod) && !client.secretHash ? generateSecret() : undefined;
-  const { secretHash, backchannelLogoutUri: _b, jwks: _j, ...kept } = client;
-  const updated: OAuthClient = {
-    ...kept,
-    ...settings,
-    ...(usesSecret(settings.tokenEndpointAuthMethod) ? { secretHash: secret ? await hashSecret('client-secret', secret) : secretHash! } : {}),
-    updatedAt: new Date().toISOString(),
-  };
-  const replaced = await request.deps.clients.replace(updated, [clientEvent(request, tenant, 'client.updated', client.clientId, client, { before: auditedSettings(client), after: auditedSettings(updated) })]);
+  const { client: updated, secret } = await replacedClient(client, clientSettingsOf(metadataFrom(metadata)), Date.now());
+  const replaced = await request.deps.clients.replace(updated, [clientEvent(request, tenant, 'client.updated', client.clientId, client, { before: auditedClient(client), after: auditedClient(updated) })]);
   if (!replaced) throw invalidToken('The registration access token is invalid');
   return json(200, registrationResponse(request, tenant, updated, secret ? { secret } : {}), { 'cache-control': 'no-store' });
 }

@@ -1,6 +1,6 @@
 import { toHttpError } from '../../../shared/http/middleware/error-mapping.ts';
 import type { HttpResponse } from '../../../shared/http/request.ts';
-import { errorSchema } from '../../../shared/domain/scim/errors.ts';
+import { scimErrorOf } from '../api/scim-errors.ts';
 import { asHttpError, scimBody, scimError, scimJson, type ScimCall } from '../api/scim-route.ts';
 import { createGroup, deleteGroup, patchGroup, replaceGroup } from '../groups/groups-endpoint.ts';
 import { createUser, deleteUser, patchUser, replaceUser } from '../users/users-endpoint.ts';
@@ -92,8 +92,7 @@ export async function bulk(call: ScimCall): Promise<HttpResponse> {
     } catch (caught) {
       const error = toHttpError(asHttpError(caught));
       errors++;
-      const scimType = typeof error.details.scimType === 'string' ? error.details.scimType : undefined;
-      results.push({ method: op.method, ...(op.bulkId ? { bulkId: op.bulkId } : {}), status: String(error.status), response: { schemas: [errorSchema], status: String(error.status), ...(scimType ? { scimType } : {}), detail: error.message } });
+      results.push({ method: op.method, ...(op.bulkId ? { bulkId: op.bulkId } : {}), status: String(error.status), response: scimErrorOf(error) });
     }
   }
   return scimJson(200, { schemas: [bulkResponseSchema], Operations: results });

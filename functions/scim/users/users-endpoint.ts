@@ -1,10 +1,10 @@
-import { endUserSessions, postLogoutToken } from '../../../shared/domain/auth/end-session.ts';
+import { endUserSessionsFrom } from '../../../shared/http/session-ending.ts';
 import { allPages } from '../../../shared/domain/ports/pages.ts';
 import { equalityConditions, matches } from '../../../shared/domain/scim/filter.ts';
 import { applyPatch } from '../../../shared/domain/scim/patch.ts';
 import { parseAttributeList } from '../../../shared/domain/scim/projection.ts';
 import { hashSecret } from '../../../shared/domain/secrets/secret-hashing.ts';
-import { issuerOf, settingsOf } from '../../../shared/domain/tenants/tenant.ts';
+import { settingsOf } from '../../../shared/domain/tenants/tenant.ts';
 import { passwordProblems } from '../../../shared/domain/users/password-policy.ts';
 import { InvalidUserChange, newUser, replacedUser, userDiff } from '../../../shared/domain/users/user-changes.ts';
 import type { User } from '../../../shared/domain/users/user.ts';
@@ -108,8 +108,7 @@ async function store(call: ScimCall, user: User, scim: ScimUserInput): Promise<H
   if (outcome === 'conflict') throw scimError(412, 'The user changed meanwhile; read it again');
   if (outcome === 'missing') throw notFound(user.id);
   if (next.status !== 'active' && user.status === 'active') {
-    const context = { issuer: issuerOf(call.req.deps.publicUrl, call.tenant), reason: 'deprovisioned', clientIp: call.req.state.clientIp, userAgent: call.req.state.userAgent, correlationId: call.req.state.correlationId, now: Date.now() };
-    await endUserSessions({ ...call.req.deps, deliver: postLogoutToken }, call.tenant.id, user.id, context);
+    await endUserSessionsFrom(call.req, call.tenant, user.id, 'deprovisioned');
   }
   return single(call, next, 200);
 }
@@ -133,8 +132,7 @@ export async function patchUser(call: ScimCall): Promise<HttpResponse> {
 export async function deleteUser(call: ScimCall): Promise<HttpResponse> {
   const user = await existingUser(call, call.req.pathParameters.id);
   checkIfMatch(call.req, user.version);
-  const context = { issuer: issuerOf(call.req.deps.publicUrl, call.tenant), reason: 'deprovisioned', clientIp: call.req.state.clientIp, userAgent: call.req.state.userAgent, correlationId: call.req.state.correlationId, now: Date.now() };
-  await endUserSessions({ ...call.req.deps, deliver: postLogoutToken }, call.tenant.id, user.id, context);
+  await endUserSessionsFrom(call.req, call.tenant, user.id, 'deprovisioned');
   const outcome = await call.req.deps.users.deleteUser(call.tenant.id, user.id, user.version, [call.event('user.deleted', user.id, { userName: user.userName })]);
   if (outcome === 'missing') throw notFound(user.id);
   if (outcome === 'conflict') throw scimError(412, 'The user changed meanwhile; read it again');

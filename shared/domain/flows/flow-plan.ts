@@ -66,6 +66,12 @@ export function holds(condition: Condition, context: SignInContext): boolean {
   return context.acrValues.includes(condition.acrRequested);
 }
 
+/** Whether any rule's condition looks at the user's groups (only then are they worth reading). */
+export function needsGroups(flow: FlowDocument): boolean {
+  const uses = (c: Condition): boolean => ('all' in c ? c.all.some(uses) : 'any' in c ? c.any.some(uses) : 'not' in c ? uses(c.not) : 'memberOf' in c);
+  return flow.rules.some((rule) => uses(rule.when));
+}
+
 const describe = (action: Action) =>
   'requireStep' in action ? `require step ${action.requireStep}` : 'skipStep' in action ? `skip step ${action.skipStep}` : 'addOption' in action ? `add ${action.addOption.authenticator} to step ${action.addOption.step}` : `deny: ${action.deny}`;
 

@@ -3,7 +3,7 @@ import type { FlowStore } from '../ports/flow-store.ts';
 import type { GroupDirectory } from '../ports/group-directory.ts';
 import type { User } from '../users/user.ts';
 import { flowFor } from './flow-selection.ts';
-import { planFlow, stepsLeft, type PlannedStep } from './flow-plan.ts';
+import { needsGroups, planFlow, stepsLeft, type PlannedStep } from './flow-plan.ts';
 
 export interface FlowDeps {
   readonly flows: FlowStore;
@@ -29,7 +29,7 @@ export interface FlowVerdict {
 
 async function planFor(deps: FlowDeps, tenant: string, user: User, facts: RequestFacts) {
   const flow = await flowFor(deps.flows, tenant, facts.application);
-  const groups = (await deps.groups.groupsOf(tenant, user.id)).map((g) => g.name);
+  const groups = needsGroups(flow) ? (await deps.groups.groupsOf(tenant, user.id)).map((g) => g.name) : [];
   const plan = planFlow(flow, { groups, attributes: user.attributes, ...(facts.application ? { application: facts.application } : {}), clientIp: facts.clientIp, newDevice: facts.newDevice, now: new Date(facts.now), failedAttempts: facts.failedAttempts ?? 0, acrValues: facts.acrValues ?? [] });
   return { flow, plan };
 }

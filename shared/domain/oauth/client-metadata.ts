@@ -53,6 +53,8 @@ export function parseClientMetadata(input: unknown): ClientMetadata {
 export const usesSecret = (method: ClientAuthMethod) => method === 'client_secret_basic' || method === 'client_secret_post';
 
 /** The registered settings the metadata stands for (everything but identity, secret and dates). */
+export type ClientSettings = ReturnType<typeof clientSettingsOf>;
+
 export function clientSettingsOf(m: ClientMetadata) {
   const scopes = m.scope ? [...new Set(m.scope.split(' ').filter(Boolean))] : m.grant_types.includes('client_credentials') ? [] : ['openid', 'profile', 'email', 'offline_access'];
   return {

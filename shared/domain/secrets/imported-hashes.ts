@@ -1,6 +1,5 @@
 import { pbkdf2 as pbkdf2Callback, scrypt as scryptCallback, timingSafeEqual, type ScryptOptions } from 'node:crypto';
 import { promisify } from 'node:util';
-import bcrypt from 'bcryptjs';
 
 const pbkdf2 = promisify(pbkdf2Callback);
 const scrypt = promisify(scryptCallback) as (password: string, salt: Buffer, keylen: number, options: ScryptOptions) => Promise<Buffer>;
@@ -57,8 +56,11 @@ const sameBytes = (a: Buffer, b: Buffer) => a.length === b.length && timingSafeE
 /** Whether the password matches an imported hash, compared in constant time (bcryptjs compares its own). */
 export async function verifyImportedHash(password: string, hash: ImportedHash): Promise<boolean> {
   switch (hash.algorithm) {
-    case 'bcrypt':
+    case 'bcrypt': {
+      // Loaded on first use, not at every function's cold start: only migrated users have such hashes.
+      const { default: bcrypt } = await import('bcryptjs');
       return bcrypt.compare(password, hash.hash);
+    }
     case 'pbkdf2-sha256':
       return sameBytes(await pbkdf2(password, hash.salt, hash.iterations, hash.hash.length, 'sha256'), hash.hash);
     case 'scrypt': {

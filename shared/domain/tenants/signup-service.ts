@@ -13,6 +13,7 @@ import type { User } from '../users/user.ts';
 import { defaultTenantSettings } from './settings.ts';
 import { issuerOf } from './tenant.ts';
 import type { SignupRequest } from './signup.ts';
+import { administratorPermission, administratorsGroupName } from '../groups/group.ts';
 
 export interface SignupDeps {
   readonly registry: TenantRegistry;
@@ -112,7 +113,7 @@ export async function confirmSignup(deps: SignupDeps, token: string, context: Re
   };
   const clientSecret = generateSecret();
   const clientId = `mgmt_${generateSecret(12)}`;
-  const group = { id: randomUUID(), name: 'administrators', permissions: ['admin'] };
+  const group = { id: randomUUID(), name: administratorsGroupName, permissions: [administratorPermission] };
   const actor = { kind: 'user' as const, id: admin.id };
   const result = await deps.registry.activate({
     tenant: signup.tenant,

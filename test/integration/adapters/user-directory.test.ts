@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { before, describe, test } from 'node:test';
-import { BatchWriteCommand, GetCommand, QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.ts';
-import { createGroupDirectory, groupItem, membershipItem } from '../../../shared/adapters/dynamodb/group-directory.ts';
-import { tableNamesFromEnvironment, type TableNames } from '../../../shared/adapters/dynamodb/table-names.ts';
-import { createUserDirectory } from '../../../shared/adapters/dynamodb/user-directory.ts';
-import type { AuditEvent } from '../../../shared/domain/audit/event.ts';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { groupItem, membershipItem } from '../../../shared/adapters/dynamodb/group-directory.ts';
+import type { TableNames } from '../../../shared/adapters/dynamodb/table-names.ts';
 import type { GroupDirectory } from '../../../shared/domain/ports/group-directory.ts';
 import { InvalidCursor } from '../../../shared/domain/ports/pages.ts';
 import type { UserDirectory } from '../../../shared/domain/ports/user-directory.ts';
 import type { User } from '../../../shared/domain/users/user.ts';
-import { useSharedRuntimeEnvironment } from '../../support/aws-env.ts';
-import { auditEvent, changed, newGroup, newUser } from '../../support/directory.ts';
+import { audited, auditEvent, changed, directoryAdapters, directoryItems, newGroup, newUser } from '../../support/directory.ts';
 import { seedTenant } from '../../support/tenants.ts';
 
 let db: DynamoDBDocumentClient;
@@ -21,11 +17,7 @@ let users: UserDirectory;
 let groups: GroupDirectory;
 
 before(() => {
-  useSharedRuntimeEnvironment();
-  db = createDocumentClient();
-  tables = tableNamesFromEnvironment();
-  users = createUserDirectory(db, tables, 1);
-  groups = createGroupDirectory(db, tables, 1);
+  ({ db, tables, users, groups } = directoryAdapters());
 });
 
 const tenant = async () => (await seedTenant(db)).id;
@@ -35,15 +27,7 @@ async function created(user: User, passwordHash?: string): Promise<User> {
   return user;
 }
 
-async function directoryItems(slug: string) {
-  const { Items = [] } = await db.send(new QueryCommand({ TableName: tables.directory, KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': `TENANT#${slug}` }, ConsistentRead: true }));
-  return Items;
-}
 
-async function audited(event: AuditEvent): Promise<boolean> {
-  const { Item } = await db.send(new GetCommand({ TableName: tables.audit, Key: { pk: `TENANT#${event.tenant}`, sk: `EVENT#${event.time}#${event.id}` }, ConsistentRead: true }));
-  return Item !== undefined;
-}
 
 describe('DynamoDB user directory', () => {
   test('creates a user with its login markers and audit event, never returning its credentials', async () => {

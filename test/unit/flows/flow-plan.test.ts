@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { defaultFlow, InvalidFlowDocument, parseFlowDocument } from '../../../shared/domain/flows/flow-document.ts';
-import { explainFlow, planFlow, stepsLeft, type SignInContext } from '../../../shared/domain/flows/flow-plan.ts';
+import { explainFlow, needsGroups, planFlow, stepsLeft, type SignInContext } from '../../../shared/domain/flows/flow-plan.ts';
 
 const context = (overrides: Partial<SignInContext> = {}): SignInContext => ({
   groups: [], attributes: {}, clientIp: '203.0.113.7', newDevice: false, now: new Date('2026-11-23T12:00:00Z'), failedAttempts: 0, acrValues: [], ...overrides,
@@ -113,4 +113,11 @@ describe('flow documents are validated, naming the path', () => {
     for (let i = 0; i < 10; i++) modest = { not: modest };
     assert.doesNotThrow(() => parseFlowDocument({ steps: [{ options: ['password'] }], rules: [{ when: modest, then: { requireStep: 1 } }] }));
   });
+});
+
+test('groups are read only for flows whose rules look at them', () => {
+  assert.equal(needsGroups(mfaForAdmins), true);
+  assert.equal(needsGroups(defaultFlow), false);
+  assert.equal(needsGroups(parseFlowDocument({ steps: [{ options: ['password'] }], rules: [{ when: { not: { any: [{ newDevice: true }, { memberOf: 'x' }] } }, then: { requireStep: 1 } }] })), true);
+  assert.equal(needsGroups(parseFlowDocument({ steps: [{ options: ['password'] }], rules: [{ when: { ipIn: ['10.0.0.0/8'] }, then: { requireStep: 1 } }] })), false);
 });

@@ -1,0 +1,15 @@
+import { createAuditEvent, type AuditOutcome } from '../../../shared/domain/audit/event.ts';
+import type { Tenant } from '../../../shared/domain/tenants/tenant.ts';
+import type { HttpRequest } from '../../../shared/http/request.ts';
+
+export const loginPath = (tenant: Pick<Tenant, 'slug'>) => `/t/${tenant.slug}/login`;
+
+/** The token of a single-use link, as its mail carries it. */
+export const linkTokenPattern = /^[A-Za-z0-9_-]{43}$/;
+
+/** An audit event of this request about a user, or by an anonymous visitor while no user is known. */
+export const loginEvent = (request: HttpRequest<unknown>, tenant: Tenant, type: string, subject: string | undefined, outcome: AuditOutcome, details: Record<string, unknown>) =>
+  createAuditEvent({
+    tenant: tenant.id, type, actor: subject ? { kind: 'user', id: subject } : { kind: 'anonymous' }, ...(subject ? { subject } : {}),
+    clientIp: request.state.clientIp, userAgent: request.state.userAgent, correlationId: request.state.correlationId, outcome, details,
+  });
