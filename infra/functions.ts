@@ -6,6 +6,7 @@
 import { routes as adminRoutes } from '../functions/admin/routes.ts';
 import { routes as loginRoutes } from '../functions/login/routes.ts';
 import { routes as oidcRoutes } from '../functions/oidc/routes.ts';
+import { routes as samlRoutes } from '../functions/saml/routes.ts';
 import { routes as scimRoutes } from '../functions/scim/routes.ts';
 import { routes as signupRoutes } from '../functions/signup/routes.ts';
 
@@ -30,6 +31,8 @@ export interface FunctionDefinition {
   readonly grants: FunctionGrants;
   readonly memorySize: number;
   readonly timeoutSeconds: number;
+  /** Packages installed beside the bundle instead of bundled (they read files from their own directory). */
+  readonly nodeModules?: readonly string[];
 }
 
 export const httpFunctions: readonly FunctionDefinition[] = [
@@ -59,6 +62,18 @@ export const httpFunctions: readonly FunctionDefinition[] = [
     grants: { directory: 'readWrite', sessions: 'readWrite', sessionIndex: 'readWrite', audit: 'append', keystore: 'open' },
     memorySize: 1024,
     timeoutSeconds: 10,
+  },
+  {
+    name: 'saml',
+    description: 'SAML 2.0 identity provider endpoints of every tenant',
+    entry: 'functions/saml/handler.ts',
+    routes: samlRoutes,
+    // sealAndOpen: the pairwise-NameID key is a platform secret, created by whoever needs it first.
+    grants: { directory: 'readWrite', sessions: 'readWrite', sessionIndex: 'readWrite', audit: 'append', keystore: 'sealAndOpen' },
+    memorySize: 1024,
+    timeoutSeconds: 10,
+    // The schema validator reads its XSD files and starts xmllint's WebAssembly worker from its package directory.
+    nodeModules: ['@authenio/samlify-xmllint-wasm', 'xmllint-wasm'],
   },
   {
     name: 'admin',

@@ -8,6 +8,7 @@ import type { Operation } from './api/operation.ts';
 import { runOperation } from './api/run-operation.ts';
 import type { AdminDeps } from './deps.ts';
 import { applicationOperations } from './resources/applications.ts';
+import { serviceProviderOperations } from './resources/service-providers.ts';
 import { groupOperations } from './resources/groups.ts';
 import { keyOperations } from './resources/keys.ts';
 import { settingsOperations } from './resources/settings.ts';
@@ -16,7 +17,7 @@ import { migrationOperations } from './resources/user-migration.ts';
 import { flowOperations } from './resources/flows.ts';
 import type { AdminRoute } from './routes.ts';
 
-export const adminOperations: readonly Operation[] = [...settingsOperations, ...userOperations, ...migrationOperations, ...groupOperations, ...applicationOperations, ...flowOperations, ...keyOperations];
+export const adminOperations: readonly Operation[] = [...settingsOperations, ...userOperations, ...migrationOperations, ...groupOperations, ...applicationOperations, ...serviceProviderOperations, ...flowOperations, ...keyOperations];
 
 const getOpenApi: RouteHandler<AdminDeps> = async (req) =>
   json(200, openApiDocument(adminOperations, issuerOf(req.deps.publicUrl, tenantOf(req))), { 'cache-control': 'public, max-age=300' });

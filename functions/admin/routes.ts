@@ -44,6 +44,11 @@ export const routes = [
   'DELETE /t/{tenant}/api/v1/users/{userId}/factors/{factorId}',
   'GET /t/{tenant}/api/v1/keys',
   'POST /t/{tenant}/api/v1/keys/rotate',
+  'GET /t/{tenant}/api/v1/saml-service-providers',
+  'POST /t/{tenant}/api/v1/saml-service-providers',
+  'GET /t/{tenant}/api/v1/saml-service-providers/{spId}',
+  'PUT /t/{tenant}/api/v1/saml-service-providers/{spId}',
+  'DELETE /t/{tenant}/api/v1/saml-service-providers/{spId}',
 ] as const;
 
 export type AdminRoute = (typeof routes)[number];

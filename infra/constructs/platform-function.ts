@@ -82,6 +82,7 @@ export class PlatformFunction extends Construct {
         minify: true,
         sourceMap: true,
         sourcesContent: false,
+        ...(definition.nodeModules ? { nodeModules: [...definition.nodeModules] } : {}),
       },
     });
 

@@ -10,6 +10,8 @@ import type { KeyVault } from '../domain/ports/key-vault.ts';
 import type { Mailer } from '../domain/ports/mailer.ts';
 import type { PlatformSecrets } from '../domain/ports/platform-secrets.ts';
 import type { SessionParticipants } from '../domain/ports/session-participants.ts';
+import type { ServiceProviderRegistry } from '../domain/ports/service-provider-registry.ts';
+import type { SamlExchanges } from '../domain/ports/saml-exchanges.ts';
 import type { AuthTransactions, RateLimiter, SessionStore } from '../domain/ports/session-store.ts';
 import type { SigningKeyStore } from '../domain/ports/signing-key-store.ts';
 import type { TenantRegistry } from '../domain/ports/tenant-registry.ts';
@@ -18,6 +20,8 @@ import type { TenantCatalogue } from '../domain/ports/tenant-catalogue.ts';
 import type { TenantLookup } from '../domain/ports/tenant-lookup.ts';
 import { createAuditLog } from './dynamodb/audit-log.ts';
 import { createClientRegistry } from './dynamodb/client-registry.ts';
+import { createServiceProviderRegistry } from './dynamodb/service-provider-registry.ts';
+import { createSamlExchanges } from './dynamodb/saml-exchanges.ts';
 import { createConsentStore } from './dynamodb/consent-store.ts';
 import { createGrantStore } from './dynamodb/grant-store.ts';
 import { createDocumentClient } from './dynamodb/client.ts';
@@ -69,6 +73,8 @@ export interface PlatformPorts {
   readonly rateLimiter: RateLimiter;
   readonly authTransactions: AuthTransactions;
   readonly clients: ClientRegistry;
+  readonly serviceProviders: ServiceProviderRegistry;
+  readonly samlExchanges: SamlExchanges;
   readonly grants: GrantStore;
   readonly participants: SessionParticipants;
   readonly consents: ConsentStore;
@@ -114,6 +120,8 @@ export function portsFromEnvironment(options: { db?: DynamoDBDocumentClient } = 
     rateLimiter: createRateLimiter(db, tables),
     authTransactions: createAuthTransactions(db, tables),
     clients: createClientRegistry(db, tables, retentionDays),
+    serviceProviders: createServiceProviderRegistry(db, tables, retentionDays),
+    samlExchanges: createSamlExchanges(db, tables),
     grants: createGrantStore(db, tables, retentionDays),
     participants: createSessionParticipants(db, tables),
     consents: createConsentStore(db, tables, retentionDays),

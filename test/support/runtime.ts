@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -36,6 +37,12 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
+  // For debugging: TEST_RUNTIME_LOG=file keeps the functions' logs.
+  if (process.env.TEST_RUNTIME_LOG) {
+    const log = createWriteStream(process.env.TEST_RUNTIME_LOG);
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+  }
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
 
   await new Promise<void>((ready, fail) => {

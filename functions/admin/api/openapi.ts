@@ -48,7 +48,7 @@ function describe(op: Operation) {
       tags: [op.tag],
       security: [{ oauth2: op.access === 'read' ? ['admin:read'] : ['admin'] }],
       ...(parameters.length ? { parameters } : {}),
-      ...(op.body ? { requestBody: { required: !op.body.safeParse({}).success, content: { 'application/json': { schema: schemaOf(op.body, 'input') } } } } : {}),
+      ...(op.body ? { requestBody: { required: !op.body.safeParse({}).success, content: { 'application/json': { schema: schemaOf(op.body, 'input') }, ...(op.xmlBody ? { [op.xmlBody]: { schema: { type: 'string' } } } : {}) } } } : {}),
       ...(op.streamedBody ? { requestBody: { required: true, description: 'One JSON document per line, each as the schema describes', content: { [op.streamedBody.contentType]: { schema: schemaOf(op.streamedBody.item, 'input') } } } } : {}),
       responses: {
         [String(op.status)]: success,

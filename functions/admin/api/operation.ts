@@ -40,6 +40,8 @@ export interface Operation<Body = unknown> {
   readonly status: number;
   readonly body?: z.ZodType<Body>;
   /** A body that is not one JSON document (e.g. NDJSON): documented with the schema of each item; the handler reads it. */
+  /** A content type also accepted as a raw text body (e.g. SAML metadata XML); the handler reads it. */
+  readonly xmlBody?: string;
   readonly streamedBody?: { readonly contentType: string; readonly item: z.ZodType };
   /** The response body's schema; none for 204. */
   readonly response?: z.ZodType;

@@ -27,9 +27,10 @@ function pageOf(query: URLSearchParams) {
 function bodyOf(req: HttpRequest<AdminDeps>, op: Operation): unknown {
   if (!op.body) return undefined;
   const body = req.state.body;
+  if (op.xmlBody && body.kind === 'text' && body.contentType === op.xmlBody) return undefined;
   // A POST whose body is all optional may come without one.
   if (body.kind === 'none' && op.body.safeParse({}).success) return op.body.parse({});
-  if (body.kind !== 'json') throw new HttpError(415, 'unsupported_media_type', 'Send a JSON body with Content-Type: application/json.');
+  if (body.kind !== 'json') throw new HttpError(415, 'unsupported_media_type', `Send a JSON body with Content-Type: application/json${op.xmlBody ? ` (or ${op.xmlBody})` : ''}.`);
   const parsed = op.body.safeParse(body.value);
   if (parsed.success) return parsed.data;
   const errors = parsed.error.issues.slice(0, 20).map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message }));

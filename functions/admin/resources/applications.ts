@@ -5,6 +5,7 @@ import { clientMetadataSchema, clientSettingsOf, metadataOf, usesSecret } from '
 import { HttpError, notFound } from '../../../shared/http/errors.ts';
 import { operation, type AdminCall } from '../api/operation.ts';
 import { pageOf } from '../api/schemas.ts';
+import { createServiceProvider, samlMetadataType, serviceProviderSchema } from './service-providers.ts';
 
 /** An OIDC application as the API shows it: RFC 7591 metadata, never the secret. */
 const applicationSchema = z.object({
@@ -51,8 +52,9 @@ export const applicationOperations = [
     },
   }),
   operation({
-    route: 'POST /t/{tenant}/api/v1/applications', summary: 'Register an application from RFC 7591 client metadata; the secret is shown once', tag: 'Applications', access: 'write', status: 201, body: clientMetadataSchema, response: applicationSchema, idempotent: true,
+    route: 'POST /t/{tenant}/api/v1/applications', summary: `Register an application: an OIDC client from RFC 7591 client metadata (the secret is shown once), or a SAML service provider from its metadata sent as ${samlMetadataType}`, tag: 'Applications', access: 'write', status: 201, body: clientMetadataSchema, xmlBody: samlMetadataType, response: z.union([applicationSchema, serviceProviderSchema]), idempotent: true,
     handle: async (call) => {
+      if (call.body === undefined) return createServiceProvider(call);
       const { client, secret } = await newClient(call.tenant.id, clientSettingsOf(call.body), Date.now());
       await call.req.deps.clients.create(client, [call.event('client.created', `client:${client.clientId}`, { after: auditedClient(client) })]);
       return { body: applicationView(client, secret), version: versionOf(client), headers: { location: `/t/${call.tenant.slug}/api/v1/applications/${client.clientId}` } };

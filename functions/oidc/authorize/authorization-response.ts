@@ -1,8 +1,6 @@
-import { formsMayReach } from '../../../shared/http/middleware/security-headers.ts';
+import { autoPostResponse } from '../../../shared/http/auto-post.ts';
 import type { HttpResponse } from '../../../shared/http/request.ts';
-import { htmlResponse, seeOther } from '../../../shared/http/responses.ts';
-import { html } from '../../../shared/http/views/html.ts';
-import { page } from '../../../shared/http/views/page.ts';
+import { seeOther } from '../../../shared/http/responses.ts';
 
 export interface ResponseTarget {
   readonly redirectUri: string;
@@ -22,14 +20,5 @@ export function authorizationResponse(target: ResponseTarget, issuer: string, pa
     for (const [name, value] of Object.entries(values)) url.searchParams.append(name, value);
     return seeOther(url.href);
   }
-  const body = page({
-    title: 'Continuing…',
-    nonce,
-    body: html`<form method="post" action="${target.redirectUri}">
-${Object.entries(values).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
-<noscript><button type="submit">Continue</button></noscript>
-</form>
-<script nonce="${nonce}">document.forms[0].submit();</script>`,
-  });
-  return htmlResponse(200, body, formsMayReach(nonce, target.redirectUri));
+  return autoPostResponse(target.redirectUri, values, nonce);
 }

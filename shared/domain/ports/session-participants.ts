@@ -5,6 +5,10 @@ export interface SessionParticipant {
   readonly clientId: string;
   readonly userId: string;
   readonly backchannelLogoutUri?: string;
+  /** The hash of the SSO session's id, so a logout request that comes without the cookie still finds it. */
+  readonly sessionIdHash?: string;
+  /** For a SAML service provider: what its assertion said, which its LogoutRequest must repeat. */
+  readonly saml?: { readonly spId: string; readonly nameId: string; readonly nameIdFormat: string; readonly sessionIndex: string };
   readonly expiresAt: number;
 }
 

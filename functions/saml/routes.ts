@@ -1,0 +1,12 @@
+/** SAML 2.0 identity provider endpoints of each tenant (ARCHITECTURE §1). */
+export const routes = [
+  'GET /t/{tenant}/saml2/metadata',
+  'GET /t/{tenant}/saml2/sso',
+  'POST /t/{tenant}/saml2/sso',
+  'GET /t/{tenant}/saml2/sso/resume',
+  'GET /t/{tenant}/saml2/sso/initiate',
+  'GET /t/{tenant}/saml2/slo',
+  'POST /t/{tenant}/saml2/slo',
+] as const;
+
+export type SamlRoute = (typeof routes)[number];

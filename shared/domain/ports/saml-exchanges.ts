@@ -1,0 +1,44 @@
+/** An AuthnRequest accepted and waiting for the user to sign in (or an IdP-initiated sign-in). */
+export interface SamlLoginRequest {
+  readonly spId: string;
+  /** The AuthnRequest's ID, answered as InResponseTo; none for IdP-initiated SSO. */
+  readonly requestId?: string;
+  readonly acsUrl: string;
+  readonly relayState?: string;
+  readonly forceAuthn: boolean;
+  readonly nameIdFormat: string;
+}
+
+/** One participant of a Single Logout that the IdP sends a LogoutRequest to, and what it answered. */
+export interface LogoutLeg {
+  readonly spId: string;
+  /** The subject as that SP knows it, from its participation in the session. */
+  readonly nameId: string;
+  readonly nameIdFormat: string;
+  readonly sessionIndex: string;
+  /** The ID of the LogoutRequest sent to it, once sent. */
+  readonly requestId?: string;
+  readonly outcome?: 'success' | 'failure';
+}
+
+/** A Single Logout in progress: who asked (an SP, or the IdP itself), and the SPs still to visit. */
+export interface LogoutExchange {
+  readonly tenant: string;
+  readonly id: string;
+  readonly initiator?: { readonly spId: string; readonly requestId: string; readonly relayState?: string; readonly binding: 'redirect' | 'post' };
+  readonly legs: readonly LogoutLeg[];
+  /** Back-channel (OIDC) participants that did not confirm. */
+  readonly backchannelFailures: number;
+  readonly expiresAt: number;
+}
+
+/** State of SAML exchanges that span several browser round trips (Sessions table, with TTL). */
+export interface SamlExchanges {
+  /** Opens the sign-in the login pages will run (the same transaction item they read). */
+  openLogin(tenant: string, id: string, request: SamlLoginRequest, options: { returnTo: string; expiresAt: number; forceLogin: boolean; clientOrigin: string; now: number }): Promise<void>;
+  findLogin(tenant: string, id: string, now: number): Promise<{ request: SamlLoginRequest; createdAt: number } | undefined>;
+  closeLogin(tenant: string, id: string): Promise<void>;
+  saveLogout(exchange: LogoutExchange): Promise<void>;
+  findLogout(tenant: string, id: string, now: number): Promise<LogoutExchange | undefined>;
+  closeLogout(tenant: string, id: string): Promise<void>;
+}
