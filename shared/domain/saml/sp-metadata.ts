@@ -7,7 +7,11 @@ const maxMetadataBytes = 512 * 1024;
 const certificatesOf = (descriptor: Element, use: 'signing' | 'encryption'): string[] =>
   childrenOf(descriptor, namespaces.metadata, 'KeyDescriptor')
     .filter((k) => !k.getAttribute('use') || k.getAttribute('use') === use)
-    .flatMap((k) => [...k.getElementsByTagNameNS(namespaces.dsig, 'X509Certificate')].map((c) => (c.textContent ?? '').replace(/\s/g, '')))
+    .flatMap((k) => {
+      // xmldom's NodeList is not iterable.
+      const certificates = k.getElementsByTagNameNS(namespaces.dsig, 'X509Certificate');
+      return Array.from({ length: certificates.length }, (_, i) => (certificates.item(i)?.textContent ?? '').replace(/\s/g, ''));
+    })
     .filter(Boolean);
 
 /**

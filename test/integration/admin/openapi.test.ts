@@ -4,6 +4,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { routes } from '../../../functions/admin/routes.ts';
+import { spCredentials } from '../../support/saml.ts';
 import { adminApi, type AdminApi } from '../../support/admin-api.ts';
 import { useSharedRuntimeEnvironment } from '../../support/aws-env.ts';
 import { callbackUri } from '../../support/oidc-flows.ts';
@@ -105,6 +106,17 @@ describe('the admin API’s OpenAPI 3.1 document', () => {
     await call('PUT', '/applications/{clientId}', `/applications/${app}`, { client_name: 'Docs app 2', redirect_uris: [callbackUri] });
     await call('POST', '/applications/{clientId}/secret', `/applications/${app}/secret`);
     await call('DELETE', '/applications/{clientId}', `/applications/${app}`);
+
+    const { certificatePem } = await spCredentials('docs-sp');
+    const spBody = { entityId: 'https://docs-sp.example', assertionConsumerServices: [{ url: 'https://docs-sp.example/acs', index: 0 }], signingCertificates: [certificatePem] };
+    const sp = (await call('POST', '/saml-service-providers', '/saml-service-providers', spBody)).json<{ id: string }>().id;
+    await call('POST', '/saml-service-providers', '/saml-service-providers', spBody);
+    await call('POST', '/saml-service-providers', '/saml-service-providers', { ...spBody, entityId: 'https://other.example', encryptAssertion: true });
+    await call('GET', '/saml-service-providers', '/saml-service-providers');
+    await call('GET', '/saml-service-providers/{spId}', `/saml-service-providers/${sp}`);
+    await call('PUT', '/saml-service-providers/{spId}', `/saml-service-providers/${sp}`, { ...spBody, name: 'Docs SP' });
+    await call('DELETE', '/saml-service-providers/{spId}', `/saml-service-providers/${sp}`);
+    await call('GET', '/saml-service-providers/{spId}', `/saml-service-providers/${sp}`);
 
     await call('GET', '/users/{userId}/factors', `/users/${user}/factors`);
     await call('DELETE', '/users/{userId}/factors/{factorId}', `/users/${user}/factors/none`);
