@@ -48,7 +48,8 @@ export function idpMetadata(issuer: string, certificates: readonly SamlCertifica
   return samlify.IdPMetadata({
     entityID: issuer,
     signingCert: certificates.map((c) => c.certificatePem),
-    wantAuthnRequestsSigned: false,
+    // Published as wanted, so SPs sign by default; each SP's own setting decides whether an unsigned one is refused.
+    wantAuthnRequestsSigned: true,
     nameIDFormat: [...supportedNameIdFormats],
     singleSignOnService: [{ Binding: bindings.redirect, Location: endpoints.sso }, { Binding: bindings.post, Location: endpoints.sso }],
     singleLogoutService: [{ Binding: bindings.redirect, Location: endpoints.slo }, { Binding: bindings.post, Location: endpoints.slo }],
