@@ -1,0 +1,189 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import { once } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import * as samlify from 'samlify';
+import { SAML } from '@node-saml/node-saml';
+import { adminApi, type AdminApi } from '../../support/admin-api.ts';
+import { decodeRedirected, encodeRedirect, registerServiceProvider, spCredentials } from '../../support/saml.ts';
+import { sharedRuntime } from '../../support/shared-runtime.ts';
+import { webClient, type WebResponse } from '../../support/web-client.ts';
+
+/** A loopback listener that proves no external entity or DTD is ever fetched. */
+const fetched: string[] = [];
+const listener = createServer((req, res) => {
+  fetched.push(req.url ?? '');
+  res.writeHead(200, { 'content-type': 'application/xml' }).end('<!ENTITY leak "leaked">');
+});
+let listenerUrl = '';
+before(async () => {
+  listener.listen(0, '127.0.0.1');
+  await once(listener, 'listening');
+  listenerUrl = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+});
+after(() => new Promise<void>((r) => listener.close(() => r())));
+
+const acs = 'http://127.0.0.1:9/hostile/acs';
+const rsaSha256 = 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256';
+const now = () => new Date().toISOString();
+const newId = () => `_${randomBytes(16).toString('hex')}`;
+
+interface Fixture {
+  api: AdminApi;
+  entityId: string;
+  sso: string;
+  slo: string;
+  sign(xml: string, credentials?: { privateKeyPem: string; certificatePem: string }): string;
+  attacker: { privateKeyPem: string; certificatePem: string };
+}
+
+let fixture: Fixture;
+before(async () => {
+  const api = await adminApi();
+  const sp = await spCredentials('hostile-sp');
+  const attacker = await spCredentials('attacker');
+  const entityId = `https://hostile-sp.example/${api.tenant.slug}`;
+  await registerServiceProvider(api, {
+    entityId,
+    assertionConsumerServices: [{ url: acs, index: 0 }],
+    singleLogoutService: { url: 'http://127.0.0.1:9/hostile/slo' },
+    signingCertificates: [sp.certificatePem],
+    requireSignedAuthnRequests: true,
+  });
+  const root = (xml: string) => /^<samlp:(\w+)/.exec(xml)![1]!;
+  fixture = {
+    api,
+    entityId,
+    sso: `${api.tenant.issuer}/saml2/sso`,
+    slo: `${api.tenant.issuer}/saml2/slo`,
+    attacker,
+    sign: (xml, credentials = sp) =>
+      samlify.SamlLib.constructSAMLSignature({
+        rawSamlMessage: xml,
+        isMessageSigned: true,
+        privateKey: credentials.privateKeyPem,
+        signingCert: credentials.certificatePem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, ''),
+        signatureAlgorithm: rsaSha256,
+        isBase64Output: false,
+        signatureConfig: { prefix: 'ds', location: { reference: `/*[local-name(.)='${root(xml)}']/*[local-name(.)='Issuer']`, action: 'after' } },
+      }),
+  };
+});
+
+function authnRequest(overrides: { id?: string; issuer?: string; destination?: string; issueInstant?: string; inner?: string; acsUrl?: string } = {}): string {
+  return (
+    `<samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${overrides.id ?? newId()}" Version="2.0" IssueInstant="${overrides.issueInstant ?? now()}" Destination="${overrides.destination ?? fixture.sso}" AssertionConsumerServiceURL="${overrides.acsUrl ?? acs}" ProtocolBinding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST">` +
+    `<saml:Issuer>${overrides.issuer ?? fixture.entityId}</saml:Issuer>${overrides.inner ?? ''}</samlp:AuthnRequest>`
+  );
+}
+
+const post = (xml: string, path = `/t/${fixture.api.tenant.slug}/saml2/sso`) => webClient(sharedRuntime.url).postForm(path, { SAMLRequest: Buffer.from(xml).toString('base64') });
+
+/** Refused the way the IdP refuses a message it cannot answer: a 4xx problem or page, never a response to an ACS, never a 500. */
+function assertRefused(res: WebResponse, label: string) {
+  assert.ok(res.status >= 400 && res.status < 500, `${label}: expected a 4xx, got ${res.status}: ${res.body.slice(0, 300)}`);
+  assert.doesNotMatch(res.body, /name="SAMLResponse"|at [\w.]+ \(|node_modules/, `${label}: no response and no stack trace`);
+}
+
+describe('SAML message intake refuses hostile AuthnRequests', () => {
+  test('a correctly signed request is accepted (the baseline every attack is measured against)', async () => {
+    const res = await post(fixture.sign(authnRequest()));
+    assert.equal(res.status, 303, res.body);
+    assert.match(String(res.headers.location), /\/login\?tx=/);
+  });
+
+  test('XML signature wrapping shapes (XSW1–XSW8 adapted to requests), stripped and foreign signatures, duplicate IDs', async () => {
+    const signed = fixture.sign(authnRequest({ acsUrl: acs }));
+    const signedId = /ID="([^"]+)"/.exec(signed)![1]!;
+    const signature = /<ds:Signature[\s\S]*<\/ds:Signature>/.exec(signed)![0];
+    const unsignedEvil = authnRequest({ id: newId(), acsUrl: 'https://evil.example/acs' });
+    const evilOpen = unsignedEvil.slice(0, unsignedEvil.indexOf('</saml:Issuer>') + '</saml:Issuer>'.length);
+    const cases: Array<[string, string]> = [
+      ['XSW1: signed message inside ds:Object of a wrapper', `${evilOpen}${signature.replace('</ds:Signature>', `<ds:Object>${signed.replace(signature, '')}</ds:Object></ds:Signature>`)}</samlp:AuthnRequest>`],
+      ['XSW2: signed message as a child of an unsigned wrapper', `${evilOpen}${signed}</samlp:AuthnRequest>`],
+      ['XSW3: signature of the original moved to an evil root with the original after it', `${evilOpen}${signature}</samlp:AuthnRequest>`.replace('</samlp:AuthnRequest>', `${signed.replace(signature, '')}</samlp:AuthnRequest>`)],
+      ['XSW4: evil root with the original ID, original nested in Extensions', signed.replace(`AssertionConsumerServiceURL="${acs}"`, 'AssertionConsumerServiceURL="https://evil.example/acs"').replace('</samlp:AuthnRequest>', `<samlp:Extensions>${signed.replace(signature, '')}</samlp:Extensions></samlp:AuthnRequest>`)],
+      ['XSW5: duplicate ID on a sibling copy', signed.replace('</samlp:AuthnRequest>', `<samlp:Extensions><x ID="${signedId}"/></samlp:Extensions></samlp:AuthnRequest>`)],
+      ['XSW6: copy of the original inside ds:Object', signed.replace('</ds:Signature>', `<ds:Object>${signed.replace(signature, '')}</ds:Object></ds:Signature>`)],
+      ['XSW7: fields changed after signing', signed.replace(`AssertionConsumerServiceURL="${acs}"`, 'AssertionConsumerServiceURL="https://evil.example/acs"')],
+      ['XSW8: two signatures', signed.replace('</samlp:AuthnRequest>', `${signature}</samlp:AuthnRequest>`)],
+      ['signature stripped', signed.replace(signature, '')],
+      ['re-signed with an attacker key whose certificate is in KeyInfo', fixture.sign(authnRequest(), fixture.attacker)],
+      ['SHA-1 signature method', signed.replace(/xmldsig-more#rsa-sha256/g, 'xmldsig#rsa-sha1')],
+    ];
+    for (const [label, xml] of cases) assertRefused(await post(xml), label);
+  });
+
+  test('DTDs and entities (general, parameter-entity, external DTD, billion laughs), XInclude, comments and PIs are refused before parsing; nothing is fetched', async () => {
+    const base = authnRequest();
+    const cases: Array<[string, string]> = [
+      ['XXE general entity', `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY e SYSTEM "${listenerUrl}/general">]>${base.replace(fixture.entityId, '&e;')}`],
+      ['XXE parameter entity', `<!DOCTYPE r [<!ENTITY % p SYSTEM "${listenerUrl}/parameter"> %p;]>${base}`],
+      ['external DTD', `<!DOCTYPE r SYSTEM "${listenerUrl}/dtd">${base}`],
+      ['billion laughs', `<!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;"><!ENTITY d "&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;">]>${base.replace(fixture.entityId, '&d;')}`],
+      ['XInclude', base.replace('</samlp:AuthnRequest>', `<xi:include xmlns:xi="http://www.w3.org/2001/XInclude" href="${listenerUrl}/xinclude"/></samlp:AuthnRequest>`)],
+      ['comment injection', fixture.sign(authnRequest()).replace(fixture.entityId, `${fixture.entityId}<!-- x -->`)],
+      ['processing instruction', base.replace('<saml:Issuer>', '<?evil data?><saml:Issuer>')],
+      ['oversized', base.replace('</samlp:AuthnRequest>', `<samlp:Extensions>${'x'.repeat(70_000)}</samlp:Extensions></samlp:AuthnRequest>`)],
+      ['not XML', 'hello'],
+      ['not base64 XML', '\u0000\u0001binary'],
+    ];
+    for (const [label, xml] of cases) assertRefused(await post(xml), label);
+    const deflateBomb = encodeRedirect(`<a>${'A'.repeat(5_000_000)}</a>`);
+    assertRefused(await webClient(sharedRuntime.url).get(`/t/${fixture.api.tenant.slug}/saml2/sso?SAMLRequest=${encodeURIComponent(deflateBomb)}`), 'inflation bomb by Redirect');
+    assert.deepEqual(fetched, [], 'no outbound fetch happened');
+  });
+
+  test('replay, wrong Destination, stale or future IssueInstant, unknown Issuer, unregistered ACS, and another tenant’s endpoint', async () => {
+    const once = fixture.sign(authnRequest());
+    assert.equal((await post(once)).status, 303);
+    assertRefused(await post(once), 'replayed request');
+    assertRefused(await post(fixture.sign(authnRequest({ destination: `${sharedRuntime.url}/t/other/saml2/sso` }))), 'wrong Destination');
+    assertRefused(await post(fixture.sign(authnRequest({ issueInstant: new Date(Date.now() - 15 * 60_000).toISOString() }))), 'stale IssueInstant');
+    assertRefused(await post(fixture.sign(authnRequest({ issueInstant: new Date(Date.now() + 15 * 60_000).toISOString() }))), 'IssueInstant in the future');
+    assertRefused(await post(fixture.sign(authnRequest({ issuer: 'https://unknown.example' }))), 'unknown Issuer');
+    const unregistered = await post(fixture.sign(authnRequest({ acsUrl: 'https://evil.example/acs' })));
+    assertRefused(unregistered, 'unregistered ACS');
+    assert.doesNotMatch(unregistered.body, /evil\.example/, 'no redirect or form to the unregistered ACS');
+
+    // Another tenant with an SP of the same entityID but its own certificate.
+    const other = await adminApi();
+    const otherCredentials = await spCredentials('other-tenant-sp');
+    await registerServiceProvider(other, { entityId: fixture.entityId, assertionConsumerServices: [{ url: acs, index: 0 }], signingCertificates: [otherCredentials.certificatePem], requireSignedAuthnRequests: true });
+    assertRefused(await post(fixture.sign(authnRequest({ destination: `${other.tenant.issuer}/saml2/sso` })), `/t/${other.tenant.slug}/saml2/sso`), 'a request signed for tenant A sent to tenant B');
+    const third = await adminApi();
+    assertRefused(await post(fixture.sign(authnRequest({ destination: `${third.tenant.issuer}/saml2/sso` })), `/t/${third.tenant.slug}/saml2/sso`), 'an SP tenant C does not know');
+  });
+
+  test('SHA-1 on the Redirect binding (node-saml’s default) is refused; SHA-256 is accepted', async () => {
+    const sp = await spCredentials('redirect-sp');
+    const entityId = `https://redirect-sp.example/${fixture.api.tenant.slug}`;
+    await registerServiceProvider(fixture.api, { entityId, assertionConsumerServices: [{ url: acs, index: 0 }], signingCertificates: [sp.certificatePem], requireSignedAuthnRequests: true });
+    const client = (signatureAlgorithm: 'sha1' | 'sha256') => new SAML({ entryPoint: fixture.sso, issuer: entityId, callbackUrl: acs, idpCert: 'unused', privateKey: sp.privateKeyPem, signatureAlgorithm });
+    const path = async (algorithm: 'sha1' | 'sha256') => {
+      const url = new URL(await client(algorithm).getAuthorizeUrlAsync('', undefined, {}));
+      return `${url.pathname}${url.search}`;
+    };
+    assertRefused(await webClient(sharedRuntime.url).get(await path('sha1')), 'rsa-sha1 SigAlg');
+    assert.equal((await webClient(sharedRuntime.url).get(await path('sha256'))).status, 303);
+    const tampered = new URL(await client('sha256').getAuthorizeUrlAsync('relay', undefined, {}));
+    tampered.searchParams.set('RelayState', 'changed');
+    assertRefused(await webClient(sharedRuntime.url).get(`${tampered.pathname}${tampered.search}`), 'RelayState changed after signing');
+  });
+
+  test('LogoutRequests: unsigned ones are refused by default, as are comment-injected NameIDs and unknown sessions', async () => {
+    const logoutRequest = (nameId: string, id = newId()) =>
+      `<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id}" Version="2.0" IssueInstant="${now()}" Destination="${fixture.slo}"><saml:Issuer>${fixture.entityId}</saml:Issuer><saml:NameID>${nameId}</saml:NameID><samlp:SessionIndex>abc</samlp:SessionIndex></samlp:LogoutRequest>`;
+    const sloPath = `/t/${fixture.api.tenant.slug}/saml2/slo`;
+    assertRefused(await post(logoutRequest('someone'), sloPath), 'unsigned LogoutRequest');
+    assertRefused(await post(fixture.sign(logoutRequest('admin@example.com<!---->.evil.example')), sloPath), 'comment in NameID');
+    const unknown = await post(fixture.sign(logoutRequest('nobody')), sloPath);
+    assert.equal(unknown.status, 303, 'a signed request for no live session is answered (Redirect binding), not refused');
+    const answer = new URL(String(unknown.headers.location));
+    assert.equal(`${answer.origin}${answer.pathname}`, 'http://127.0.0.1:9/hostile/slo');
+    assert.match(decodeRedirected(answer, 'SAMLResponse'), /UnknownPrincipal/);
+    assertRefused(await webClient(sharedRuntime.url).get(sloPath), 'no message at all');
+  });
+});
