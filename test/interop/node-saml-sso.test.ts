@@ -94,3 +94,38 @@ describe('SAML SSO with @node-saml/node-saml as the service provider', () => {
     assert.ok(profile?.nameID);
   });
 });
+
+describe('SAML SSO: ForceAuthn, IsPassive, IdP-initiated', () => {
+  test('ForceAuthn makes a signed-in user sign in again; IsPassive without a session answers NoPassive', async () => {
+    const { api, tenant, saml, browser, user } = await nodeSamlSetup();
+    const first = new URL(await saml.getAuthorizeUrlAsync('', undefined, {}));
+    await saml.validatePostResponseAsync((await followToSp(browser, () => browser.get(`${first.pathname}${first.search}`), user)).fields);
+    const forced = new SAML({ ...saml.options, forceAuthn: true });
+    const url = new URL(await forced.getAuthorizeUrlAsync('', undefined, {}));
+    const res = await browser.get(`${url.pathname}${url.search}`);
+    assert.equal(res.status, 303);
+    assert.match(String(res.headers.location), /\/login\?tx=/, 'the live session does not do');
+
+    const passive = new SAML({ ...saml.options, passive: true });
+    const stranger = webClient(sharedRuntime.url);
+    const passiveUrl = new URL(await passive.getAuthorizeUrlAsync('', undefined, {}));
+    const answer = await followToSp(stranger, () => stranger.get(`${passiveUrl.pathname}${passiveUrl.search}`));
+    assert.match(decodePosted(answer.fields.SAMLResponse!), /status:NoPassive/);
+    assert.equal((await passive.validatePostResponseAsync(answer.fields)).profile, null, 'node-saml accepts the signed NoPassive answer: no user');
+    void api;
+    void tenant;
+  });
+
+  test('IdP-initiated SSO posts an unsolicited response with RelayState to the SP’s default ACS', async () => {
+    const { tenant, sp, browser, user } = await nodeSamlSetup();
+    const form = await followToSp(browser, () => browser.get(`/t/${tenant.slug}/saml2/sso/initiate?sp=${encodeURIComponent(String(sp.entityId))}&RelayState=%2Fdashboard`), user);
+    assert.equal(form.action, acs);
+    assert.equal(form.fields.RelayState, '/dashboard');
+    const xml = decodePosted(form.fields.SAMLResponse!);
+    assert.doesNotMatch(xml, /InResponseTo/, 'unsolicited');
+    const unsolicited = new SAML({ entryPoint: 'x', issuer: String(sp.entityId), callbackUrl: acs, idpCert: await idpCertificate(browser, tenant.slug), audience: String(sp.entityId), validateInResponseTo: ValidateInResponseTo.never, wantAssertionsSigned: true, wantAuthnResponseSigned: true });
+    const { profile } = await unsolicited.validatePostResponseAsync(form.fields);
+    assert.ok(profile?.nameID);
+    assert.equal((await browser.get(`/t/${tenant.slug}/saml2/sso/initiate?sp=https%3A%2F%2Funknown.example`)).status, 404);
+  });
+});

@@ -40,8 +40,10 @@ export async function statusResponse(req: Request, tenant: Tenant, target: Respo
   const signed = samlify.SamlLib.constructSAMLSignature({
     rawSamlMessage: xml,
     isMessageSigned: true,
+    isBase64Output: false,
     privateKey: key.privateKeyPem,
-    signingCert: key.certificatePem,
+    // samlify wants the certificate's base64 body here, not PEM.
+    signingCert: key.certificatePem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, ''),
     signatureAlgorithm: signatureAlgorithms.rsaSha256,
     signatureConfig: { prefix: 'ds', location: { reference: "/*[local-name(.)='Response']/*[local-name(.)='Issuer']", action: 'after' } },
   });
