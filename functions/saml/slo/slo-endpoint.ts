@@ -17,7 +17,7 @@ import { settingsOf } from '../../../shared/domain/tenants/tenant.ts';
 import type { SamlDeps } from '../deps.ts';
 import { receiveMessage, type Binding } from '../inbound/receive-message.ts';
 import { idpEndpoints, identityProvider, serviceProviderEntity } from '../saml-entities.ts';
-import { refusingBadMessages } from '../saml-errors.ts';
+import { refusal, refusingBadMessages } from '../saml-errors.ts';
 import { logoutRequestXml, statusResponseXml } from '../sso/response-xml.ts';
 
 type Request = HttpRequest<SamlDeps>;
@@ -59,7 +59,7 @@ async function logoutRequestFromSp(req: Request, tenant: Tenant, binding: Bindin
   const fields = await refusingBadMessages(async () => readLogoutRequest(message));
   if (!sp.singleLogoutService) throw badRequest('This service provider has no Single Logout service registered.');
   const now = Date.now();
-  if (fields.notOnOrAfter !== undefined && !(Date.parse(fields.notOnOrAfter) > now)) throw rejected('the LogoutRequest has expired');
+  if (fields.notOnOrAfter !== undefined && !(Date.parse(fields.notOnOrAfter) > now)) throw refusal('the LogoutRequest has expired');
   const initiator = { spId: sp.id, requestId: message.id, binding: bindingOf(sp), ...(received.relayState !== undefined ? { relayState: received.relayState } : {}) };
   const participant = await matchingParticipant(req, tenant, sp, fields.nameId, fields.sessionIndexes);
   const session = participant?.sessionIdHash ? await req.deps.sessions.find(tenant.id, participant.sessionIdHash) : undefined;
@@ -73,8 +73,6 @@ async function logoutRequestFromSp(req: Request, tenant: Tenant, binding: Bindin
   const response = await nextLeg(req, tenant, exchange);
   return { ...response, cookies: [clearSsoCookie(tenant, req.deps.publicUrl)] };
 }
-
-const rejected = (reason: string) => new HttpError(400, 'invalid_saml_message', `The SAML message was refused: ${reason}.`);
 
 /** Visits the next participant with a signed LogoutRequest, or answers the initiator when none is left. */
 async function nextLeg(req: Request, tenant: Tenant, exchange: LogoutExchange): Promise<HttpResponse> {

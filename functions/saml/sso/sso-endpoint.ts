@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { forSession } from '../../../shared/domain/flows/sign-in-context.ts';
 import type { SamlLoginRequest } from '../../../shared/domain/ports/saml-exchanges.ts';
 import type { SsoSession } from '../../../shared/domain/ports/session-store.ts';
+import type { User } from '../../../shared/domain/users/user.ts';
 import { readAuthnRequest } from '../../../shared/domain/saml/inbound-message.ts';
 import { statusCodes, supportedNameIdFormats, nameIdFormats } from '../../../shared/domain/saml/saml-names.ts';
 import { acsFor, defaultAcs, type ServiceProvider } from '../../../shared/domain/saml/service-provider.ts';
@@ -28,14 +29,17 @@ const targetOf = (sp: ServiceProvider, request: Pick<SamlLoginRequest, 'acsUrl' 
   ...(request.relayState !== undefined ? { relayState: request.relayState } : {}),
 });
 
-/** Whether the session is enough for the SP: fresh when ForceAuthn asked for it, and no step the SP's flow still needs. */
-async function sessionSatisfies(req: Request, tenant: Tenant, sp: ServiceProvider, session: SsoSession | undefined, forceAuthn: boolean, since: number, now: number): Promise<'yes' | 'login' | 'denied'> {
+/**
+ * Whether the session is enough for the SP (fresh when ForceAuthn asked for it, and no step the
+ * SP's flow still needs): its user when it is, else whether to sign in or refuse.
+ */
+async function sessionSatisfies(req: Request, tenant: Tenant, sp: ServiceProvider, session: SsoSession | undefined, forceAuthn: boolean, since: number, now: number): Promise<User | 'login' | 'denied'> {
   if (!session || (forceAuthn && session.authTime < since)) return 'login';
   const user = await req.deps.users.getUser(tenant.id, session.userId);
   if (!user || user.status !== 'active') return 'login';
   const verdict = await forSession(req.deps, tenant.id, user, session, { application: sp.id, clientIp: req.state.clientIp, newDevice: false, acrValues: [], now });
   if (verdict.denied) return 'denied';
-  return verdict.left.length > 0 ? 'login' : 'yes';
+  return verdict.left.length > 0 ? 'login' : user;
 }
 
 /** Answers now with an assertion when the session will do; otherwise opens a sign-in and sends the browser to the login pages. */
@@ -46,7 +50,7 @@ async function answerOrSignIn(req: Request, tenant: Tenant, sp: ServiceProvider,
   // ForceAuthn: only a sign-in after this request counts.
   const verdict = await sessionSatisfies(req, tenant, sp, session, request.forceAuthn, now, now);
   if (verdict === 'denied') return statusResponse(req, tenant, target, statusCodes.responder, statusCodes.requestDenied, 'The sign-in policy does not allow this user here');
-  if (verdict === 'yes') return loginResponse(req, tenant, target, session!, (await req.deps.users.getUser(tenant.id, session!.userId))!, request.nameIdFormat);
+  if (typeof verdict === 'object') return loginResponse(req, tenant, target, session!, verdict, request.nameIdFormat);
   if (isPassive) return statusResponse(req, tenant, target, statusCodes.responder, statusCodes.noPassive, 'The user must sign in, and the request was passive');
   const id = randomBytes(24).toString('base64url');
   await req.deps.samlExchanges.openLogin(tenant.id, id, request, {
@@ -107,7 +111,7 @@ export async function resumeSso(req: Request): Promise<HttpResponse> {
   await req.deps.samlExchanges.closeLogin(tenant.id, id);
   const target = targetOf(sp, pending.request);
   if (verdict === 'denied') return statusResponse(req, tenant, target, statusCodes.responder, statusCodes.requestDenied, 'The sign-in policy does not allow this user here');
-  return loginResponse(req, tenant, target, session!, (await req.deps.users.getUser(tenant.id, session!.userId))!, pending.request.nameIdFormat);
+  return loginResponse(req, tenant, target, session!, verdict, pending.request.nameIdFormat);
 }
 
 /**
