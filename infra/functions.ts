@@ -31,8 +31,10 @@ export interface FunctionDefinition {
   readonly grants: FunctionGrants;
   readonly memorySize: number;
   readonly timeoutSeconds: number;
-  /** Packages installed beside the bundle instead of bundled (they read files from their own directory). */
+  /** Packages installed beside the bundle instead of bundled (e.g. loaded lazily with top-level await inside). */
   readonly nodeModules?: readonly string[];
+  /** Directories (relative to the repository) copied beside the bundle under another name. */
+  readonly copiedFiles?: readonly { readonly from: string; readonly to: string }[];
 }
 
 export const httpFunctions: readonly FunctionDefinition[] = [
@@ -72,8 +74,10 @@ export const httpFunctions: readonly FunctionDefinition[] = [
     grants: { directory: 'readWrite', sessions: 'readWrite', sessionIndex: 'readWrite', audit: 'append', keystore: 'sealAndOpen' },
     memorySize: 1024,
     timeoutSeconds: 10,
-    // The schema validator reads its XSD files and starts xmllint's WebAssembly worker from its package directory.
-    nodeModules: ['@authenio/samlify-xmllint-wasm', 'xmllint-wasm'],
+    // The schema validator reads the SAML XSD files from `saml-schemas` beside its bundle, and imports
+    // libxml2 on the first message (esbuild cannot defer a bundled module that uses top-level await).
+    nodeModules: ['libxml2-wasm'],
+    copiedFiles: [{ from: 'node_modules/@authenio/samlify-xmllint-wasm/build/schemas', to: 'saml-schemas' }],
   },
   {
     name: 'admin',

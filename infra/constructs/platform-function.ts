@@ -3,7 +3,7 @@ import { Duration, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { TableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction, OutputFormat, type ICommandHooks } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { FunctionDefinition, TableAccess } from '../functions.ts';
@@ -13,6 +13,14 @@ import type { Keystore } from './keystore.ts';
 import { wildcardUnder } from './nag-findings.ts';
 
 const repositoryRoot = path.resolve(import.meta.dirname, '..', '..');
+
+function copying(files: NonNullable<FunctionDefinition['copiedFiles']>): ICommandHooks {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (inputDir, outputDir) => files.map(({ from, to }) => `cp -R "${path.join(inputDir, from)}" "${path.join(outputDir, to)}"`),
+  };
+}
 
 /** What every function may be wired to; its catalogue entry decides what it actually gets. */
 export interface FunctionRuntime {
@@ -83,6 +91,7 @@ export class PlatformFunction extends Construct {
         sourceMap: true,
         sourcesContent: false,
         ...(definition.nodeModules ? { nodeModules: [...definition.nodeModules] } : {}),
+        ...(definition.copiedFiles ? { commandHooks: copying(definition.copiedFiles) } : {}),
       },
     });
 

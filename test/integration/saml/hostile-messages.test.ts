@@ -116,6 +116,16 @@ describe('SAML message intake refuses hostile AuthnRequests', () => {
     for (const [label, xml] of cases) assertRefused(await post(xml), label);
   });
 
+  test('correctly signed messages that break the SAML schema are refused (schema validation by libxml2)', async () => {
+    const cases: Array<[string, string]> = [
+      ['Version missing', authnRequest().replace(' Version="2.0"', '')],
+      ['unknown element in the protocol namespace', authnRequest({ inner: '<samlp:Evil/>' })],
+      ['Issuer after a later element', authnRequest({ inner: '<samlp:NameIDPolicy AllowCreate="true"/>' }).replace(/(<saml:Issuer>[^<]*<\/saml:Issuer>)(<samlp:NameIDPolicy[^>]*\/>)/, '$2$1')],
+      ['IssueInstant that is not a dateTime', authnRequest({ issueInstant: 'yesterday' })],
+    ];
+    for (const [label, xml] of cases) assertRefused(await post(fixture.sign(xml)), label);
+  });
+
   test('DTDs and entities (general, parameter-entity, external DTD, billion laughs), XInclude, comments and PIs are refused before parsing; nothing is fetched', async () => {
     const base = authnRequest();
     const cases: Array<[string, string]> = [
