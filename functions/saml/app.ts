@@ -3,6 +3,7 @@ import { createHttpFunction } from '../../shared/http/handler.ts';
 import type { SamlDeps } from './deps.ts';
 import { getMetadata } from './metadata/get-metadata.ts';
 import type { SamlRoute } from './routes.ts';
+import { finishLogout, propagationPage, sendLogoutLeg } from './slo/logout-propagation.ts';
 import { sloEndpoint } from './slo/slo-endpoint.ts';
 import { idpInitiatedSso, resumeSso, ssoEndpoint } from './sso/sso-endpoint.ts';
 
@@ -22,6 +23,9 @@ export function createSamlFunction(deps: () => SamlDeps) {
       'GET /t/{tenant}/saml2/sso/initiate': idpInitiatedSso,
       'GET /t/{tenant}/saml2/slo': sloEndpoint,
       'POST /t/{tenant}/saml2/slo': sloEndpoint,
+      'GET /t/{tenant}/saml2/slo/propagate': propagationPage,
+      'GET /t/{tenant}/saml2/slo/leg': sendLogoutLeg,
+      'GET /t/{tenant}/saml2/slo/finish': finishLogout,
     },
   });
 }

@@ -7,6 +7,9 @@ export const routes = [
   'GET /t/{tenant}/saml2/sso/initiate',
   'GET /t/{tenant}/saml2/slo',
   'POST /t/{tenant}/saml2/slo',
+  'GET /t/{tenant}/saml2/slo/propagate',
+  'GET /t/{tenant}/saml2/slo/leg',
+  'GET /t/{tenant}/saml2/slo/finish',
 ] as const;
 
 export type SamlRoute = (typeof routes)[number];

@@ -1,4 +1,4 @@
-import { formsMayReach } from './middleware/security-headers.ts';
+import { formsMayReach, framedBySelf } from './middleware/security-headers.ts';
 import type { HttpResponse } from './request.ts';
 import { htmlResponse } from './responses.ts';
 import { html } from './views/html.ts';
@@ -7,8 +7,9 @@ import { page } from './views/page.ts';
 /**
  * A page that POSTs hidden fields to another site at once (OAuth form_post, SAML HTTP-POST
  * binding), with a button for browsers without script; its CSP lets forms go to that URL only.
+ * `framed`: the page runs inside a frame of our own (front-channel logout).
  */
-export function autoPostResponse(action: string, values: Record<string, string>, nonce: string): HttpResponse {
+export function autoPostResponse(action: string, values: Record<string, string>, nonce: string, { framed = false } = {}): HttpResponse {
   const body = page({
     title: 'Continuing…',
     nonce,
@@ -18,5 +19,5 @@ ${Object.entries(values).map(([name, value]) => html`<input type="hidden" name="
 </form>
 <script nonce="${nonce}">document.forms[0].submit();</script>`,
   });
-  return htmlResponse(200, body, formsMayReach(nonce, action));
+  return htmlResponse(200, body, framed ? framedBySelf(nonce, action) : formsMayReach(nonce, action));
 }

@@ -1,4 +1,4 @@
-import { endSsoSession, endUserSessions, postLogoutToken, type EndSessionDeps } from '../domain/auth/end-session.ts';
+import { endSsoSession, endSsoSessionWithoutBrowser, endUserSessions, postLogoutToken, type EndSessionDeps } from '../domain/auth/end-session.ts';
 import type { SsoSession } from '../domain/ports/session-store.ts';
 import { issuerOf, type Tenant } from '../domain/tenants/tenant.ts';
 import type { HttpRequest } from './request.ts';
@@ -13,6 +13,10 @@ const contextOf = (req: HttpRequest<Deps>, tenant: Tenant, reason: string) => ({
 /** Ends one SSO session from a request; the applications in it hear by back-channel logout. */
 export const endSessionFrom = (req: HttpRequest<Deps>, tenant: Tenant, session: SsoSession, reason: string) =>
   endSsoSession({ ...req.deps, deliver: postLogoutToken }, session, contextOf(req, tenant, reason));
+
+/** Ends one SSO session for an administrator: no browser of the user's is there to reach SAML participants. */
+export const endSessionWithoutBrowserFrom = (req: HttpRequest<Deps>, tenant: Tenant, session: SsoSession, reason: string) =>
+  endSsoSessionWithoutBrowser({ ...req.deps, deliver: postLogoutToken }, session, contextOf(req, tenant, reason));
 
 /** Ends every live session of a user from a request (lock, disable, delete, password reset). */
 export const endUserSessionsFrom = (req: HttpRequest<Deps>, tenant: Tenant, userId: string, reason: string) =>

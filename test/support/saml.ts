@@ -63,3 +63,19 @@ export const decodePosted = (value: string) => Buffer.from(value, 'base64').toSt
 export const decodeRedirected = (url: URL, parameter = 'SAMLRequest') => inflateRawSync(Buffer.from(url.searchParams.get(parameter)!, 'base64')).toString('utf8');
 /** The Redirect binding encoding of a message (unsigned). */
 export const encodeRedirect = (xml: string) => deflateRawSync(Buffer.from(xml)).toString('base64');
+
+/** The IdP's front-channel logout page as a browser sees it: one frame per participant, and where the page goes when they are done. */
+export function logoutPage(res: WebResponse): { frames: string[]; finish: string; legs: number } {
+  assert.equal(res.status, 200, `expected the logout page, got ${res.status}: ${res.body.slice(0, 300)}`);
+  const frames = [...res.body.matchAll(/<iframe src="([^"]+)"/g)].map((m) => unescapeHtml(m[1]!));
+  const finish = /data-finish="([^"]+)"/.exec(res.body)?.[1];
+  assert.ok(finish, 'the page names where it goes next');
+  return { frames, finish: unescapeHtml(finish), legs: Number(/data-legs="(\d+)"/.exec(res.body)?.[1]) };
+}
+
+/** What a frame reported to the logout page once its participant answered (undefined: nothing to report). */
+export function frameReport(res: WebResponse): { logout: string; leg: number; outcome: string } | undefined {
+  assert.equal(res.status, 200, `expected the frame's last page, got ${res.status}: ${res.body.slice(0, 300)}`);
+  const m = /<p id="leg" data-logout="([^"]+)" data-leg="(\d+)" data-outcome="(\w+)"/.exec(res.body);
+  return m ? { logout: m[1]!, leg: Number(m[2]), outcome: m[3]! } : undefined;
+}

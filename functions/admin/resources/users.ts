@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { sidOf } from '../../../shared/domain/auth/end-session.ts';
-import { endSessionFrom, endUserSessionsFrom } from '../../../shared/http/session-ending.ts';
+import { endSessionWithoutBrowserFrom, endUserSessionsFrom } from '../../../shared/http/session-ending.ts';
 import type { SsoSession } from '../../../shared/domain/ports/session-store.ts';
 import { hashSecret } from '../../../shared/domain/secrets/secret-hashing.ts';
 import { issuerOf, settingsOf } from '../../../shared/domain/tenants/tenant.ts';
@@ -226,7 +226,7 @@ export const userOperations = [
       const user = await existingUser(call);
       const session = (await call.req.deps.sessions.listForUser(call.tenant.id, user.id, Date.now())).find((s) => sidOf(s) === call.req.pathParameters.sessionId);
       if (!session) throw notFound('No such session');
-      await endSessionFrom(call.req, call.tenant, session, 'admin_revoked');
+      await endSessionWithoutBrowserFrom(call.req, call.tenant, session, 'admin_revoked');
       return {};
     },
   }),

@@ -8,6 +8,7 @@ import { formOf } from '../../../shared/http/forms.ts';
 import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
 import { htmlResponse, seeOther } from '../../../shared/http/responses.ts';
 import { clearSsoCookie, currentSession } from '../../../shared/http/sso-cookie.ts';
+import { startSamlLogout } from '../../../shared/http/saml-logout.ts';
 import { endSessionFrom } from '../../../shared/http/session-ending.ts';
 import { accountChooserPage, loginPage, signedInPage, signedOutPage } from '../views/login-pages.ts';
 import { completeSignIn, continueSignIn, deniedSignIn } from './sign-in-steps.ts';
@@ -120,8 +121,12 @@ export async function logout(request: Request): Promise<HttpResponse> {
   const settings = settingsOf(tenant);
   const now = Date.now();
   const session = await currentSession(request, tenant, request.deps.sessions, settings, now);
+  const cookies = [clearSsoCookie(tenant, request.deps.publicUrl)];
   if (session) {
-    await endSessionFrom(request, tenant, session, 'logout');
+    const ended = await endSessionFrom(request, tenant, session, 'logout');
+    // SAML participants are signed out through the browser; the SAML logout page then says the user is out.
+    const samlLogout = await startSamlLogout(request.deps, tenant, ended, { kind: 'idp' }, now);
+    if (samlLogout) return { ...seeOther(samlLogout), cookies };
   }
-  return { ...htmlResponse(200, signedOutPage(request.state.nonce, settings, loginPath(tenant))), cookies: [clearSsoCookie(tenant, request.deps.publicUrl)] };
+  return { ...htmlResponse(200, signedOutPage(request.state.nonce, settings, loginPath(tenant))), cookies };
 }

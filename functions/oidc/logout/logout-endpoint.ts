@@ -1,3 +1,4 @@
+import { startSamlLogout } from '../../../shared/http/saml-logout.ts';
 import { endSessionFrom } from '../../../shared/http/session-ending.ts';
 import { verifyIdTokenHint, type IdTokenHint } from '../../../shared/domain/oauth/id-token.ts';
 import { settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
@@ -43,15 +44,16 @@ async function parseLogoutRequest(req: Request, tenant: Tenant, params: URLSearc
 async function finish(req: Request, tenant: Tenant, request: LogoutRequest): Promise<HttpResponse> {
   const now = Date.now();
   const session = await currentSession(req, tenant, req.deps.sessions, settingsOf(tenant), now);
-  if (session && (!request.hint || request.hint.sub === session.userId)) {
-    await endSessionFrom(req, tenant, session, 'rp_initiated_logout');
-  }
   const cookies = [clearSsoCookie(tenant, req.deps.publicUrl)];
-  if (request.postLogoutRedirectUri) {
-    const url = new URL(request.postLogoutRedirectUri);
-    if (request.state !== undefined) url.searchParams.set('state', request.state);
-    return { ...seeOther(url.href), cookies };
+  const returnTo = request.postLogoutRedirectUri ? new URL(request.postLogoutRedirectUri) : undefined;
+  if (returnTo && request.state !== undefined) returnTo.searchParams.set('state', request.state);
+  if (session && (!request.hint || request.hint.sub === session.userId)) {
+    const ended = await endSessionFrom(req, tenant, session, 'rp_initiated_logout');
+    // SAML participants are signed out through the browser first; the way back is the same.
+    const samlLogout = await startSamlLogout(req.deps, tenant, ended, { kind: 'idp', ...(returnTo ? { returnTo: returnTo.href } : {}) }, now);
+    if (samlLogout) return { ...seeOther(samlLogout), cookies };
   }
+  if (returnTo) return { ...seeOther(returnTo.href), cookies };
   const body = page({ title: 'Signed out', nonce: req.state.nonce, accent: settingsOf(tenant).branding.primaryColor, body: html`<h1>You are signed out</h1><p><a href="/t/${tenant.slug}/login">Sign in again</a></p>` });
   return { ...htmlResponse(200, body), cookies };
 }

@@ -2,7 +2,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { createAuditEvent } from '../audit/event.ts';
 import type { KeyService } from '../keys/key-service.ts';
 import type { AuditLog } from '../ports/audit-log.ts';
-import type { SessionParticipants } from '../ports/session-participants.ts';
+import type { SessionParticipant, SessionParticipants } from '../ports/session-participants.ts';
 import type { SessionStore, SsoSession } from '../ports/session-store.ts';
 
 /** The session's `sid` claim: stable for the session, neither its cookie nor its stored key. */
@@ -31,12 +31,21 @@ export interface EndSessionContext {
  * 1.0): a logout token per client with a back-channel URI, delivered in parallel. The session
  * ends whatever the clients answer; each outcome is audited.
  */
-export async function endSsoSession(deps: EndSessionDeps, session: SsoSession, context: EndSessionContext): Promise<{ notified: number; failed: number }> {
+export interface EndedSession {
+  readonly sid: string;
+  /** Back-channel participants that confirmed, and those that did not. */
+  readonly notified: number;
+  readonly failed: number;
+  /** SAML participants: they can only be reached through the browser (front channel). */
+  readonly samlParticipants: readonly SessionParticipant[];
+}
+
+export async function endSsoSession(deps: EndSessionDeps, session: SsoSession, context: EndSessionContext): Promise<EndedSession> {
   const sid = sidOf(session);
-  const event = (type: string, outcome: 'success' | 'failure', details: Record<string, unknown>) =>
-    createAuditEvent({ tenant: session.tenant, type, actor: { kind: 'user', id: session.userId }, subject: session.userId, clientIp: context.clientIp, userAgent: context.userAgent, correlationId: context.correlationId, outcome, time: new Date(context.now), details });
+  const event = sessionEvent(session, context);
   await deps.sessions.end(session.tenant, session.idHash, [event('session.ended', 'success', { reason: context.reason, sid })]);
-  const participants = (await deps.participants.list(session.tenant, sid)).filter((p) => p.backchannelLogoutUri);
+  const everyone = await deps.participants.list(session.tenant, sid);
+  const participants = everyone.filter((p) => p.backchannelLogoutUri);
   const iat = Math.floor(context.now / 1000);
   const results = await Promise.all(
     participants.map(async (p) => {
@@ -51,13 +60,30 @@ export async function endSsoSession(deps: EndSessionDeps, session: SsoSession, c
     }),
   );
   await deps.participants.forget(session.tenant, sid);
-  return { notified: results.filter(Boolean).length, failed: results.filter((ok) => !ok).length };
+  return { sid, notified: results.filter(Boolean).length, failed: results.filter((ok) => !ok).length, samlParticipants: everyone.filter((p) => p.saml) };
+}
+
+const sessionEvent = (session: SsoSession, context: EndSessionContext) => (type: string, outcome: 'success' | 'failure', details: Record<string, unknown>) =>
+  createAuditEvent({ tenant: session.tenant, type, actor: { kind: 'user', id: session.userId }, subject: session.userId, clientIp: context.clientIp, userAgent: context.userAgent, correlationId: context.correlationId, outcome, time: new Date(context.now), details });
+
+/**
+ * Ends a session where the user's browser takes no part (an administrator's or a provisioning
+ * client's decision). SAML participants can only be told through that browser (no SOAP back
+ * channel here), so the audit trail names each SP that was not told.
+ */
+export async function endSsoSessionWithoutBrowser(deps: EndSessionDeps, session: SsoSession, context: EndSessionContext): Promise<EndedSession> {
+  const ended = await endSsoSession(deps, session, context);
+  if (ended.samlParticipants.length > 0) {
+    const participants = ended.samlParticipants.map((p) => ({ spId: p.saml!.spId, result: 'not_reached' }));
+    await deps.auditLog.record(sessionEvent(session, context)('saml.logout', 'failure', { initiator: { idp: true }, reason: 'no_browser', participants, sid: ended.sid }));
+  }
+  return ended;
 }
 
 /** Ends every live session of a user: an administrator's or a provisioning client's decision (lock, disable, delete). */
 export async function endUserSessions(deps: EndSessionDeps, tenant: string, userId: string, context: EndSessionContext): Promise<number> {
   const sessions = await deps.sessions.listForUser(tenant, userId, context.now);
-  for (const session of sessions) await endSsoSession(deps, session, context);
+  for (const session of sessions) await endSsoSessionWithoutBrowser(deps, session, context);
   return sessions.length;
 }
 

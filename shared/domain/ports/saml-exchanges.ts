@@ -21,11 +21,18 @@ export interface LogoutLeg {
   readonly outcome?: 'success' | 'failure';
 }
 
-/** A Single Logout in progress: who asked (an SP, or the IdP itself), and the SPs still to visit. */
+/** Who started a Single Logout: an SP's LogoutRequest (answered with a LogoutResponse), or the IdP itself (OIDC logout, the hosted sign-out). */
+export type LogoutInitiator =
+  | { readonly kind: 'sp'; readonly spId: string; readonly requestId: string; readonly relayState?: string; readonly binding: 'redirect' | 'post' }
+  | { readonly kind: 'idp'; readonly returnTo?: string };
+
+/** A Single Logout in progress: who asked, and the SAML participants the browser visits (all at once, each in a frame). */
 export interface LogoutExchange {
   readonly tenant: string;
   readonly id: string;
-  readonly initiator?: { readonly spId: string; readonly requestId: string; readonly relayState?: string; readonly binding: 'redirect' | 'post' };
+  readonly initiator: LogoutInitiator;
+  /** The user whose session ended, for the audit trail. */
+  readonly userId?: string;
   readonly legs: readonly LogoutLeg[];
   /** Back-channel (OIDC) participants that did not confirm. */
   readonly backchannelFailures: number;
@@ -40,5 +47,10 @@ export interface SamlExchanges {
   closeLogin(tenant: string, id: string): Promise<void>;
   saveLogout(exchange: LogoutExchange): Promise<void>;
   findLogout(tenant: string, id: string, now: number): Promise<LogoutExchange | undefined>;
-  closeLogout(tenant: string, id: string): Promise<void>;
+  /** Records the LogoutRequest sent to one participant; false when the exchange is over or that participant has answered. */
+  markLegSent(tenant: string, id: string, leg: number, spId: string, requestId: string): Promise<boolean>;
+  /** Records a participant's answer to the request sent to it; false when it answered already or the exchange is over. */
+  recordLegOutcome(tenant: string, id: string, leg: number, requestId: string, outcome: 'success' | 'failure'): Promise<boolean>;
+  /** Ends the exchange and returns it as it stood: only one caller gets it. */
+  closeLogout(tenant: string, id: string, now: number): Promise<LogoutExchange | undefined>;
 }

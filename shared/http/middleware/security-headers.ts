@@ -1,7 +1,13 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { HttpEvent, HttpResponse } from '../request.ts';
 
-export function contentSecurityPolicy(nonce: string, formAction = "'self'"): string {
+/** Which frames a page may hold (frame-src) and who may frame it (frame-ancestors; nobody by default). */
+interface FramePolicy {
+  readonly src?: string;
+  readonly ancestors?: string;
+}
+
+export function contentSecurityPolicy(nonce: string, formAction = "'self'", frames: FramePolicy = {}): string {
   return [
     "default-src 'none'",
     `script-src 'nonce-${nonce}' 'strict-dynamic'`,
@@ -10,7 +16,8 @@ export function contentSecurityPolicy(nonce: string, formAction = "'self'"): str
     "font-src 'self'",
     "connect-src 'self'",
     `form-action ${formAction}`,
-    "frame-ancestors 'none'",
+    ...(frames.src ? [`frame-src ${frames.src}`] : []),
+    `frame-ancestors ${frames.ancestors ?? "'none'"}`,
     "base-uri 'none'",
   ].join('; ');
 }
@@ -20,10 +27,25 @@ export function contentSecurityPolicy(nonce: string, formAction = "'self'"): str
  * every redirect after a form submission to form-action (CSP3 §6.4.1), so the application's
  * origin must be listed beside our own or the user is stranded on our page.
  */
-export const formsMayReach = (nonce: string, ...urls: Array<string | undefined>): Record<string, string> => {
-  const origins = [...new Set(urls.filter((u): u is string => u !== undefined).map((u) => new URL(u).origin))];
-  return { 'content-security-policy': contentSecurityPolicy(nonce, ["'self'", ...origins].join(' ')) };
-};
+export const formsMayReach = (nonce: string, ...urls: Array<string | undefined>): Record<string, string> => ({
+  'content-security-policy': contentSecurityPolicy(nonce, selfAnd(urls)),
+});
+
+const selfAnd = (urls: ReadonlyArray<string | undefined>) => ["'self'", ...new Set(urls.filter((u): u is string => u !== undefined).map((u) => new URL(u).origin))].join(' ');
+
+/**
+ * A page that holds frames of our own pages which then navigate to these URLs (front-channel
+ * logout): a parent's frame-src governs every navigation inside its frames, redirects included.
+ */
+export const framesMayShow = (nonce: string, urls: ReadonlyArray<string | undefined>): Record<string, string> => ({
+  'content-security-policy': contentSecurityPolicy(nonce, "'self'", { src: selfAnd(urls) }),
+});
+
+/** A page shown inside a frame of one of our own pages (and nowhere else); its forms may reach these URLs. */
+export const framedBySelf = (nonce: string, ...urls: Array<string | undefined>): Record<string, string> => ({
+  'content-security-policy': contentSecurityPolicy(nonce, selfAnd(urls), { ancestors: "'self'" }),
+  'x-frame-options': 'SAMEORIGIN',
+});
 
 /**
  * Headers every response carries, errors included (ARCHITECTURE §7). A route may set
