@@ -4,7 +4,9 @@ import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
 import { adminApi } from '../support/admin-api.ts';
 import { decodePosted, followToSp, idpCertificate, registerServiceProvider, spCredentials } from '../support/saml.ts';
 import { sharedRuntime } from '../support/shared-runtime.ts';
-import { webClient } from '../support/web-client.ts';
+import { mailTo } from '../support/mailbox.ts';
+import { eventually } from '../support/wait.ts';
+import { csrfTokenOf, webClient } from '../support/web-client.ts';
 
 const acs = 'http://127.0.0.1:9/node-saml/acs';
 const persistent = 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent';
@@ -127,5 +129,49 @@ describe('SAML SSO: ForceAuthn, IsPassive, IdP-initiated', () => {
     const { profile } = await unsolicited.validatePostResponseAsync(form.fields);
     assert.ok(profile?.nameID);
     assert.equal((await browser.get(`/t/${tenant.slug}/saml2/sso/initiate?sp=https%3A%2F%2Funknown.example`)).status, 404);
+  });
+});
+
+describe('SAML SSO: RequestedAuthnContext', () => {
+  const mfa = 'https://refeds.org/profile/mfa';
+  const ppt = 'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport';
+
+  test('MFA asked for and no rule to get it: NoAuthnContext; an exact PasswordProtectedTransport request is met', async () => {
+    const { saml, browser, user } = await nodeSamlSetup();
+    const first = new URL(await saml.getAuthorizeUrlAsync('', undefined, {}));
+    const signedIn = await followToSp(browser, () => browser.get(`${first.pathname}${first.search}`), user);
+    assert.match(decodePosted(signedIn.fields.SAMLResponse!), new RegExp(`<saml:AuthnContextClassRef>${ppt}<`), 'node-saml asks for exactly PasswordProtectedTransport by default');
+    const wantsMfa = new SAML({ ...saml.options, authnContext: [mfa], racComparison: 'exact' });
+    const url = new URL(await wantsMfa.getAuthorizeUrlAsync('', undefined, {}));
+    const answer = await followToSp(browser, () => browser.get(`${url.pathname}${url.search}`));
+    assert.match(decodePosted(answer.fields.SAMLResponse!), /status:NoAuthnContext/);
+    await assert.rejects(wantsMfa.validatePostResponseAsync(answer.fields), /NoAuthnContext|Responder/);
+    const atMost = new SAML({ ...saml.options, authnContext: ['urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified'], racComparison: 'maximum' });
+    const maxUrl = new URL(await atMost.getAuthorizeUrlAsync('', undefined, {}));
+    const weaker = await followToSp(browser, () => browser.get(`${maxUrl.pathname}${maxUrl.search}`));
+    assert.match(decodePosted(weaker.fields.SAMLResponse!), /<saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2\.0:ac:classes:unspecified</, 'maximum: a weaker true class is asserted');
+  });
+
+  test('a flow rule on the requested context steps the user up (emailed code), and the assertion says MFA', async () => {
+    const { api, tenant, saml, browser, user } = await nodeSamlSetup();
+    const flow = { steps: [{ options: ['password'] }, { options: ['email_otp'], optional: true }], rules: [{ description: 'MFA when asked', when: { acrRequested: mfa }, then: { requireStep: 2 } }] };
+    assert.equal((await api.call('PUT', '/flows/default', flow)).status, 200);
+    const first = new URL(await saml.getAuthorizeUrlAsync('', undefined, {}));
+    assert.match(decodePosted((await followToSp(browser, () => browser.get(`${first.pathname}${first.search}`), user)).fields.SAMLResponse!), /classes:PasswordProtectedTransport</, 'no MFA unless asked');
+
+    const wantsMfa = new SAML({ ...saml.options, authnContext: [mfa], racComparison: 'minimum' });
+    const url = new URL(await wantsMfa.getAuthorizeUrlAsync('', undefined, {}));
+    const start = await browser.get(`${url.pathname}${url.search}`);
+    assert.equal(start.status, 303);
+    assert.match(String(start.headers.location), /\/login\?tx=/, 'the password-only session must step up');
+    let res = await browser.get(String(start.headers.location).replace(sharedRuntime.url, ''));
+    for (let hops = 0; res.status === 303 && hops < 4; hops++) res = await browser.get(String(res.headers.location).replace(sharedRuntime.url, ''));
+    assert.match(res.body, /Check your email/, 'the second step, required by the rule');
+    const mail = await eventually('the code mail', async () => (await mailTo(tenant.adminEmail)).find((m) => /sign-in code/.test(m.subject)));
+    const passed = await browser.postForm(`/t/${tenant.slug}/login/step`, { csrf: csrfTokenOf(res.body), method: 'email_otp', code: /(\d{6})/.exec(mail.subject)![1]! });
+    const form = await followToSp(browser, async () => passed);
+    const { profile } = await wantsMfa.validatePostResponseAsync(form.fields);
+    assert.ok(profile);
+    assert.match(decodePosted(form.fields.SAMLResponse!), /<saml:AuthnContextClassRef>https:\/\/refeds\.org\/profile\/mfa</);
   });
 });

@@ -51,7 +51,7 @@ export async function showLogin(request: Request): Promise<HttpResponse> {
     const user = await request.deps.users.getUser(tenant.id, session.userId);
     if (transaction && !transaction.chooseAccount && user) {
       // The application's flow may ask more of this session than it has done (step-up).
-      const verdict = await forSession(request.deps, tenant.id, user, session, { ...(transaction.application ? { application: transaction.application } : {}), clientIp: request.state.clientIp, newDevice: false, now: Date.now() });
+      const verdict = await forSession(request.deps, tenant.id, user, session, { ...(transaction.application ? { application: transaction.application } : {}), clientIp: request.state.clientIp, newDevice: false, acrValues: transaction.acrValues ?? [], now: Date.now() });
       if (verdict.denied) return deniedSignIn(request, tenant, user, verdict.denied);
       if (verdict.left.length) return continueSignIn(request, tenant, user, verdict, { amr: session.amr, transaction: transaction.id, replacing: session.idHash });
       return seeOther(transaction.returnTo);
@@ -100,6 +100,7 @@ export async function submitLogin(request: Request): Promise<HttpResponse> {
   const user = result.user;
   const verdict = await afterFirstStep(request.deps, tenant.id, user, {
     ...(transaction?.application ? { application: transaction.application } : {}),
+    acrValues: transaction?.acrValues ?? [],
     clientIp: request.state.clientIp,
     newDevice: !isKnownDevice(request, await request.deps.platformSecrets.get('device'), tenant.id, user.id),
     failedAttempts: result.priorFailures,

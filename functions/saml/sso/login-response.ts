@@ -1,8 +1,10 @@
 import * as samlify from 'samlify';
 import { sidOf } from '../../../shared/domain/auth/end-session.ts';
 import { createAuditEvent } from '../../../shared/domain/audit/event.ts';
+import type { SamlLoginRequest } from '../../../shared/domain/ports/saml-exchanges.ts';
 import type { SsoSession } from '../../../shared/domain/ports/session-store.ts';
-import { authnContextClassOf, nameIdFor, releasedAttributes } from '../../../shared/domain/saml/assertion-content.ts';
+import { nameIdFor, releasedAttributes } from '../../../shared/domain/saml/assertion-content.ts';
+import { chooseAuthnContext } from '../../../shared/domain/saml/authn-context.ts';
 import { signatureAlgorithms, statusCodes } from '../../../shared/domain/saml/saml-names.ts';
 import type { ServiceProvider } from '../../../shared/domain/saml/service-provider.ts';
 import type { Tenant } from '../../../shared/domain/tenants/tenant.ts';
@@ -57,9 +59,11 @@ export async function statusResponse(req: Request, tenant: Tenant, target: Respo
  * session's sid. The SP joins the session (SessionIndex table) before the response leaves, so
  * Single Logout can always reach it.
  */
-export async function loginResponse(req: Request, tenant: Tenant, target: ResponseTarget, session: SsoSession, user: User, nameIdFormat: string): Promise<HttpResponse> {
+export async function loginResponse(req: Request, tenant: Tenant, target: ResponseTarget, session: SsoSession, user: User, request: Pick<SamlLoginRequest, 'nameIdFormat' | 'requestedAuthnContext'>): Promise<HttpResponse> {
   const { sp } = target;
-  const nameId = nameIdFor(user, sp, nameIdFormat, await req.deps.platformSecrets.get('saml-pairwise'));
+  const authnContextClassRef = chooseAuthnContext(request.requestedAuthnContext, session.amr);
+  if (!authnContextClassRef) return statusResponse(req, tenant, target, statusCodes.responder, statusCodes.noAuthnContext, 'The sign-in does not meet the requested authentication context');
+  const nameId = nameIdFor(user, sp, request.nameIdFormat, await req.deps.platformSecrets.get('saml-pairwise'));
   if (!nameId) return statusResponse(req, tenant, target, statusCodes.requester, statusCodes.invalidNameIdPolicy, 'The user has no identifier in the requested NameID format');
   const needsGroups = sp.attributes.some((a) => a.source === 'groups');
   const groups = needsGroups ? (await req.deps.groups.groupsOf(tenant.id, user.id)).map((g) => g.name) : [];
@@ -75,7 +79,7 @@ export async function loginResponse(req: Request, tenant: Tenant, target: Respon
     authnInstant: session.authTime,
     sessionIndex,
     sessionNotOnOrAfter: session.absoluteExpiresAt,
-    authnContextClassRef: authnContextClassOf(session.amr),
+    authnContextClassRef,
     attributes: releasedAttributes(sp, user, groups),
     lifetimeSeconds: sp.assertionLifetimeSeconds,
     now,

@@ -33,11 +33,13 @@ const targetOf = (sp: ServiceProvider, request: Pick<SamlLoginRequest, 'acsUrl' 
  * Whether the session is enough for the SP (fresh when ForceAuthn asked for it, and no step the
  * SP's flow still needs): its user when it is, else whether to sign in or refuse.
  */
-async function sessionSatisfies(req: Request, tenant: Tenant, sp: ServiceProvider, session: SsoSession | undefined, forceAuthn: boolean, since: number, now: number): Promise<User | 'login' | 'denied'> {
-  if (!session || (forceAuthn && session.authTime < since)) return 'login';
+async function sessionSatisfies(req: Request, tenant: Tenant, sp: ServiceProvider, session: SsoSession | undefined, request: SamlLoginRequest, since: number, now: number): Promise<User | 'login' | 'denied'> {
+  if (!session || (request.forceAuthn && session.authTime < since)) return 'login';
   const user = await req.deps.users.getUser(tenant.id, session.userId);
   if (!user || user.status !== 'active') return 'login';
-  const verdict = await forSession(req.deps, tenant.id, user, session, { application: sp.id, clientIp: req.state.clientIp, newDevice: false, acrValues: [], now });
+  // Requested authentication context classes reach the flow's rules as OIDC acr_values do (e.g. step up to MFA).
+  const acrValues = request.requestedAuthnContext?.classRefs ?? [];
+  const verdict = await forSession(req.deps, tenant.id, user, session, { application: sp.id, clientIp: req.state.clientIp, newDevice: false, acrValues, now });
   if (verdict.denied) return 'denied';
   return verdict.left.length > 0 ? 'login' : user;
 }
@@ -48,15 +50,16 @@ async function answerOrSignIn(req: Request, tenant: Tenant, sp: ServiceProvider,
   const session = await currentSession(req, tenant, req.deps.sessions, settingsOf(tenant), now);
   const target = targetOf(sp, request);
   // ForceAuthn: only a sign-in after this request counts.
-  const verdict = await sessionSatisfies(req, tenant, sp, session, request.forceAuthn, now, now);
+  const verdict = await sessionSatisfies(req, tenant, sp, session, request, now, now);
   if (verdict === 'denied') return statusResponse(req, tenant, target, statusCodes.responder, statusCodes.requestDenied, 'The sign-in policy does not allow this user here');
-  if (typeof verdict === 'object') return loginResponse(req, tenant, target, session!, verdict, request.nameIdFormat);
+  if (typeof verdict === 'object') return loginResponse(req, tenant, target, session!, verdict, request);
   if (isPassive) return statusResponse(req, tenant, target, statusCodes.responder, statusCodes.noPassive, 'The user must sign in, and the request was passive');
   const id = randomBytes(24).toString('base64url');
   await req.deps.samlExchanges.openLogin(tenant.id, id, request, {
     returnTo: `/t/${tenant.slug}/saml2/sso/resume?tx=${id}`,
     expiresAt: now + transactionLifetimeMs,
-    forceLogin: session !== undefined,
+    // ForceAuthn asks for a fresh sign-in; otherwise a live session only adds the steps it lacks (step-up).
+    forceLogin: request.forceAuthn,
     clientOrigin: new URL(request.acsUrl).origin,
     now,
   });
@@ -90,6 +93,7 @@ export async function ssoEndpoint(req: Request): Promise<HttpResponse> {
   const request: SamlLoginRequest = {
     spId: sp.id, requestId: message.id, acsUrl: acs.url, forceAuthn: fields.forceAuthn, nameIdFormat: format ?? sp.nameIdFormat,
     ...(received.relayState !== undefined ? { relayState: received.relayState } : {}),
+    ...(fields.requestedAuthnContext ? { requestedAuthnContext: fields.requestedAuthnContext } : {}),
   };
   if (!format) return statusResponse(req, tenant, targetOf(sp, request), statusCodes.requester, statusCodes.invalidNameIdPolicy, 'The requested NameID format is not supported');
   return answerOrSignIn(req, tenant, sp, request, fields.isPassive);
@@ -106,12 +110,12 @@ export async function resumeSso(req: Request): Promise<HttpResponse> {
   const sp = await req.deps.serviceProviders.get(tenant.id, pending.request.spId);
   if (!sp) throw badRequest('The service provider is no longer registered.');
   const session = await currentSession(req, tenant, req.deps.sessions, settingsOf(tenant), now);
-  const verdict = await sessionSatisfies(req, tenant, sp, session, pending.request.forceAuthn, pending.createdAt, now);
+  const verdict = await sessionSatisfies(req, tenant, sp, session, pending.request, pending.createdAt, now);
   if (verdict === 'login') return seeOther(`/t/${tenant.slug}/login?tx=${id}`);
   await req.deps.samlExchanges.closeLogin(tenant.id, id);
   const target = targetOf(sp, pending.request);
   if (verdict === 'denied') return statusResponse(req, tenant, target, statusCodes.responder, statusCodes.requestDenied, 'The sign-in policy does not allow this user here');
-  return loginResponse(req, tenant, target, session!, verdict, pending.request.nameIdFormat);
+  return loginResponse(req, tenant, target, session!, verdict, pending.request);
 }
 
 /**

@@ -24,7 +24,7 @@ export function createSamlExchanges(db: DynamoDBDocumentClient, tables: TableNam
   const T = tables.sessions;
   return {
     async openLogin(tenant, id, request, { returnTo, expiresAt, forceLogin, clientOrigin, now }) {
-      await db.send(new PutCommand({ TableName: T, Item: { ...authTransactionKey(tenant, id), tenant, returnTo, samlRequest: request, forceLogin, chooseAccount: false, clientOrigin, application: request.spId, createdAt: now, expiresAtMs: expiresAt, expiresAt: ttlSeconds(expiresAt) }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await db.send(new PutCommand({ TableName: T, Item: { ...authTransactionKey(tenant, id), tenant, returnTo, samlRequest: request, forceLogin, chooseAccount: false, clientOrigin, application: request.spId, ...(request.requestedAuthnContext ? { acrValues: request.requestedAuthnContext.classRefs } : {}), createdAt: now, expiresAtMs: expiresAt, expiresAt: ttlSeconds(expiresAt) }, ConditionExpression: 'attribute_not_exists(pk)' }));
     },
     async findLogin(tenant, id, now) {
       const { Item } = await db.send(new GetCommand({ TableName: T, Key: authTransactionKey(tenant, id), ConsistentRead: true }));

@@ -134,6 +134,7 @@ export function createAuthTransactions(client: DynamoDBDocumentClient, tables: T
         ...(typeof Item.loginHint === 'string' ? { loginHint: Item.loginHint } : {}),
         ...(typeof Item.clientOrigin === 'string' ? { clientOrigin: Item.clientOrigin } : {}),
         ...(typeof Item.application === 'string' ? { application: Item.application } : {}),
+        ...(Array.isArray(Item.acrValues) ? { acrValues: Item.acrValues as string[] } : {}),
       };
     },
     async chooseAccount(tenant, id, choice) {

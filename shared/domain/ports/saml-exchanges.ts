@@ -1,3 +1,5 @@
+import type { RequestedAuthnContext } from '../saml/authn-context.ts';
+
 /** An AuthnRequest accepted and waiting for the user to sign in (or an IdP-initiated sign-in). */
 export interface SamlLoginRequest {
   readonly spId: string;
@@ -7,6 +9,7 @@ export interface SamlLoginRequest {
   readonly relayState?: string;
   readonly forceAuthn: boolean;
   readonly nameIdFormat: string;
+  readonly requestedAuthnContext?: RequestedAuthnContext;
 }
 
 /** One participant of a Single Logout that the IdP sends a LogoutRequest to, and what it answered. */

@@ -44,6 +44,8 @@ export interface AuthTransaction {
   readonly clientOrigin?: string;
   /** Who the application expects to sign in (login_hint), to fill in the form. */
   readonly loginHint?: string;
+  /** Authentication context the application asked for (OIDC acr_values, SAML RequestedAuthnContext): the flow's rules see it. */
+  readonly acrValues?: readonly string[];
 }
 
 export interface AuthTransactions {

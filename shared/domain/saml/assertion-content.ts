@@ -63,10 +63,3 @@ export function nameIdFor(user: User, sp: Pick<ServiceProvider, 'entityId' | 'na
       return undefined;
   }
 }
-
-/** AuthnContextClassRef from how the session was authenticated (its amr values, RFC 8176). */
-export function authnContextClassOf(amr: readonly string[]): string {
-  if (amr.includes('mfa') || new Set(amr).size > 1) return 'https://refeds.org/profile/mfa';
-  if (amr.includes('pwd')) return 'urn:oasis:names:tc:SAML:2.0:ac:classes:PasswordProtectedTransport';
-  return 'urn:oasis:names:tc:SAML:2.0:ac:classes:unspecified';
-}

@@ -1,6 +1,7 @@
 import { inflateRawSync } from 'node:zlib';
 import { DOMParser } from '@xmldom/xmldom';
 import { acceptedSignatureAlgorithms, namespaces } from './saml-names.ts';
+import type { AuthnContextComparison, RequestedAuthnContext } from './authn-context.ts';
 
 /** A message refused before or while it is read; `reason` is safe to log and to show. */
 export class SamlMessageRejected extends Error {
@@ -156,6 +157,20 @@ export interface AuthnRequestFields {
   readonly forceAuthn: boolean;
   readonly isPassive: boolean;
   readonly nameIdFormat?: string;
+  readonly requestedAuthnContext?: RequestedAuthnContext;
+}
+
+const comparisons: readonly AuthnContextComparison[] = ['exact', 'minimum', 'better', 'maximum'];
+
+/** RequestedAuthnContext: its comparison and references (declaration references are kept: no class meets them). */
+function readRequestedAuthnContext(root: Element): RequestedAuthnContext | undefined {
+  const element = childOf(root, namespaces.protocol, 'RequestedAuthnContext');
+  if (!element) return undefined;
+  const comparison = attr(element, 'Comparison') ?? 'exact';
+  if (!comparisons.includes(comparison as AuthnContextComparison)) throw new SamlMessageRejected('RequestedAuthnContext has an unknown Comparison');
+  const refs = [...childrenOf(element, namespaces.assertion, 'AuthnContextClassRef'), ...childrenOf(element, namespaces.assertion, 'AuthnContextDeclRef')].map((e) => text(e) ?? '');
+  if (refs.length === 0 || refs.length > 10 || refs.some((r) => r.length === 0 || r.length > 256)) throw new SamlMessageRejected('RequestedAuthnContext is malformed');
+  return { comparison: comparison as AuthnContextComparison, classRefs: refs };
 }
 
 const booleanAttr = (element: Element, name: string) => ['true', '1'].includes(element.getAttribute(name) ?? '');
@@ -168,6 +183,7 @@ export function readAuthnRequest(message: InboundMessage): AuthnRequestFields {
   const acsUrl = attr(root, 'AssertionConsumerServiceURL');
   const protocolBinding = attr(root, 'ProtocolBinding');
   const nameIdFormat = policy && attr(policy, 'Format');
+  const requestedAuthnContext = readRequestedAuthnContext(root);
   return {
     ...(acsUrl !== undefined ? { acsUrl } : {}),
     ...(index !== undefined ? { acsIndex: Number(index) } : {}),
@@ -175,6 +191,7 @@ export function readAuthnRequest(message: InboundMessage): AuthnRequestFields {
     forceAuthn: booleanAttr(root, 'ForceAuthn'),
     isPassive: booleanAttr(root, 'IsPassive'),
     ...(nameIdFormat !== undefined ? { nameIdFormat } : {}),
+    ...(requestedAuthnContext ? { requestedAuthnContext } : {}),
   };
 }
 

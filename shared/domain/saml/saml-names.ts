@@ -28,6 +28,7 @@ export const statusCodes = {
   authnFailed: 'urn:oasis:names:tc:SAML:2.0:status:AuthnFailed',
   invalidNameIdPolicy: 'urn:oasis:names:tc:SAML:2.0:status:InvalidNameIDPolicy',
   noPassive: 'urn:oasis:names:tc:SAML:2.0:status:NoPassive',
+  noAuthnContext: 'urn:oasis:names:tc:SAML:2.0:status:NoAuthnContext',
   requestDenied: 'urn:oasis:names:tc:SAML:2.0:status:RequestDenied',
   requestUnsupported: 'urn:oasis:names:tc:SAML:2.0:status:RequestUnsupported',
   partialLogout: 'urn:oasis:names:tc:SAML:2.0:status:PartialLogout',

@@ -6,7 +6,8 @@ import { adminApi, type AdminApi } from '../../support/admin-api.ts';
 import { auditEventsOf } from '../../support/audit.ts';
 import { useSharedRuntimeEnvironment } from '../../support/aws-env.ts';
 import { mailTo } from '../../support/mailbox.ts';
-import { callbackUri, signInThrough } from '../../support/oidc-flows.ts';
+import * as oidc from 'openid-client';
+import { callbackUri, insecure, registerClient, signInThrough } from '../../support/oidc-flows.ts';
 import { sharedRuntime } from '../../support/shared-runtime.ts';
 import { eventually } from '../../support/wait.ts';
 import { csrfTokenOf, webClient, type WebClient, type WebResponse } from '../../support/web-client.ts';
@@ -139,6 +140,26 @@ describe('multi-factor sign-in driven by the flow document', () => {
     assert.equal(wrong.status, 401);
     const right = await browser.postForm(`/t/${c.tenant.slug}/login/step`, { csrf: csrfTokenOf(wrong.body), method: 'email_otp', code });
     assert.equal(right.status, 200, right.body);
+  });
+
+  test('OIDC acr_values reach the flow’s rules at the login pages: a password session steps up to the emailed code, and the ID token says so', async () => {
+    const e = await adminApi();
+    const mfaWhenAsked = { steps: [{ options: ['password'] }, { options: ['email_otp'], optional: true }], rules: [{ description: 'MFA when asked', when: { acrRequested: 'mfa' }, then: { requireStep: 2 } }] };
+    assert.equal((await e.call('PUT', '/flows/default', mfaWhenAsked)).status, 200);
+    const client = await registerClient(e.tenant);
+    const config = await oidc.discovery(new URL(e.tenant.issuer), client.client_id, client.client_secret!, undefined, insecure);
+    const { browser } = await passwordStep(e, admin(e));
+    const verifier = oidc.randomPKCECodeVerifier();
+    const url = oidc.buildAuthorizationUrl(config, { redirect_uri: callbackUri, scope: 'openid', acr_values: 'mfa', code_challenge: await oidc.calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' });
+    let res = await browser.get(`${url.pathname}${url.search}`);
+    for (let hops = 0; res.status === 303 && hops < 4; hops++) res = await browser.get(String(res.headers.location).replace(sharedRuntime.url, ''));
+    assert.match(res.body, /Check your email/, 'straight to the second step: no password again, no loop');
+    const mail = await eventually('the code mail', async () => (await mailTo(e.tenant.adminEmail)).find((m) => /sign-in code/.test(m.subject)));
+    res = await browser.postForm(`/t/${e.tenant.slug}/login/step`, { csrf: csrfTokenOf(res.body), method: 'email_otp', code: /(\d{6})/.exec(mail.subject)![1]! });
+    for (let hops = 0; res.status === 303 && !String(res.headers.location).startsWith(callbackUri) && hops < 4; hops++) res = await browser.get(String(res.headers.location).replace(sharedRuntime.url, ''));
+    assert.equal(res.status, 303, res.body.slice(0, 300));
+    const tokens = await oidc.authorizationCodeGrant(config, new URL(String(res.headers.location)), { pkceCodeVerifier: verifier });
+    assert.ok((tokens.claims()!.amr as string[]).includes('otp') || (tokens.claims()!.amr as string[]).includes('mfa'), JSON.stringify(tokens.claims()));
   });
 
   test('users outside the rule, and administrators inside an allowed network, sign in with the password alone', async () => {

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { authnContextClassOf, nameIdFor, releasedAttributes } from '../../../shared/domain/saml/assertion-content.ts';
+import { nameIdFor, releasedAttributes } from '../../../shared/domain/saml/assertion-content.ts';
+import { authnContextClassOf } from '../../../shared/domain/saml/authn-context.ts';
 import { acsFor } from '../../../shared/domain/saml/service-provider.ts';
 import { nameIdFormats } from '../../../shared/domain/saml/saml-names.ts';
 import type { User } from '../../../shared/domain/users/user.ts';
