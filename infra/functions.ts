@@ -101,6 +101,18 @@ export const httpFunctions: readonly FunctionDefinition[] = [
 ];
 
 /** Functions no route reaches: the keys function runs on the scheduler. */
+/** The audit consumer: each audit event to its tenant's SIEM sinks (bus rule ─▶ SQS ─▶ this function). */
+export const auditFunction: FunctionDefinition = {
+  name: 'audit',
+  description: 'Delivers audit events to the SIEM sinks of each tenant',
+  entry: 'functions/audit/handler.ts',
+  routes: [],
+  // sessions: the per-sink delivery markers; keystore: opening the sinks' credentials.
+  grants: { directory: 'read', sessions: 'readWrite', keystore: 'open' },
+  memorySize: 512,
+  timeoutSeconds: 60,
+};
+
 export const keysFunction: FunctionDefinition = {
   name: 'keys',
   description: 'Signing-key rotation for every tenant',

@@ -15,9 +15,10 @@ import { settingsOperations } from './resources/settings.ts';
 import { userOperations } from './resources/users.ts';
 import { migrationOperations } from './resources/user-migration.ts';
 import { flowOperations } from './resources/flows.ts';
+import { siemSinkOperations } from './resources/siem-sinks.ts';
 import type { AdminRoute } from './routes.ts';
 
-export const adminOperations: readonly Operation[] = [...settingsOperations, ...userOperations, ...migrationOperations, ...groupOperations, ...applicationOperations, ...serviceProviderOperations, ...flowOperations, ...keyOperations];
+export const adminOperations: readonly Operation[] = [...settingsOperations, ...userOperations, ...migrationOperations, ...groupOperations, ...applicationOperations, ...serviceProviderOperations, ...flowOperations, ...keyOperations, ...siemSinkOperations];
 
 const getOpenApi: RouteHandler<AdminDeps> = async (req) =>
   json(200, openApiDocument(adminOperations, issuerOf(req.deps.publicUrl, tenantOf(req))), { 'cache-control': 'public, max-age=300' });

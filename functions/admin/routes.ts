@@ -49,6 +49,13 @@ export const routes = [
   'GET /t/{tenant}/api/v1/saml-service-providers/{spId}',
   'PUT /t/{tenant}/api/v1/saml-service-providers/{spId}',
   'DELETE /t/{tenant}/api/v1/saml-service-providers/{spId}',
+  'GET /t/{tenant}/api/v1/siem-sinks',
+  'POST /t/{tenant}/api/v1/siem-sinks',
+  'GET /t/{tenant}/api/v1/siem-sinks/{sinkId}',
+  'PUT /t/{tenant}/api/v1/siem-sinks/{sinkId}',
+  'DELETE /t/{tenant}/api/v1/siem-sinks/{sinkId}',
+  'POST /t/{tenant}/api/v1/siem-sinks/{sinkId}/secret',
+  'POST /t/{tenant}/api/v1/siem-sinks/{sinkId}/test',
 ] as const;
 
 export type AdminRoute = (typeof routes)[number];

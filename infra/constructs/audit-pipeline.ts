@@ -11,7 +11,10 @@ import {
   RuleTargetInput,
   type IRuleTarget,
 } from 'aws-cdk-lib/aws-events';
-import { ApiDestination as ApiDestinationTarget } from 'aws-cdk-lib/aws-events-targets';
+import { ApiDestination as ApiDestinationTarget, SqsQueue } from 'aws-cdk-lib/aws-events-targets';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -126,6 +129,27 @@ export class AuditPipeline extends Construct {
     const target: IRuleTarget = { bind: () => ({ arn: logGroupArn }) };
     this.auditRule('LogRule', 'Every audit event to the encrypted audit log group').addTarget(target);
     return logGroup;
+  }
+
+  /**
+   * Every audit event ─▶ a queue ─▶ the audit consumer (tenants' own SIEM sinks). A message the
+   * consumer reports failed comes back after the visibility timeout; after 10 receives it goes to
+   * the dead-letter queue. API destinations cannot sign each request with a tenant's own secret,
+   * and tenants' sinks change at run time, so these go through a function.
+   */
+  consumeWith(consumer: IFunction, timeout: Duration): Queue {
+    const deadLetters = deadLetterQueue(this, 'ConsumerDeadLetters', 'audit events a tenant SIEM sink did not take after 10 attempts');
+    const queue = new Queue(this, 'ConsumerQueue', {
+      encryption: QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(4),
+      // Lambda's advice: at least six times the function's timeout.
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+      deadLetterQueue: { queue: deadLetters, maxReceiveCount: 10 },
+    });
+    this.auditRule('ConsumerRule', 'Every audit event to the audit consumer (tenant SIEM sinks)').addTarget(new SqsQueue(queue));
+    consumer.addEventSource(new SqsEventSource(queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true }));
+    return queue;
   }
 
   private forwardToSiem(siem: Siem): void {

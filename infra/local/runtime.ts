@@ -3,11 +3,11 @@ import { once } from 'node:events';
 import { join, resolve } from 'node:path';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { httpFunctions, keysFunction } from '../functions.ts';
+import { auditFunction, httpFunctions, keysFunction } from '../functions.ts';
 import { routeTable } from '../routes.ts';
 import { auditTable, tables } from '../tables.ts';
 import { startAuditPipeline } from './audit/pipeline.ts';
-import { logFileSink, siemSink } from './audit/sinks.ts';
+import { logFileSink, siemSink, tenantSiemSink } from './audit/sinks.ts';
 import { createStreamReader } from './audit/stream-reader.ts';
 import type { ManagedProcess } from './child-process.ts';
 import type { LocalConfig } from './config.ts';
@@ -38,6 +38,8 @@ function functionEnvironment(config: LocalConfig, endpoints: { dynamodb: string;
     MAIL_FROM: process.env.MAIL_FROM || 'no-reply@identity.localhost',
     PUBLIC_URL: config.publicUrl,
     STAGE: 'local',
+    // Tenants' SIEM sinks are local listeners here; in AWS only public addresses are posted to.
+    OUTBOUND_ALLOW_LOOPBACK: 'true',
     AUDIT_RETENTION_DAYS: process.env.AUDIT_RETENTION_DAYS ?? '365',
     POWERTOOLS_METRICS_NAMESPACE: 'IdentityPlatform',
     POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
@@ -63,7 +65,7 @@ export async function startLocalRuntime(config: LocalConfig): Promise<LocalRunti
   mkdirSync(config.dataDir, { recursive: true });
   Object.assign(process.env, standInCredentials);
   const started: ManagedProcess[] = [];
-  const host = createFunctionHost([...httpFunctions, keysFunction], repositoryRoot);
+  const host = createFunctionHost([...httpFunctions, keysFunction, auditFunction], repositoryRoot);
   const stopAll = async () => {
     for (const proc of started.reverse()) await proc.stop();
   };
@@ -92,7 +94,11 @@ export async function startLocalRuntime(config: LocalConfig): Promise<LocalRunti
 
     const pipeline = startAuditPipeline({
       reader: createStreamReader(dynamodbClient, streamsClient, auditTable.id),
-      sinks: [logFileSink(join(config.dataDir, 'audit.log')), ...(config.siemUrl ? [siemSink(config.siemUrl)] : [])],
+      sinks: [
+        logFileSink(join(config.dataDir, 'audit.log')),
+        ...(config.siemUrl ? [siemSink(config.siemUrl)] : []),
+        tenantSiemSink((event) => host.invoke(auditFunction.name, event), Number(process.env.AUDIT_RETENTION_DAYS ?? 365)),
+      ],
       checkpointFile: join(config.dataDir, 'audit-pipeline-checkpoint.json'),
       deadLetterFile: join(config.dataDir, 'audit-dead-letter.log'),
       pollMs: config.auditPollMs,

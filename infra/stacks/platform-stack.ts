@@ -1,4 +1,4 @@
-import { Annotations, CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { PlatformConfig } from '../config.ts';
 import { AuditPipeline } from '../constructs/audit-pipeline.ts';
@@ -9,7 +9,7 @@ import { Keystore } from '../constructs/keystore.ts';
 import { PlatformFunction, type FunctionRuntime } from '../constructs/platform-function.ts';
 import { ProtocolApi } from '../constructs/protocol-api.ts';
 import { Schedules } from '../constructs/schedules.ts';
-import { httpFunctions, keysFunction } from '../functions.ts';
+import { auditFunction, httpFunctions, keysFunction } from '../functions.ts';
 import { routeTable } from '../routes.ts';
 
 export interface PlatformStackProps extends StackProps {
@@ -26,6 +26,7 @@ export class PlatformStack extends Stack {
   readonly api: ProtocolApi;
   readonly edge?: Edge;
   readonly keys: PlatformFunction;
+  readonly auditConsumer: PlatformFunction;
   readonly publicUrl: string;
 
   constructor(scope: Construct, id: string, props: PlatformStackProps) {
@@ -62,12 +63,16 @@ export class PlatformStack extends Stack {
     }
 
     // Audit table stream ─▶ Pipe ─▶ bus ─▶ CloudWatch Logs and the SIEM.
-    new AuditPipeline(this, 'Audit', {
+    const audit = new AuditPipeline(this, 'Audit', {
       stage,
       auditTable: tables.byId.Audit,
       logRetention,
       ...(config.siem ? { siem: config.siem } : {}),
     });
+
+    // bus ─▶ SQS ─▶ audit Lambda (each tenant's own SIEM sinks).
+    this.auditConsumer = new PlatformFunction(this, 'AuditFunction', { definition: auditFunction, runtime });
+    audit.consumeWith(this.auditConsumer.function, Duration.seconds(auditFunction.timeoutSeconds));
 
     // EventBridge Scheduler ─▶ keys Lambda (signing-key rotation).
     this.keys = new PlatformFunction(this, 'KeysFunction', { definition: keysFunction, runtime });
@@ -75,7 +80,7 @@ export class PlatformStack extends Stack {
 
     // The issuer URL exists only once the API (and CloudFront) do.
     this.publicUrl = this.edge?.url ?? this.api.url;
-    for (const fn of [...this.api.functions.values(), this.keys]) fn.function.addEnvironment('PUBLIC_URL', this.publicUrl);
+    for (const fn of [...this.api.functions.values(), this.keys, this.auditConsumer]) fn.function.addEnvironment('PUBLIC_URL', this.publicUrl);
 
     new CfnOutput(this, 'PublicUrl', { value: this.publicUrl, description: 'Base URL of every tenant: issuer = <PublicUrl>/t/<tenant>' });
     if (!config.sender) {

@@ -49,6 +49,10 @@ import type { IdempotencyStore } from '../domain/ports/idempotency-store.ts';
 import { createKmsDataKeySource } from './kms/aws-kms.ts';
 import { createEnvelopeVault } from './kms/envelope-vault.ts';
 import { createLocalKeystore } from './kms/local-keystore.ts';
+import type { SiemRequest } from '../domain/audit/siem-sink.ts';
+import type { SiemDeliveries, SiemSinkRegistry } from '../domain/ports/siem-sinks.ts';
+import { createSiemDeliveries, createSiemSinkRegistry } from './dynamodb/siem-sinks.ts';
+import { guardedPost } from './outbound/guarded-post.ts';
 import { createSesMailer } from './ses/ses-mailer.ts';
 
 /** The ports a function is built from, wired to AWS (or the local stand-ins) from the environment. */
@@ -78,6 +82,10 @@ export interface PlatformPorts {
   readonly grants: GrantStore;
   readonly participants: SessionParticipants;
   readonly consents: ConsentStore;
+  readonly siemSinks: SiemSinkRegistry;
+  readonly siemDeliveries: SiemDeliveries;
+  /** POSTs to a tenant-configured URL, never to an internal address (loopback only in the local runtime). */
+  readonly siemPost: (request: SiemRequest) => Promise<number>;
   readonly platformSecrets: PlatformSecrets;
   readonly auditLog: AuditLog;
   readonly keyVault: KeyVault;
@@ -125,6 +133,9 @@ export function portsFromEnvironment(options: { db?: DynamoDBDocumentClient } = 
     grants: createGrantStore(db, tables, retentionDays),
     participants: createSessionParticipants(db, tables),
     consents: createConsentStore(db, tables, retentionDays),
+    siemSinks: createSiemSinkRegistry(db, tables, retentionDays),
+    siemDeliveries: createSiemDeliveries(db, tables),
+    siemPost: (request) => guardedPost(request.url, request.headers, request.body, { allowLoopback: process.env.OUTBOUND_ALLOW_LOOPBACK === 'true' }),
     platformSecrets: createPlatformSecrets(db, tables.directory, keyVault),
     auditLog: createAuditLog(db, tables.audit, retentionDays),
     keyVault,

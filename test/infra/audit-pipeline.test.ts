@@ -95,10 +95,31 @@ test("the log key lets CloudWatch Logs use it for this log group only, and rotat
   assert.match(JSON.stringify(logs.Condition.ArnLike['kms:EncryptionContext:aws:logs:arn']), /log-group:\/aws\/events\/identity-dev\/audit/);
 });
 
-test('without SIEM context there is no connection, API destination or SIEM rule', () => {
+test('without SIEM context there is no connection, API destination or SIEM rule (the log rule and the consumer rule only)', () => {
   template.resourceCountIs('AWS::Events::Connection', 0);
   template.resourceCountIs('AWS::Events::ApiDestination', 0);
-  template.resourceCountIs('AWS::Events::Rule', 1);
+  template.resourceCountIs('AWS::Events::Rule', 2);
+});
+
+test('tenant SIEM sinks: every audit event ─▶ an encrypted queue with a DLQ ─▶ the audit function, which reports failed items', () => {
+  const queue = logicalIdAt(template, 'identity-dev/Audit/ConsumerQueue/Resource');
+  const deadLetters = logicalIdAt(template, 'identity-dev/Audit/ConsumerDeadLetters/Resource');
+  template.hasResourceProperties('AWS::Events::Rule', {
+    EventBusName: { Ref: bus },
+    EventPattern: auditPattern,
+    Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [queue, 'Arn'] } })],
+  });
+  assert.deepEqual(resources[queue].Properties.RedrivePolicy, { deadLetterTargetArn: { 'Fn::GetAtt': [deadLetters, 'Arn'] }, maxReceiveCount: 10 });
+  assert.equal(resources[queue].Properties.VisibilityTimeout, 360, 'six times the function timeout');
+  template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+    EventSourceArn: { 'Fn::GetAtt': [queue, 'Arn'] },
+    FunctionResponseTypes: ['ReportBatchItemFailures'],
+    BatchSize: 10,
+  });
+  template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+    Queues: [{ Ref: queue }],
+    PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+  });
 });
 
 test('Splunk HEC: the connection sends "Authorization: Splunk <token>" from the secret', () => {

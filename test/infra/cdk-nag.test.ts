@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
-import { httpFunctions, keysFunction } from '../../infra/functions.ts';
+import { auditFunction, httpFunctions, keysFunction } from '../../infra/functions.ts';
 import { certificateIn, functionLogicalId, region, splunkContext, synthesize, webhookContext, type Synthesized } from './synth.ts';
 
 const configurations: ReadonlyArray<[string, Record<string, unknown>]> = [
@@ -46,7 +46,7 @@ test('every function bundles with esbuild into one minified ESM file with a crea
   const bundled = synthesized.get('defaults')!;
   const assembly = bundled.app.synth();
   const resources = bundled.template.toJSON()['Resources'];
-  for (const definition of [...httpFunctions, keysFunction]) {
+  for (const definition of [...httpFunctions, keysFunction, auditFunction]) {
     const key = resources[functionLogicalId(bundled.template, definition.name)].Properties.Code.S3Key as string;
     const directory = path.join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`);
     const code = readFileSync(path.join(directory, 'index.mjs'), 'utf8');

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Annotations, Match } from 'aws-cdk-lib/assertions';
 import { placeholderMailFrom } from '../../infra/config.ts';
-import { httpFunctions, keysFunction } from '../../infra/functions.ts';
+import { auditFunction, httpFunctions, keysFunction } from '../../infra/functions.ts';
 import { actionsOf, functionLogicalId, statementsOf, synthesize } from './synth.ts';
 
 const withSender = synthesize({ senderEmail: 'no-reply@id.example.org' });
@@ -41,7 +41,7 @@ test('SendEmail is scoped to the sender identity; GetAccount has no resource to 
   assert.deepEqual(getAccount.flatMap((statement) => statement.resources), ['*']);
 });
 
-for (const definition of [...httpFunctions, keysFunction].filter((fn) => !fn.grants.mail)) {
+for (const definition of [...httpFunctions, keysFunction, auditFunction].filter((fn) => !fn.grants.mail)) {
   test(`${definition.name} has no mail grant, so its role has no ses permission`, () => {
     assert.deepEqual(actionsOf(statementsOf(withSender.template, definition.name)).filter((action) => action.startsWith('ses:')), []);
   });

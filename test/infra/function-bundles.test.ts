@@ -46,7 +46,7 @@ test('saml: the deployed bundle carries the SAML schemas and validates messages 
 });
 
 test('every function bundle loads in a fresh Node process (top-level await and CommonJS requires included)', () => {
-  for (const name of ['saml', 'oidc', 'login']) {
+  for (const name of ['saml', 'oidc', 'login', 'audit']) {
     const entry = path.join(assetDirectory(name), 'index.mjs');
     const output = execFileSync(process.execPath, ['--input-type=module', '-e', `const m = await import(${JSON.stringify(entry)}); console.log(typeof m.handler);`], { cwd: path.parse(entry).root }).toString().trim();
     assert.equal(output, 'function', name);

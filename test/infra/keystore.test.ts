@@ -4,7 +4,7 @@ import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Keystore, type KeystoreAccess } from '../../infra/constructs/keystore.ts';
-import { httpFunctions, keysFunction } from '../../infra/functions.ts';
+import { auditFunction, httpFunctions, keysFunction } from '../../infra/functions.ts';
 import { logicalIdAt, statementsOf, synthesize } from './synth.ts';
 
 const { template } = synthesize({ stage: 'prod' });
@@ -32,7 +32,7 @@ test('the key policy only delegates administration to the account; functions get
   assert.match(JSON.stringify(statements[0].Principal), /:root/);
 });
 
-for (const definition of [...httpFunctions, keysFunction]) {
+for (const definition of [...httpFunctions, keysFunction, auditFunction]) {
   test(`${definition.name}: keystore access is exactly "${definition.grants.keystore ?? 'none'}", with a tenant and purpose context`, () => {
     const statements = statementsOf(template, definition.name).filter((statement) => JSON.stringify(statement.resources).includes(keystoreKey));
     const cryptographic = statements.filter((statement) => !isDescribeKey(statement.actions));

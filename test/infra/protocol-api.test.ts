@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Match } from 'aws-cdk-lib/assertions';
-import { httpFunctions, keysFunction } from '../../infra/functions.ts';
+import { auditFunction, httpFunctions, keysFunction } from '../../infra/functions.ts';
 import { routeTable } from '../../infra/routes.ts';
 import { tables } from '../../infra/tables.ts';
 import { actionsOf, certificateIn, functionLogicalId, logicalIdAt, region, statementsOf, synthesize } from './synth.ts';
@@ -10,7 +10,7 @@ const { template } = synthesize({ logRetentionDays: 30 });
 const withDomain = synthesize({ domainName: 'id.example.org', certificateArn: certificateIn(region) });
 const resources = template.toJSON()['Resources'];
 const api = logicalIdAt(template, 'identity-dev/Api/HttpApi/Resource');
-const allFunctions = [...httpFunctions, keysFunction];
+const allFunctions = [...httpFunctions, keysFunction, auditFunction];
 const environmentOf = (name: string): Record<string, unknown> => resources[functionLogicalId(template, name)].Properties.Environment.Variables;
 
 test('one function per catalogue entry, plus nothing else that runs code', () => {

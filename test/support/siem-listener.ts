@@ -4,9 +4,11 @@ import type { AddressInfo } from 'node:net';
 
 export interface SiemListener {
   readonly url: string;
-  readonly received: Array<{ headers: Record<string, string | string[] | undefined>; body: unknown }>;
+  readonly received: Array<{ headers: Record<string, string | string[] | undefined>; body: unknown; raw: string }>;
   /** Answer the next n requests with this status instead of 200. */
   failNext(n: number, status?: number): void;
+  /** Failures still to answer. */
+  failuresLeft(): number;
   waitFor(predicate: (bodies: unknown[]) => boolean, timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
 }
@@ -25,7 +27,7 @@ export async function startSiemListener(): Promise<SiemListener> {
         res.writeHead(failStatus).end();
         return;
       }
-      received.push({ headers: req.headers, body: JSON.parse(data) });
+      received.push({ headers: req.headers, body: JSON.parse(data), raw: data });
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"text":"Success","code":0}');
     });
   });
@@ -35,6 +37,7 @@ export async function startSiemListener(): Promise<SiemListener> {
   return {
     url: `http://127.0.0.1:${port}/services/collector/event`,
     received,
+    failuresLeft: () => failures,
     failNext(n, status = 503) {
       failures = n;
       failStatus = status;

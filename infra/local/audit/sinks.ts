@@ -1,5 +1,8 @@
 import { appendFile } from 'node:fs/promises';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { auditItem } from '../../../shared/adapters/dynamodb/audit-item.ts';
 import type { AuditEvent } from '../../../shared/domain/audit/event.ts';
+import { auditEventDetailType, auditEventSource } from '../../constructs/audit-pipeline.ts';
 
 export interface AuditSink {
   readonly name: string;
@@ -26,6 +29,23 @@ export function siemSink(url: string, fetchImpl: typeof fetch = fetch): AuditSin
         signal: AbortSignal.timeout(5000),
       });
       if (!response.ok) throw new Error(`SIEM answered ${response.status}`);
+    },
+  };
+}
+
+/**
+ * The tenants' own SIEM sinks: the audit function's handler invoked as the rule's SQS target
+ * would invoke it, one message per event; a batch item failure makes this sink fail so the
+ * pipeline retries, then dead-letters, the event.
+ */
+export function tenantSiemSink(invoke: (event: unknown) => Promise<unknown>, retentionDays: number): AuditSink {
+  return {
+    name: 'tenant-siem',
+    async deliver(event) {
+      const detail = { eventName: 'INSERT', dynamodb: { NewImage: marshall(auditItem(event, retentionDays), { removeUndefinedValues: true }) } };
+      const body = JSON.stringify({ source: auditEventSource, 'detail-type': auditEventDetailType, detail });
+      const result = (await invoke({ Records: [{ messageId: event.id, body, attributes: {}, messageAttributes: {}, eventSource: 'aws:sqs' }] })) as { batchItemFailures?: unknown[] } | undefined;
+      if (result?.batchItemFailures?.length) throw new Error('the audit function reported the event as failed');
     },
   };
 }

@@ -1,0 +1,60 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { PlatformPorts } from '../../shared/adapters/platform-ports.ts';
+import { eventFromAuditItem } from '../../shared/adapters/dynamodb/audit-item.ts';
+import { createSiemDelivery, SiemDeliveryFailed, type SiemDelivery } from '../../shared/domain/audit/siem-delivery.ts';
+import type { AuditEvent } from '../../shared/domain/audit/event.ts';
+import { createSecureVault } from '../../shared/domain/secrets/secure-vault.ts';
+import { observability } from '../../shared/http/observability.ts';
+
+/** The bus event the Pipe made of an Audit stream record, as the rule's SQS target holds it. */
+interface AuditBusEvent {
+  readonly detail?: { readonly eventName?: string; readonly dynamodb?: { readonly NewImage?: Record<string, AttributeValue> } };
+}
+
+/** The audit event an SQS message carries, or undefined for anything that is not an inserted audit item. */
+export function auditEventOf(record: Pick<SQSRecord, 'body'>): AuditEvent | undefined {
+  const message = JSON.parse(record.body) as AuditBusEvent;
+  const image = message.detail?.dynamodb?.NewImage;
+  if (message.detail?.eventName !== 'INSERT' || !image) return undefined;
+  return eventFromAuditItem(unmarshall(image));
+}
+
+/**
+ * The audit consumer (bus rule ─▶ SQS ─▶ this function): each event goes to its tenant's SIEM
+ * sinks. A message whose sinks did not all take it is reported as a batch item failure, so SQS
+ * delivers it again (sinks that took it are skipped) and, after its last attempt, moves it to the
+ * dead-letter queue. The local runtime's pipeline invokes this same handler.
+ */
+export function createAuditFunction(deps: () => PlatformPorts) {
+  const { logger, metrics, tracer } = observability('audit');
+  const processor = new BatchProcessor(EventType.SQS);
+  let delivery: SiemDelivery | undefined;
+
+  const deliverRecord = async (record: SQSRecord) => {
+    const ports = deps();
+    delivery ??= createSiemDelivery({ siemSinks: ports.siemSinks, siemDeliveries: ports.siemDeliveries, vault: createSecureVault(ports.keyVault), post: ports.siemPost });
+    const event = auditEventOf(record);
+    if (!event) return;
+    try {
+      await delivery.deliver(event);
+    } catch (error) {
+      if (error instanceof SiemDeliveryFailed) {
+        metrics.addMetric('SiemDeliveryFailures', MetricUnit.Count, error.failures.length);
+        // The reasons name sinks and HTTP statuses only; the event's own content is not logged.
+        logger.warn('SIEM delivery failed', { tenant: event.tenant, eventId: event.id, failures: error.failures });
+      }
+      throw error;
+    }
+  };
+
+  const handle = (event: SQSEvent, context: Context) => processPartialResponse(event, deliverRecord, processor, { context });
+  return middy(handle).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics)).use(captureLambdaHandler(tracer));
+}
