@@ -84,7 +84,7 @@ export const httpFunctions: readonly FunctionDefinition[] = [
     description: 'Admin REST API of every tenant',
     entry: 'functions/admin/handler.ts',
     routes: adminRoutes,
-    grants: { directory: 'readWrite', sessions: 'readWrite', sessionIndex: 'readWrite', audit: 'append', keystore: 'sealAndOpen', mail: true },
+    grants: { directory: 'readWrite', sessions: 'readWrite', sessionIndex: 'readWrite', audit: 'appendAndRead', keystore: 'sealAndOpen', mail: true },
     memorySize: 1024,
     // API Gateway's own limit: user imports use all of it.
     timeoutSeconds: 29,

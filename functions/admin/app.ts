@@ -16,9 +16,10 @@ import { userOperations } from './resources/users.ts';
 import { migrationOperations } from './resources/user-migration.ts';
 import { flowOperations } from './resources/flows.ts';
 import { siemSinkOperations } from './resources/siem-sinks.ts';
+import { auditOperations } from './resources/audit.ts';
 import type { AdminRoute } from './routes.ts';
 
-export const adminOperations: readonly Operation[] = [...settingsOperations, ...userOperations, ...migrationOperations, ...groupOperations, ...applicationOperations, ...serviceProviderOperations, ...flowOperations, ...keyOperations, ...siemSinkOperations];
+export const adminOperations: readonly Operation[] = [...settingsOperations, ...userOperations, ...migrationOperations, ...groupOperations, ...applicationOperations, ...serviceProviderOperations, ...flowOperations, ...keyOperations, ...siemSinkOperations, ...auditOperations];
 
 const getOpenApi: RouteHandler<AdminDeps> = async (req) =>
   json(200, openApiDocument(adminOperations, issuerOf(req.deps.publicUrl, tenantOf(req))), { 'cache-control': 'public, max-age=300' });

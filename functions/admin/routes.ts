@@ -56,6 +56,8 @@ export const routes = [
   'DELETE /t/{tenant}/api/v1/siem-sinks/{sinkId}',
   'POST /t/{tenant}/api/v1/siem-sinks/{sinkId}/secret',
   'POST /t/{tenant}/api/v1/siem-sinks/{sinkId}/test',
+  'GET /t/{tenant}/api/v1/audit/events',
+  'GET /t/{tenant}/api/v1/audit/statistics',
 ] as const;
 
 export type AdminRoute = (typeof routes)[number];

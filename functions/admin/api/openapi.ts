@@ -32,11 +32,15 @@ function describe(op: Operation) {
     parameters.push({ name: 'limit', in: 'query', schema: { type: 'integer', minimum: 1, maximum: 200, default: 50 } });
     parameters.push({ name: 'cursor', in: 'query', description: 'The next_cursor of the previous page', schema: { type: 'string' } });
   }
+  if (op.query) {
+    const shape = (schemaOf(op.query, 'input') as { properties?: Record<string, unknown>; required?: string[] });
+    for (const [name, schema] of Object.entries(shape.properties ?? {})) parameters.push({ name, in: 'query', required: (shape.required ?? []).includes(name), schema });
+  }
   if (op.conditional) parameters.push({ name: 'If-Match', in: 'header', description: 'The ETag the change is based on; a stale one gets 412', schema: { type: 'string' } });
   if (op.idempotent) parameters.push({ name: 'Idempotency-Key', in: 'header', description: 'Repeating a request with the same key returns the first answer', schema: { type: 'string', maxLength: 255 } });
   const success = {
     description: statusDescriptions[op.status] ?? 'OK',
-    ...(op.response ? { content: { 'application/json': { schema: schemaOf(op.response, 'output') } } } : {}),
+    ...(op.response ? { content: { 'application/json': { schema: schemaOf(op.response, 'output') }, ...Object.fromEntries((op.alternateContent ?? []).map((type) => [type, { schema: { type: 'string' } }])) } } : {}),
     ...(op.response && op.route.includes('{') || op.status === 201 ? { headers: { ETag: { description: 'The resource’s version, for If-Match', schema: { type: 'string' } } } } : {}),
   };
   return {

@@ -17,12 +17,16 @@ export interface AdminCall<Body> {
   /** The version an If-Match header names; undefined when there was none (or `*`). */
   readonly ifMatch: number | undefined;
   readonly page: PageRequest;
+  /** The validated query parameters, when the operation declares them. */
+  readonly query: Record<string, unknown>;
   /** An audit event of this request, by this caller. */
   event(type: string, subject: string, details: Record<string, unknown>): AuditEvent;
 }
 
 export interface AdminResult {
   readonly body?: unknown;
+  /** A body that is not JSON (an export): sent as it is with this content type. */
+  readonly raw?: { readonly contentType: string; readonly body: string };
   /** The resource's version: sent as its ETag. */
   readonly version?: number;
   readonly headers?: Record<string, string>;
@@ -45,6 +49,10 @@ export interface Operation<Body = unknown> {
   readonly streamedBody?: { readonly contentType: string; readonly item: z.ZodType };
   /** The response body's schema; none for 204. */
   readonly response?: z.ZodType;
+  /** Query parameters besides paging, validated (each at most once) and documented. */
+  readonly query?: z.ZodObject;
+  /** Other content types the success answer may come in (chosen by a `format` query parameter). */
+  readonly alternateContent?: readonly string[];
   /** Lists: `limit` and `cursor` query parameters, `{ items, next_cursor }` answers. */
   readonly paginated?: boolean;
   /** Creating requests honour an Idempotency-Key header. */

@@ -24,6 +24,22 @@ function pageOf(query: URLSearchParams) {
   return { limit: Number(limit), ...(cursor !== undefined ? { cursor } : {}) };
 }
 
+const pagingParameters = new Set(['limit', 'cursor']);
+
+function queryOf(query: URLSearchParams, op: Operation): Record<string, unknown> {
+  if (!op.query) return {};
+  const values: Record<string, string> = {};
+  for (const name of new Set(query.keys())) {
+    if (op.paginated && pagingParameters.has(name)) continue;
+    if (query.getAll(name).length > 1) throw new HttpError(400, 'invalid_request', `The parameter ${name} was sent more than once`, { details: { errors: [{ path: name, message: 'sent more than once' }] } });
+    values[name] = query.get(name)!;
+  }
+  const parsed = op.query.safeParse(values);
+  if (parsed.success) return parsed.data;
+  const errors = parsed.error.issues.slice(0, 20).map((issue) => ({ path: issue.path.join('.') || (issue.code === 'unrecognized_keys' ? issue.keys.join(',') : '(query)'), message: issue.message }));
+  throw new HttpError(400, 'validation_failed', `The query is invalid: ${errors[0]!.path}: ${errors[0]!.message}`, { details: { errors } });
+}
+
 function bodyOf(req: HttpRequest<AdminDeps>, op: Operation): unknown {
   if (!op.body) return undefined;
   const body = req.state.body;
@@ -50,6 +66,7 @@ export function runOperation(op: Operation): RouteHandler<AdminDeps> {
     const ifMatch = op.conditional ? ifMatchOf(req.headers['if-match']) : undefined;
     const page = op.paginated ? pageOf(req.query) : { limit: 50 };
     const body = bodyOf(req, op);
+    const query = queryOf(req.query, op);
 
     const key = op.idempotent ? req.headers['idempotency-key'] : undefined;
     if (key !== undefined && !/^[\x21-\x7e]{1,255}$/.test(key)) throw new HttpError(400, 'invalid_request', 'Idempotency-Key must be 1–255 visible ASCII characters');
@@ -63,12 +80,15 @@ export function runOperation(op: Operation): RouteHandler<AdminDeps> {
       if (claim.state === 'mismatch') throw new HttpError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request');
     }
     try {
-      const result = await op.handle({ req, tenant, actor, body, ifMatch, page, event: auditEventOf(req, tenant, actor) }).catch((error: unknown) => {
+      const result = await op.handle({ req, tenant, actor, body, ifMatch, page, query, event: auditEventOf(req, tenant, actor) }).catch((error: unknown) => {
         if (error instanceof InvalidCursor) throw new HttpError(400, 'invalid_cursor', error.message);
         throw error;
       });
       const headers = { ...(result.version !== undefined ? { etag: `"v${result.version}"` } : {}), ...result.headers };
-      const response: HttpResponse = op.status === 204 ? { statusCode: 204, headers, body: '' } : json(op.status, result.body, headers);
+      const response: HttpResponse =
+        op.status === 204 ? { statusCode: 204, headers, body: '' }
+        : result.raw ? { statusCode: op.status, headers: { 'content-type': result.raw.contentType, ...headers }, body: result.raw.body }
+        : json(op.status, result.body, headers);
       if (key !== undefined) await req.deps.idempotency.complete(scope, key, stored(response));
       return response;
     } catch (error) {

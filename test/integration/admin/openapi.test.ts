@@ -131,5 +131,20 @@ describe('the admin API’s OpenAPI 3.1 document', () => {
     await call('GET', '/keys', '/keys');
     await call('POST', '/keys/rotate', '/keys/rotate');
     await call('DELETE', '/users/{userId}', `/users/${user}`);
+
+    // A sink whose destination refuses the connection: the test event reports it.
+    const sink = (await call('POST', '/siem-sinks', '/siem-sinks', { name: 'Docs SIEM', kind: 'webhook', url: 'http://127.0.0.1:9/hook', eventTypes: ['siem.test'] })).json<{ id: string }>().id;
+    await call('POST', '/siem-sinks', '/siem-sinks', { name: 'Docs', kind: 'splunk_hec', url: 'https://splunk.example/' });
+    await call('GET', '/siem-sinks', '/siem-sinks');
+    await call('GET', '/siem-sinks/{sinkId}', `/siem-sinks/${sink}`);
+    await call('PUT', '/siem-sinks/{sinkId}', `/siem-sinks/${sink}`, { name: 'Docs SIEM 2', kind: 'webhook', url: 'http://127.0.0.1:9/hook2', eventTypes: ['siem.test'] });
+    await call('POST', '/siem-sinks/{sinkId}/secret', `/siem-sinks/${sink}/secret`);
+    await call('POST', '/siem-sinks/{sinkId}/test', `/siem-sinks/${sink}/test`);
+    await call('DELETE', '/siem-sinks/{sinkId}', `/siem-sinks/${sink}`);
+    await call('GET', '/siem-sinks/{sinkId}', `/siem-sinks/${sink}`);
+    await call('GET', '/audit/events', '/audit/events?limit=5');
+    await call('GET', '/audit/events', '/audit/events?outcome=sometimes');
+    await call('GET', '/audit/statistics', '/audit/statistics');
+    await call('GET', '/audit/statistics', '/audit/statistics?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z');
   });
 });

@@ -1,0 +1,77 @@
+import { z } from 'zod';
+import { auditSearchSchema, eventsAsCsv, searchOf } from '../../../shared/domain/audit/audit-query.ts';
+import { auditStatistics, reportedTypes, type ReportedType } from '../../../shared/domain/audit/audit-statistics.ts';
+import type { AuditEvent } from '../../../shared/domain/audit/event.ts';
+import { HttpError } from '../../../shared/http/errors.ts';
+import { operation, type AdminCall } from '../api/operation.ts';
+import { pageOf } from '../api/schemas.ts';
+
+export const auditEventSchema = z.object({
+  id: z.string(),
+  version: z.number().int(),
+  tenant: z.string(),
+  type: z.string(),
+  time: z.string(),
+  actor: z.object({ kind: z.enum(['user', 'client', 'administrator', 'system', 'anonymous']), id: z.string().optional() }),
+  subject: z.string().optional(),
+  clientIp: z.string().optional(),
+  userAgent: z.string().optional(),
+  correlationId: z.string().optional(),
+  outcome: z.enum(['success', 'failure', 'denied', 'error']),
+  details: z.record(z.string(), z.unknown()),
+});
+
+const searchQuery = auditSearchSchema.extend({ format: z.enum(['json', 'csv']).default('json').describe('csv: the same page as text/csv (formula-safe cells)') });
+
+function periodOf(call: AdminCall<unknown>, input: z.infer<typeof auditSearchSchema>) {
+  const search = searchOf(input, Date.now());
+  if (typeof search === 'string') throw new HttpError(400, 'validation_failed', `The query is invalid: ${search}`, { details: { errors: [{ path: 'from', message: search }] } });
+  return search;
+}
+
+/** Events per type a report reads before it says it is truncated. */
+const reportCap = 20_000;
+
+const counts = z.record(z.string(), z.number().int());
+const statisticsSchema = z.object({
+  period: z.object({ from: z.string(), to: z.string() }),
+  truncated: z.boolean(),
+  signIns: z.object({ success: z.number().int(), failure: z.number().int(), denied: z.number().int(), failureRate: z.number() }),
+  signInsByDay: z.array(z.object({ date: z.string(), success: z.number().int(), failure: z.number().int() })),
+  failureReasons: counts,
+  mfa: z.object({ challenges: z.number().int(), success: z.number().int(), failure: z.number().int(), signInsWithMfa: z.number().int(), adoptionRate: z.number() }),
+  byAuthenticator: counts,
+  byApplication: z.array(z.object({ application: z.string(), signIns: z.number().int() })),
+  activeUsers: z.object({ period: z.number().int(), byDay: z.array(z.object({ date: z.string(), users: z.number().int() })) }),
+  lockouts: z.number().int(),
+  tokens: z.object({ issued: z.number().int(), refreshed: z.number().int(), reuseDetected: z.number().int(), byGrantType: counts }),
+  rateLimited: z.number().int(),
+});
+
+export const auditOperations = [
+  operation({
+    route: 'GET /t/{tenant}/api/v1/audit/events', summary: 'Search the audit trail, newest first: a period (default the last 7 days, at most 92), event type, subject, application, outcome; `format=csv` exports the page as CSV', tag: 'Audit', access: 'read', status: 200,
+    paginated: true, query: searchQuery, response: pageOf(auditEventSchema), alternateContent: ['text/csv'],
+    handle: async (call) => {
+      const { format, ...filters } = call.query as z.infer<typeof searchQuery>;
+      const result = await call.req.deps.auditTrail.search(call.tenant.id, periodOf(call, filters), call.page);
+      if (format === 'csv') {
+        return {
+          raw: { contentType: 'text/csv; charset=utf-8', body: eventsAsCsv(result.items, call.page.cursor === undefined) },
+          headers: { 'content-disposition': 'attachment; filename="audit-events.csv"', ...(result.cursor ? { 'x-next-cursor': result.cursor } : {}) },
+        };
+      }
+      return { body: { items: result.items, ...(result.cursor ? { next_cursor: result.cursor } : {}) } };
+    },
+  }),
+  operation({
+    route: 'GET /t/{tenant}/api/v1/audit/statistics', summary: 'Sign-in statistics of a period (default the last 7 days): outcomes per day, second factors, authenticators, applications, active users, lockouts, tokens', tag: 'Audit', access: 'read', status: 200,
+    query: auditSearchSchema.pick({ from: true, to: true }), response: statisticsSchema,
+    handle: async (call) => {
+      const { from, to } = periodOf(call, call.query);
+      const read = await Promise.all(reportedTypes.map((type) => call.req.deps.auditTrail.eventsOfType(call.tenant.id, type, from, to, reportCap)));
+      const byType = Object.fromEntries(reportedTypes.map((type, i) => [type, read[i]!.events])) as Record<ReportedType, AuditEvent[]>;
+      return { body: auditStatistics(byType, from, to, read.some((r) => r.truncated)) };
+    },
+  }),
+];

@@ -1,0 +1,107 @@
+import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { AuditSearch } from '../../domain/audit/audit-query.ts';
+import type { AuditEvent } from '../../domain/audit/event.ts';
+import type { AuditTrail } from '../../domain/ports/audit-log.ts';
+import { InvalidCursor } from '../../domain/ports/pages.ts';
+import { eventFromAuditItem } from './audit-item.ts';
+import { decodeCursor, encodeCursor } from './cursor.ts';
+import { tenantPk } from './keys.ts';
+
+type Item = Record<string, unknown>;
+
+/** At most this many DynamoDB pages are read to fill one page of a filtered search; the cursor resumes after them. */
+const maxReadsPerPage = 5;
+
+/**
+ * The key condition a search runs on: a subject's events (gsi2) or a type's (gsi1) in the
+ * period, else the tenant's whole partition in the period; the other filters are applied to
+ * what that reads.
+ */
+function plan(tenant: string, search: AuditSearch) {
+  const base = tenantPk(tenant);
+  const filters: string[] = [];
+  const values: Record<string, unknown> = { ':from': search.from, ':to': search.to };
+  const names: Record<string, string> = {};
+  let query: Pick<QueryCommandInput, 'IndexName' | 'KeyConditionExpression'>;
+  let indexKey: readonly string[] = [];
+  if (search.subject !== undefined) {
+    query = { IndexName: 'gsi2', KeyConditionExpression: 'gsi2pk = :ipk AND gsi2sk BETWEEN :from AND :to' };
+    values[':ipk'] = `${base}#SUBJECT#${search.subject}`;
+    indexKey = ['gsi2pk', 'gsi2sk'];
+  } else if (search.type !== undefined) {
+    query = { IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :ipk AND gsi1sk BETWEEN :from AND :to' };
+    values[':ipk'] = `${base}#TYPE#${search.type}`;
+    indexKey = ['gsi1pk', 'gsi1sk'];
+  } else {
+    query = { KeyConditionExpression: 'pk = :pk AND sk BETWEEN :fromKey AND :toKey' };
+    Object.assign(values, { ':pk': base, ':fromKey': `EVENT#${search.from}`, ':toKey': `EVENT#${search.to}~` });
+    delete values[':from'];
+    delete values[':to'];
+  }
+  if (search.subject !== undefined && search.type !== undefined) {
+    filters.push('#type = :type');
+    names['#type'] = 'type';
+    values[':type'] = search.type;
+  }
+  if (search.outcome !== undefined) {
+    filters.push('#outcome = :outcome');
+    names['#outcome'] = 'outcome';
+    values[':outcome'] = search.outcome;
+  }
+  if (search.application !== undefined) {
+    filters.push('app = :app');
+    values[':app'] = search.application;
+  }
+  return {
+    input: {
+      ...query,
+      ExpressionAttributeValues: values,
+      ...(filters.length ? { FilterExpression: filters.join(' AND ') } : {}),
+      ...(Object.keys(names).length ? { ExpressionAttributeNames: names } : {}),
+    },
+    keyAttributes: ['pk', 'sk', ...indexKey],
+    indexPk: values[':ipk'] as string | undefined,
+    filtered: filters.length > 0,
+  };
+}
+
+export function createAuditTrail(db: DynamoDBDocumentClient, table: string): AuditTrail {
+  return {
+    async search(tenant, search, page) {
+      const { input, keyAttributes, indexPk, filtered } = plan(tenant, search);
+      let start = decodeCursor(page.cursor, tenantPk(tenant));
+      if (start && (Object.keys(start).sort().join() !== [...keyAttributes].sort().join() || (indexPk !== undefined && !Object.values(start).includes(indexPk)))) {
+        throw new InvalidCursor('The cursor belongs to another search');
+      }
+      const items: Item[] = [];
+      for (let reads = 0; reads < maxReadsPerPage; reads++) {
+        const result = await db.send(new QueryCommand({ TableName: table, ...input, ScanIndexForward: false, Limit: filtered ? 200 : page.limit + 1 - items.length, ...(start ? { ExclusiveStartKey: start } : {}) }));
+        items.push(...(result.Items ?? []));
+        start = result.LastEvaluatedKey as Record<string, string> | undefined;
+        if (items.length > page.limit || !start) break;
+      }
+      const kept = items.slice(0, page.limit);
+      const more = items.length > page.limit || start !== undefined;
+      // Resume after the last event shown, or, when the filters kept fewer, after the last one read.
+      const resumeAt = items.length > page.limit ? kept.at(-1) : start;
+      const cursor = more && resumeAt ? encodeCursor(Object.fromEntries(keyAttributes.map((k) => [k, resumeAt[k]]))) : undefined;
+      return { items: kept.map(eventFromAuditItem), ...(cursor ? { cursor } : {}) };
+    },
+    async eventsOfType(tenant, type, from, to, max) {
+      const events: AuditEvent[] = [];
+      let start: Item | undefined;
+      do {
+        const result = await db.send(new QueryCommand({
+          TableName: table, IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :ipk AND gsi1sk BETWEEN :from AND :to',
+          ExpressionAttributeValues: { ':ipk': `${tenantPk(tenant)}#TYPE#${type}`, ':from': from, ':to': to },
+          Limit: Math.min(1000, max + 1 - events.length),
+          ...(start ? { ExclusiveStartKey: start } : {}),
+        }));
+        events.push(...(result.Items ?? []).map(eventFromAuditItem));
+        start = result.LastEvaluatedKey;
+      } while (start && events.length <= max);
+      return { events: events.slice(0, max), truncated: events.length > max };
+    },
+  };
+}
