@@ -101,14 +101,15 @@ export const httpFunctions: readonly FunctionDefinition[] = [
 ];
 
 /** Functions no route reaches: the keys function runs on the scheduler. */
-/** The audit consumer: each audit event to its tenant's SIEM sinks (bus rule ─▶ SQS ─▶ this function). */
+/** The audit function: each audit event to its tenant's SIEM sinks (bus rule ─▶ SQS ─▶ it), and hourly signed digests. */
 export const auditFunction: FunctionDefinition = {
   name: 'audit',
-  description: 'Delivers audit events to the SIEM sinks of each tenant',
+  description: 'Delivers audit events to the SIEM sinks of each tenant and seals hourly audit digests',
   entry: 'functions/audit/handler.ts',
   routes: [],
-  // sessions: the per-sink delivery markers; keystore: opening the sinks' credentials.
-  grants: { directory: 'read', sessions: 'readWrite', keystore: 'open' },
+  // sessions: the per-sink delivery markers; keystore: opening the sinks' credentials and the signing keys;
+  // audit: reading events and writing digests beside them.
+  grants: { directory: 'read', sessions: 'readWrite', audit: 'appendAndRead', keystore: 'open' },
   memorySize: 512,
   timeoutSeconds: 60,
 };

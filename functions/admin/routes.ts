@@ -58,6 +58,7 @@ export const routes = [
   'POST /t/{tenant}/api/v1/siem-sinks/{sinkId}/test',
   'GET /t/{tenant}/api/v1/audit/events',
   'GET /t/{tenant}/api/v1/audit/statistics',
+  'GET /t/{tenant}/api/v1/audit/integrity',
 ] as const;
 
 export type AdminRoute = (typeof routes)[number];

@@ -11,8 +11,15 @@ import type { PlatformPorts } from '../../shared/adapters/platform-ports.ts';
 import { eventFromAuditItem } from '../../shared/adapters/dynamodb/audit-item.ts';
 import { createSiemDelivery, SiemDeliveryFailed, type SiemDelivery } from '../../shared/domain/audit/siem-delivery.ts';
 import type { AuditEvent } from '../../shared/domain/audit/event.ts';
+import { sealDigests } from '../../shared/domain/audit/integrity.ts';
 import { createSecureVault } from '../../shared/domain/secrets/secure-vault.ts';
 import { observability } from '../../shared/http/observability.ts';
+
+/** A scheduler's invocation (EventBridge Scheduler, or the local timer); `now` only from tests. */
+interface ScheduledRun {
+  readonly source?: string;
+  readonly now?: string;
+}
 
 /** The bus event the Pipe made of an Audit stream record, as the rule's SQS target holds it. */
 interface AuditBusEvent {
@@ -23,15 +30,17 @@ interface AuditBusEvent {
 export function auditEventOf(record: Pick<SQSRecord, 'body'>): AuditEvent | undefined {
   const message = JSON.parse(record.body) as AuditBusEvent;
   const image = message.detail?.dynamodb?.NewImage;
-  if (message.detail?.eventName !== 'INSERT' || !image) return undefined;
+  // Digests live beside the events (sk DIGEST#…): they are not events.
+  if (message.detail?.eventName !== 'INSERT' || !image || !image.sk?.S?.startsWith('EVENT#')) return undefined;
   return eventFromAuditItem(unmarshall(image));
 }
 
 /**
- * The audit consumer (bus rule ─▶ SQS ─▶ this function): each event goes to its tenant's SIEM
+ * The audit function. As the consumer (bus rule ─▶ SQS ─▶ this function) each event goes to its tenant's SIEM
  * sinks. A message whose sinks did not all take it is reported as a batch item failure, so SQS
  * delivers it again (sinks that took it are skipped) and, after its last attempt, moves it to the
- * dead-letter queue. The local runtime's pipeline invokes this same handler.
+ * dead-letter queue. On its hourly schedule it seals the tenants' closed hours into signed
+ * digests (tamper evidence). The local runtime's pipeline and timer invoke this same handler.
  */
 export function createAuditFunction(deps: () => PlatformPorts) {
   const { logger, metrics, tracer } = observability('audit');
@@ -55,6 +64,29 @@ export function createAuditFunction(deps: () => PlatformPorts) {
     }
   };
 
-  const handle = (event: SQSEvent, context: Context) => processPartialResponse(event, deliverRecord, processor, { context });
+  /** The hourly schedule: every active tenant's closed hours get their signed digests. */
+  const sealAll = async (now: number) => {
+    const ports = deps();
+    const retentionDays = Number(process.env.AUDIT_RETENTION_DAYS ?? 365);
+    let tenants = 0;
+    let periods = 0;
+    let failed = 0;
+    for await (const tenant of ports.tenants.listTenants()) {
+      if (tenant.status !== 'active') continue;
+      tenants++;
+      try {
+        periods += await sealDigests({ digests: ports.auditDigests, keys: ports.keys, retentionDays }, tenant.id, now);
+      } catch (error) {
+        failed++;
+        logger.error('sealing audit digests failed', { tenant: tenant.id, error });
+      }
+    }
+    metrics.addMetric('AuditPeriodsSealed', MetricUnit.Count, periods);
+    if (failed > 0) throw new Error(`sealing audit digests failed for ${failed} of ${tenants} tenants`);
+    return { tenants, periods };
+  };
+
+  const handle = async (event: SQSEvent | ScheduledRun, context: Context) =>
+    'Records' in event ? processPartialResponse(event, deliverRecord, processor, { context }) : sealAll(event.now ? Date.parse(event.now) : Date.now());
   return middy(handle).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics)).use(captureLambdaHandler(tracer));
 }

@@ -70,7 +70,8 @@ export class AuditPipeline extends Construct {
       roleArn: role.roleArn,
       source: auditTable.tableStreamArn,
       sourceParameters: {
-        filterCriteria: { filters: [{ pattern: JSON.stringify({ eventName: ['INSERT'] }) }] },
+        // New events only: the hourly digests stored beside them (sk DIGEST#…) stay in the table.
+        filterCriteria: { filters: [{ pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { sk: { S: [{ prefix: 'EVENT#' }] } } } }) }] },
         dynamoDbStreamParameters: {
           // TRIM_HORIZON: a pipe created or replaced after the table still delivers the events
           // already in the stream (24 h); at-least-once is the outbox contract, consumers dedupe by id.

@@ -10,6 +10,8 @@ import { wildcardUnder } from './nag-findings.ts';
 export interface SchedulesProps {
   readonly stage: string;
   readonly keysFunction: IFunction;
+  /** Seals the audit trail's closed hours into signed digests, hourly. */
+  readonly auditFunction: IFunction;
   /** An EventBridge Scheduler `rate(...)` or `cron(...)` expression (validated in infra/config.ts). */
   readonly rotationSchedule: string;
 }
@@ -17,6 +19,7 @@ export interface SchedulesProps {
 /** EventBridge Scheduler ─▶ keys Lambda: signing keys move next → active → retired → removed. */
 export class Schedules extends Construct {
   readonly keyRotation: Schedule;
+  readonly digestSealing: Schedule;
 
   constructor(scope: Construct, id: string, props: SchedulesProps) {
     super(scope, id);
@@ -34,10 +37,12 @@ export class Schedules extends Construct {
         },
       }),
     });
-    Validations.of(role).acknowledge({
-      id: wildcardUnder(props.keysFunction, ':*'),
-      reason: "CDK's grantInvoke also names the function's qualified ARNs (<function ARN>:*, its versions and aliases); the wildcard spans only this function",
-    });
+    for (const fn of [props.keysFunction, props.auditFunction]) {
+      Validations.of(role).acknowledge({
+        id: wildcardUnder(fn, ':*'),
+        reason: "CDK's grantInvoke also names the function's qualified ARNs (<function ARN>:*, its versions and aliases); the wildcard spans only this function",
+      });
+    }
 
     this.keyRotation = new Schedule(this, 'KeyRotation', {
       description: `Identity platform ${props.stage}: rotate every tenant's signing keys`,
@@ -48,6 +53,12 @@ export class Schedules extends Construct {
         maxEventAge: Duration.hours(1),
         deadLetterQueue: deadLetters,
       }),
+    });
+
+    this.digestSealing = new Schedule(this, 'DigestSealing', {
+      description: `Identity platform ${props.stage}: seal each tenant's closed audit hours into signed digests`,
+      schedule: ScheduleExpression.rate(Duration.hours(1)),
+      target: new LambdaInvoke(props.auditFunction, { role, retryAttempts: 3, maxEventAge: Duration.hours(1), deadLetterQueue: deadLetters }),
     });
   }
 }

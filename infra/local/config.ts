@@ -9,6 +9,7 @@ export interface LocalConfig {
   readonly sesPort: number;
   readonly siemUrl?: string;
   readonly rotationIntervalMs: number;
+  readonly digestIntervalMs: number;
   readonly auditPollMs: number;
 }
 
@@ -45,6 +46,7 @@ export function localConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env)
     sesPort: port('SES_PORT', env.SES_PORT, httpPort + 2),
     ...(env.SIEM_URL ? { siemUrl: env.SIEM_URL } : {}),
     rotationIntervalMs: interval('KEY_ROTATION_INTERVAL_MS', env.KEY_ROTATION_INTERVAL_MS, 60 * 60_000),
+    digestIntervalMs: interval('AUDIT_DIGEST_INTERVAL_MS', env.AUDIT_DIGEST_INTERVAL_MS, 60 * 60_000),
     auditPollMs: interval('AUDIT_POLL_MS', env.AUDIT_POLL_MS, 250),
   };
 }

@@ -108,6 +108,8 @@ export async function startLocalRuntime(config: LocalConfig): Promise<LocalRunti
 
     const scheduler = startScheduler(host, keysFunction.name, config.rotationIntervalMs);
     started.push({ name: 'scheduler', stop: () => scheduler.stop() });
+    const digests = startScheduler(host, auditFunction.name, config.digestIntervalMs);
+    started.push({ name: 'digest scheduler', stop: () => digests.stop() });
 
     return {
       dataDir: config.dataDir,

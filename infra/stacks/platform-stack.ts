@@ -76,7 +76,7 @@ export class PlatformStack extends Stack {
 
     // EventBridge Scheduler ─▶ keys Lambda (signing-key rotation).
     this.keys = new PlatformFunction(this, 'KeysFunction', { definition: keysFunction, runtime });
-    new Schedules(this, 'Schedules', { stage, keysFunction: this.keys.function, rotationSchedule: config.rotationSchedule });
+    new Schedules(this, 'Schedules', { stage, keysFunction: this.keys.function, auditFunction: this.auditConsumer.function, rotationSchedule: config.rotationSchedule });
 
     // The issuer URL exists only once the API (and CloudFront) do.
     this.publicUrl = this.edge?.url ?? this.api.url;

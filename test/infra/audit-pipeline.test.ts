@@ -19,11 +19,11 @@ test('a custom event bus carries the audit events', () => {
   template.hasResourceProperties('AWS::Events::EventBus', { Name: 'identity-dev-audit' });
 });
 
-test('a pipe takes new Audit items (INSERT only) from the table stream to the bus', () => {
+test('a pipe takes new Audit events (INSERT of EVENT# items only, not digests) from the table stream to the bus', () => {
   template.hasResourceProperties('AWS::Pipes::Pipe', {
     Source: { 'Fn::GetAtt': [auditTable, 'StreamArn'] },
     SourceParameters: {
-      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'] }) }] },
+      FilterCriteria: { Filters: [{ Pattern: JSON.stringify({ eventName: ['INSERT'], dynamodb: { NewImage: { sk: { S: [{ prefix: 'EVENT#' }] } } } }) }] },
       DynamoDBStreamParameters: {
         StartingPosition: 'TRIM_HORIZON',
         BatchSize: 10,

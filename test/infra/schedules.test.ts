@@ -19,11 +19,19 @@ test('EventBridge Scheduler invokes the keys function on the rotation schedule, 
   });
 });
 
+test('EventBridge Scheduler invokes the audit function hourly to seal audit digests, with retries and the same DLQ', () => {
+  const deadLetters = logicalIdAt(template, 'identity-dev/Schedules/DeadLetters/Resource');
+  template.hasResourceProperties('AWS::Scheduler::Schedule', {
+    ScheduleExpression: 'rate(1 hour)',
+    Target: { Arn: { 'Fn::GetAtt': [functionLogicalId(template, 'audit'), 'Arn'] }, DeadLetterConfig: { Arn: { 'Fn::GetAtt': [deadLetters, 'Arn'] } } },
+  });
+});
+
 test('the default rotation schedule is daily', () => {
   synthesize().template.hasResourceProperties('AWS::Scheduler::Schedule', { ScheduleExpression: 'rate(1 day)' });
 });
 
-test('the scheduler role can invoke the keys function and reach its DLQ, nothing else', () => {
+test('the scheduler role can invoke the keys and audit functions and reach its DLQ, nothing else', () => {
   const role = logicalIdAt(template, 'identity-dev/Schedules/InvokeRole/Resource');
   const [policy] = Object.values(template.findResources('AWS::IAM::Policy', { Properties: { Roles: [{ Ref: role }] } }));
   const actions = policy!['Properties'].PolicyDocument.Statement.flatMap((statement: { Action: string | string[] }) => [statement.Action].flat()).sort();

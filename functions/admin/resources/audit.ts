@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { auditSearchSchema, eventsAsCsv, searchOf } from '../../../shared/domain/audit/audit-query.ts';
 import { auditStatistics, reportedTypes, type ReportedType } from '../../../shared/domain/audit/audit-statistics.ts';
 import type { AuditEvent } from '../../../shared/domain/audit/event.ts';
+import { verifyIntegrity } from '../../../shared/domain/audit/integrity.ts';
 import { HttpError } from '../../../shared/http/errors.ts';
 import { operation, type AdminCall } from '../api/operation.ts';
 import { pageOf } from '../api/schemas.ts';
@@ -48,6 +49,17 @@ const statisticsSchema = z.object({
   rateLimited: z.number().int(),
 });
 
+const integritySchema = z.object({
+  from: z.string(),
+  to: z.string(),
+  intact: z.boolean(),
+  digests: z.number().int(),
+  eventsVerified: z.number().int(),
+  signaturesUnverifiable: z.number().int(),
+  sealedUntil: z.string().optional(),
+  problems: z.array(z.object({ kind: z.enum(['missing', 'altered', 'unlisted', 'reordered', 'bad_signature', 'chain_broken', 'digest_missing']), eventId: z.string().optional(), period: z.string(), part: z.number().int().optional() })),
+});
+
 export const auditOperations = [
   operation({
     route: 'GET /t/{tenant}/api/v1/audit/events', summary: 'Search the audit trail, newest first: a period (default the last 7 days, at most 92), event type, subject, application, outcome; `format=csv` exports the page as CSV', tag: 'Audit', access: 'read', status: 200,
@@ -72,6 +84,14 @@ export const auditOperations = [
       const read = await Promise.all(reportedTypes.map((type) => call.req.deps.auditTrail.eventsOfType(call.tenant.id, type, from, to, reportCap)));
       const byType = Object.fromEntries(reportedTypes.map((type, i) => [type, read[i]!.events])) as Record<ReportedType, AuditEvent[]>;
       return { body: auditStatistics(byType, from, to, read.some((r) => r.truncated)) };
+    },
+  }),
+  operation({
+    route: 'GET /t/{tenant}/api/v1/audit/integrity', summary: 'Verify the signed hourly digests of a period (default the last 7 days) against the trail: every event missing, altered, unlisted or out of order, and every broken, missing or badly signed digest', tag: 'Audit', access: 'read', status: 200,
+    query: auditSearchSchema.pick({ from: true, to: true }), response: integritySchema,
+    handle: async (call) => {
+      const { from, to } = periodOf(call, call.query);
+      return { body: await verifyIntegrity({ digests: call.req.deps.auditDigests, keys: call.req.deps.keys }, call.tenant.id, from, to) };
     },
   }),
 ];

@@ -22,6 +22,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function eventOf(record: StreamRecord): AuditEvent | undefined {
   if (record.eventName !== 'INSERT' || !record.dynamodb?.NewImage) return undefined;
+  // Only events: the hourly digests stored beside them (sk DIGEST#…) are not streamed on, as the Pipe's filter does in AWS.
+  if (!(record.dynamodb.NewImage as Record<string, AttributeValue>).sk?.S?.startsWith('EVENT#')) return undefined;
   return eventFromAuditItem(unmarshall(record.dynamodb.NewImage as Record<string, AttributeValue>));
 }
 

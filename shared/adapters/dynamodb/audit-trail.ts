@@ -1,11 +1,12 @@
-import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AuditSearch } from '../../domain/audit/audit-query.ts';
 import type { AuditEvent } from '../../domain/audit/event.ts';
-import type { AuditTrail } from '../../domain/ports/audit-log.ts';
+import type { AuditDigests, AuditTrail, StoredDigest } from '../../domain/ports/audit-log.ts';
 import { InvalidCursor } from '../../domain/ports/pages.ts';
 import { eventFromAuditItem } from './audit-item.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { tenantPk } from './keys.ts';
+import { isConditionFailure, tenantPk } from './keys.ts';
+import { queryAll } from './listing.ts';
 
 type Item = Record<string, unknown>;
 
@@ -102,6 +103,50 @@ export function createAuditTrail(db: DynamoDBDocumentClient, table: string): Aud
         start = result.LastEvaluatedKey;
       } while (start && events.length <= max);
       return { events: events.slice(0, max), truncated: events.length > max };
+    },
+  };
+}
+
+const digestSk = (periodStart: string, part: number) => `DIGEST#${periodStart}#${String(part).padStart(4, '0')}`;
+const storedDigestOf = (item: Item): StoredDigest => ({ periodStart: String(item.periodStart), part: Number(item.part), jws: String(item.jws) });
+
+export function createAuditDigests(db: DynamoDBDocumentClient, table: string): AuditDigests {
+  const newestDigest = async (tenant: string, beforeSk?: string) => {
+    const { Items = [] } = await db.send(new QueryCommand({
+      TableName: table,
+      KeyConditionExpression: beforeSk ? 'pk = :pk AND sk BETWEEN :prefix AND :before' : 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': tenantPk(tenant), ':prefix': 'DIGEST#', ...(beforeSk ? { ':before': beforeSk } : {}) },
+      ScanIndexForward: false,
+      Limit: 2,
+      ConsistentRead: true,
+    }));
+    return Items.filter((item) => item.sk !== beforeSk).map(storedDigestOf)[0];
+  };
+  return {
+    latest: (tenant) => newestDigest(tenant),
+    async firstEventTime(tenant) {
+      const { Items = [] } = await db.send(new QueryCommand({ TableName: table, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': tenantPk(tenant), ':prefix': 'EVENT#' }, Limit: 1, ConsistentRead: true }));
+      return Items[0] ? String(Items[0].time) : undefined;
+    },
+    async eventsBetween(tenant, from, to) {
+      const items = await queryAll(db, { TableName: table, KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: { ':pk': tenantPk(tenant), ':from': `EVENT#${from}`, ':to': `EVENT#${to}` }, ConsistentRead: true });
+      // BETWEEN includes `to` itself; the period is half-open.
+      return items.filter((item) => String(item.time) < to).map(eventFromAuditItem);
+    },
+    async save(tenant, digest, expiresAt) {
+      try {
+        await db.send(new PutCommand({ TableName: table, Item: { pk: tenantPk(tenant), sk: digestSk(digest.periodStart, digest.part), ...digest, expiresAt }, ConditionExpression: 'attribute_not_exists(pk)' }));
+        return true;
+      } catch (error) {
+        if (isConditionFailure(error)) return false;
+        throw error;
+      }
+    },
+    async between(tenant, from, to) {
+      const items = await queryAll(db, { TableName: table, KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: { ':pk': tenantPk(tenant), ':from': digestSk(from, 0), ':to': `DIGEST#${to}` }, ConsistentRead: true });
+      const digests = items.filter((item) => String(item.periodStart) < to).map(storedDigestOf);
+      const before = await newestDigest(tenant, digestSk(from, 0));
+      return { digests, ...(before ? { before } : {}) };
     },
   };
 }

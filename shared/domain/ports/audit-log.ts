@@ -12,3 +12,24 @@ export interface AuditTrail {
   /** A period's events of one type, oldest first, up to `max` (then `truncated`). */
   eventsOfType(tenant: string, type: string, from: string, to: string, max: number): Promise<{ events: AuditEvent[]; truncated: boolean }>;
 }
+
+/** A stored digest: its period, part and the compact JWS that holds its payload. */
+export interface StoredDigest {
+  readonly periodStart: string;
+  readonly part: number;
+  readonly jws: string;
+}
+
+/** The hourly digests of each tenant's trail, kept beside its events. */
+export interface AuditDigests {
+  /** The tenant's latest digest, if any. */
+  latest(tenant: string): Promise<StoredDigest | undefined>;
+  /** The time of the tenant's oldest event still in the table, if any. */
+  firstEventTime(tenant: string): Promise<string | undefined>;
+  /** Every event of [from, to), oldest first (time, then id). */
+  eventsBetween(tenant: string, from: string, to: string): Promise<AuditEvent[]>;
+  /** Stores a digest once; false when that period's part was sealed already. */
+  save(tenant: string, digest: StoredDigest, expiresAt: number): Promise<boolean>;
+  /** Digests whose period starts in [from, to), oldest first; and the one before them. */
+  between(tenant: string, from: string, to: string): Promise<{ digests: StoredDigest[]; before?: StoredDigest }>;
+}
