@@ -20,7 +20,7 @@ describe('audit digests', () => {
   test('canonical JSON sorts keys at every level and drops undefined; the event hash follows it', () => {
     assert.equal(canonicalJson({ b: 1, a: { d: [2, { z: 1, y: 2 }], c: undefined } }), '{"a":{"d":[2,{"y":2,"z":1}]},"b":1}');
     const e = event(1);
-    assert.equal(eventHash(e), eventHash(JSON.parse(JSON.stringify({ details: e.details, ...e }))), 'key order does not matter');
+    assert.equal(eventHash(e), eventHash(Object.fromEntries(Object.entries(e).reverse()) as typeof e), 'key order does not matter');
     assert.notEqual(eventHash(e), eventHash({ ...e, outcome: 'failure' }));
   });
 
