@@ -1,3 +1,4 @@
+import type { AuditEventType } from '../../shared/domain/audit/catalogue.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createAuditEvent, type AuditEvent } from '../../shared/domain/audit/event.ts';
 import type { Group } from '../../shared/domain/groups/group.ts';
@@ -48,7 +49,7 @@ export function newGroup(tenant: string, overrides: Partial<Group> = {}): Group 
 /** The next version of an entity, as an administrator's change makes it. */
 export const changed = <T extends { version: number; updatedAt: string }>(entity: T, changes: Partial<T>): T => ({ ...entity, ...changes, version: entity.version + 1, updatedAt: stamp() });
 
-export const auditEvent = (tenant: string, type: string, subject?: string): AuditEvent =>
+export const auditEvent = (tenant: string, type: AuditEventType, subject?: string): AuditEvent =>
   createAuditEvent({ tenant, type, actor: { kind: 'administrator', id: 'test' }, outcome: 'success', details: {}, ...(subject ? { subject } : {}) });
 
 /** The user and group directories of the shared runtime, with the client and tables under them (make in `before`). */

@@ -1,3 +1,4 @@
+import { scanAuditTrail } from './audit-scan.ts';
 import { startRuntime, type RuntimeProcess } from './runtime.ts';
 
 let runtime: RuntimeProcess | undefined;
@@ -13,6 +14,23 @@ export async function globalSetup() {
   });
 }
 
+/**
+ * After the whole run, every audit event it produced is checked against the event catalogue and
+ * scanned for secrets (passwords, hashes, keys, tokens); any finding fails the run. The report,
+ * with the catalogue types no test emitted, is saved as test-artifacts/audit-scan.json.
+ */
 export async function globalTeardown() {
-  await runtime?.stop();
+  try {
+    if (runtime && !process.env.SKIP_AUDIT_SCAN) {
+      const scan = await scanAuditTrail(runtime.dynamodbEndpoint);
+      const findings = [...scan.problems.map((p) => `catalogue: ${p}`), ...scan.secrets.map((s) => `secret: ${s}`)];
+      console.log(`audit scan: ${scan.events} events, ${Object.keys(scan.types).length} types, ${findings.length} findings${scan.neverEmitted.length ? `; never emitted by any test: ${scan.neverEmitted.join(', ')}` : ''}`);
+      if (findings.length > 0) {
+        console.error(`audit scan failed:\n  ${findings.slice(0, 50).join('\n  ')}`);
+        process.exitCode = 1;
+      }
+    }
+  } finally {
+    await runtime?.stop();
+  }
 }

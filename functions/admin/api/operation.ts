@@ -1,3 +1,4 @@
+import type { AuditEventType } from '../../../shared/domain/audit/catalogue.ts';
 import type { z } from 'zod';
 import type { AuditActor, AuditEvent } from '../../../shared/domain/audit/event.ts';
 import { createAuditEvent } from '../../../shared/domain/audit/event.ts';
@@ -20,7 +21,7 @@ export interface AdminCall<Body> {
   /** The validated query parameters, when the operation declares them. */
   readonly query: Record<string, unknown>;
   /** An audit event of this request, by this caller. */
-  event(type: string, subject: string, details: Record<string, unknown>): AuditEvent;
+  event(type: AuditEventType, subject: string, details: Record<string, unknown>): AuditEvent;
 }
 
 export interface AdminResult {
@@ -65,5 +66,5 @@ export interface Operation<Body = unknown> {
 /** Declares an operation with its body type inferred from its schema. */
 export const operation = <S extends z.ZodType = z.ZodType<undefined>>(op: Omit<Operation<z.output<S>>, 'body'> & { body?: S }): Operation<unknown> => op as unknown as Operation<unknown>;
 
-export const auditEventOf = (req: HttpRequest<AdminDeps>, tenant: Tenant, actor: AuditActor) => (type: string, subject: string, details: Record<string, unknown>) =>
+export const auditEventOf = (req: HttpRequest<AdminDeps>, tenant: Tenant, actor: AuditActor) => (type: AuditEventType, subject: string, details: Record<string, unknown>) =>
   createAuditEvent({ tenant: tenant.id, type, actor, subject, clientIp: req.state.clientIp, userAgent: req.state.userAgent, correlationId: req.state.correlationId, outcome: 'success', details });

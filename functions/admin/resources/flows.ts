@@ -1,3 +1,4 @@
+import type { AuditEventType } from '../../../shared/domain/audit/catalogue.ts';
 import { z } from 'zod';
 import { defaultFlow, flowDocumentJsonSchema, flowDocumentSchema, InvalidFlowDocument, parseFlowDocument } from '../../../shared/domain/flows/flow-document.ts';
 import { explainFlow } from '../../../shared/domain/flows/flow-plan.ts';
@@ -33,7 +34,7 @@ function validated(document: unknown) {
   }
 }
 
-async function publish(call: AdminCall<unknown>, name: string, document: unknown, type: string, details: Record<string, unknown>) {
+async function publish(call: AdminCall<unknown>, name: string, document: unknown, type: AuditEventType, details: Record<string, unknown>) {
   const current = await currentFlow(call, name);
   const version = expectedVersion(call.ifMatch, current ?? { version: 0 });
   const stored = current && current.version > 0 ? version : 0;

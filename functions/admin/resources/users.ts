@@ -1,3 +1,4 @@
+import type { AuditEventType } from '../../../shared/domain/audit/catalogue.ts';
 import { z } from 'zod';
 import { sidOf } from '../../../shared/domain/auth/end-session.ts';
 import { endSessionWithoutBrowserFrom, endUserSessionsFrom } from '../../../shared/http/session-ending.ts';
@@ -101,7 +102,7 @@ async function validated<T>(build: () => T): Promise<T> {
 
 const endAllSessions = (call: AdminCall<unknown>, userId: string, reason: string) => endUserSessionsFrom(call.req, call.tenant, userId, reason);
 
-async function updated(call: AdminCall<unknown>, user: User, next: User, type: string, changes: { passwordHash?: string; clearLockout?: boolean } = {}) {
+async function updated(call: AdminCall<unknown>, user: User, next: User, type: AuditEventType, changes: { passwordHash?: string; clearLockout?: boolean } = {}) {
   const outcome = await call.req.deps.users.updateUser(next, expectedVersion(call.ifMatch, user), changes, [call.event(type, user.id, userDiff(user, next))]);
   expectDone(outcome, 'user');
   return { body: userView(next), version: next.version };

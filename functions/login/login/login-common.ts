@@ -1,3 +1,4 @@
+import type { AuditEventType } from '../../../shared/domain/audit/catalogue.ts';
 import { createAuditEvent, type AuditOutcome } from '../../../shared/domain/audit/event.ts';
 import type { Tenant } from '../../../shared/domain/tenants/tenant.ts';
 import type { HttpRequest } from '../../../shared/http/request.ts';
@@ -8,7 +9,7 @@ export const loginPath = (tenant: Pick<Tenant, 'slug'>) => `/t/${tenant.slug}/lo
 export const linkTokenPattern = /^[A-Za-z0-9_-]{43}$/;
 
 /** An audit event of this request about a user, or by an anonymous visitor while no user is known. */
-export const loginEvent = (request: HttpRequest<unknown>, tenant: Tenant, type: string, subject: string | undefined, outcome: AuditOutcome, details: Record<string, unknown>) =>
+export const loginEvent = (request: HttpRequest<unknown>, tenant: Tenant, type: AuditEventType, subject: string | undefined, outcome: AuditOutcome, details: Record<string, unknown>) =>
   createAuditEvent({
     tenant: tenant.id, type, actor: subject ? { kind: 'user', id: subject } : { kind: 'anonymous' }, ...(subject ? { subject } : {}),
     clientIp: request.state.clientIp, userAgent: request.state.userAgent, correlationId: request.state.correlationId, outcome, details,

@@ -122,7 +122,7 @@ export const consentRecord = (tenant: Tenant, session: SsoSession, client: OAuth
   grantedAt: new Date(now).toISOString(),
 });
 
-export const consentEvent = (req: Request, tenant: Tenant, session: SsoSession, client: OAuthClient, request: AuthorizationRequest, how: string, type = 'consent.given') =>
+export const consentEvent = (req: Request, tenant: Tenant, session: SsoSession, client: OAuthClient, request: AuthorizationRequest, how: string, type: 'consent.given' | 'consent.denied' = 'consent.given') =>
   createAuditEvent({
     tenant: tenant.id, type, actor: { kind: 'user', id: session.userId }, subject: session.userId,
     clientIp: req.state.clientIp, userAgent: req.state.userAgent, correlationId: req.state.correlationId, outcome: type === 'consent.given' ? 'success' : 'denied',

@@ -1,3 +1,4 @@
+import type { AuditEventType } from '../../../shared/domain/audit/catalogue.ts';
 import { createAuditEvent } from '../../../shared/domain/audit/event.ts';
 import type { OAuthClient } from '../../../shared/domain/oauth/client.ts';
 import { auditedClient, newClient, replacedClient } from '../../../shared/domain/oauth/client-lifecycle.ts';
@@ -32,7 +33,7 @@ const registrationResponse = (request: Request, tenant: Tenant, client: OAuthCli
   registration_client_uri: registrationUri(request, tenant, client.clientId),
 });
 
-const clientEvent = (request: Request, tenant: Tenant, type: string, actor: string, client: OAuthClient, details: Record<string, unknown>) =>
+const clientEvent = (request: Request, tenant: Tenant, type: AuditEventType, actor: string, client: OAuthClient, details: Record<string, unknown>) =>
   createAuditEvent({
     tenant: tenant.id, type, actor: { kind: 'client', id: actor }, subject: `client:${client.clientId}`,
     clientIp: request.state.clientIp, userAgent: request.state.userAgent, correlationId: request.state.correlationId, outcome: 'success', details,

@@ -1,3 +1,4 @@
+import type { AuditEventType } from '../../../shared/domain/audit/catalogue.ts';
 import { randomUUID } from 'node:crypto';
 import { createAuditEvent } from '../../../shared/domain/audit/event.ts';
 import { hashToken } from '../../../shared/domain/auth/sso-session.ts';
@@ -66,7 +67,7 @@ export async function startRefreshFamily(context: GrantContext, grant: UserGrant
   return { refreshToken, familyId };
 }
 
-export const tokenEvent = (context: GrantContext, type: string, subject: string, details: Record<string, unknown>, outcome: 'success' | 'denied' = 'success') =>
+export const tokenEvent = (context: GrantContext, type: AuditEventType, subject: string, details: Record<string, unknown>, outcome: 'success' | 'denied' = 'success') =>
   createAuditEvent({
     tenant: context.tenant, type, actor: { kind: 'client', id: context.client.clientId }, subject,
     clientIp: context.clientIp, userAgent: context.userAgent, correlationId: context.correlationId, outcome, time: new Date(context.now), details,

@@ -1,3 +1,4 @@
+import type { AuditEventType } from '../../../shared/domain/audit/catalogue.ts';
 import * as samlify from 'samlify';
 import { sidOf } from '../../../shared/domain/auth/end-session.ts';
 import { createAuditEvent } from '../../../shared/domain/audit/event.ts';
@@ -29,7 +30,7 @@ export interface ResponseTarget {
 const postTo = (req: Request, target: ResponseTarget, samlResponse: string) =>
   autoPostResponse(target.acsUrl, { SAMLResponse: samlResponse, ...(target.relayState !== undefined ? { RelayState: target.relayState } : {}) }, req.state.nonce);
 
-const samlEvent = (req: Request, tenant: Tenant, type: string, outcome: 'success' | 'failure', subject: string, details: Record<string, unknown>) =>
+const samlEvent = (req: Request, tenant: Tenant, type: AuditEventType, outcome: 'success' | 'failure', subject: string, details: Record<string, unknown>) =>
   createAuditEvent({ tenant: tenant.id, type, actor: subject ? { kind: 'user', id: subject } : { kind: 'anonymous' }, ...(subject ? { subject } : {}), clientIp: req.state.clientIp, userAgent: req.state.userAgent, correlationId: req.state.correlationId, outcome, details });
 
 /** A signed Response with a status and no assertion (a refused or unanswerable request), by HTTP-POST. */

@@ -1,3 +1,4 @@
+import type { AuditEventType } from '../../../shared/domain/audit/catalogue.ts';
 import type { AuditActor } from '../../../shared/domain/audit/event.ts';
 import { createAuditEvent, type AuditEvent } from '../../../shared/domain/audit/event.ts';
 import { OAuthError } from '../../../shared/domain/oauth/errors.ts';
@@ -16,7 +17,7 @@ export interface ScimCall {
   readonly actor: AuditActor;
   /** The base URL of this tenant's SCIM service, for `meta.location` and `$ref`. */
   readonly base: string;
-  event(type: string, subject: string, details: Record<string, unknown>): AuditEvent;
+  event(type: AuditEventType, subject: string, details: Record<string, unknown>): AuditEvent;
 }
 
 export const scimError = (status: number, detail: string, scimType?: string) => new HttpError(status, scimType ?? 'scim_error', detail, { details: scimType ? { scimType } : {} });

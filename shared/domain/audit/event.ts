@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { AuditEventType } from './catalogue.ts';
 
 /** Who caused an event. */
 export interface AuditActor {
@@ -23,7 +24,8 @@ export interface AuditEvent {
   readonly details: Readonly<Record<string, unknown>>;
 }
 
-export type AuditEventInput = Omit<AuditEvent, 'id' | 'version' | 'time'> & { time?: Date };
+/** An event to record: its type must be one the catalogue lists (catalogue.ts). */
+export type AuditEventInput = Omit<AuditEvent, 'id' | 'version' | 'time' | 'type'> & { type: AuditEventType; time?: Date };
 
 const eventTypePattern = /^[a-z]+(?:\.[a-z_]+)+$/;
 

@@ -1,3 +1,4 @@
+import type { AuditEventType } from '../audit/catalogue.ts';
 import { createHash, randomUUID } from 'node:crypto';
 import { createAuditEvent } from '../audit/event.ts';
 import type { KeyService } from '../keys/key-service.ts';
@@ -63,7 +64,7 @@ export async function endSsoSession(deps: EndSessionDeps, session: SsoSession, c
   return { sid, notified: results.filter(Boolean).length, failed: results.filter((ok) => !ok).length, samlParticipants: everyone.filter((p) => p.saml) };
 }
 
-const sessionEvent = (session: SsoSession, context: EndSessionContext) => (type: string, outcome: 'success' | 'failure', details: Record<string, unknown>) =>
+const sessionEvent = (session: SsoSession, context: EndSessionContext) => (type: AuditEventType, outcome: 'success' | 'failure', details: Record<string, unknown>) =>
   createAuditEvent({ tenant: session.tenant, type, actor: { kind: 'user', id: session.userId }, subject: session.userId, clientIp: context.clientIp, userAgent: context.userAgent, correlationId: context.correlationId, outcome, time: new Date(context.now), details });
 
 /**

@@ -1,3 +1,4 @@
+import type { AuditEventType } from '../audit/catalogue.ts';
 import { randomBytes } from 'node:crypto';
 import { createAuditEvent, type AuditEvent } from '../audit/event.ts';
 import type { UserDirectory } from '../ports/user-directory.ts';
@@ -36,7 +37,7 @@ export async function passwordLogin(
   /** Checked (e.g. a rate limit) while the user is looked up, and before any password is hashed. */
   gate: Promise<void> = Promise.resolve(),
 ): Promise<LoginResult & { events?: AuditEvent[] }> {
-  const event = (type: string, outcome: AuditEvent['outcome'], details: Record<string, unknown>, subject?: string) =>
+  const event = (type: AuditEventType, outcome: AuditEvent['outcome'], details: Record<string, unknown>, subject?: string) =>
     createAuditEvent({
       tenant: context.tenant,
       type,

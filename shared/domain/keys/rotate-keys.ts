@@ -1,3 +1,4 @@
+import type { AuditEventType } from '../audit/catalogue.ts';
 import { createAuditEvent, type AuditActor, type AuditEvent } from '../audit/event.ts';
 import type { KeyVault } from '../ports/key-vault.ts';
 import { createSecureVault } from '../secrets/secure-vault.ts';
@@ -67,7 +68,7 @@ async function rotateKeyring(deps: RotationDeps, tenant: string, alg: SigningAlg
       ...(state === 'active' ? { activatedAt: now } : {}),
     }));
     const entries = [...plan.entries, ...createdEntries];
-    const event = (type: string, kid: string, details: Record<string, unknown> = {}): AuditEvent =>
+    const event = (type: AuditEventType, kid: string, details: Record<string, unknown> = {}): AuditEvent =>
       createAuditEvent({ tenant, type, actor, subject: `key:${kid}`, outcome: 'success', time: new Date(now), details: { kid, alg, ...details } });
     const events = [
       ...createdEntries.map((e) => event('key.created', e.kid, { state: e.state })),

@@ -1,3 +1,4 @@
+import type { AuditEventType } from '../audit/catalogue.ts';
 import { randomUUID } from 'node:crypto';
 import { createAuditEvent, type AuditEvent } from '../audit/event.ts';
 import { hashToken } from '../auth/sso-session.ts';
@@ -37,7 +38,7 @@ export type SignupOutcome =
   | { readonly status: 'taken' }
   | { readonly status: 'invalid'; readonly problems: Readonly<Record<string, string>> };
 
-const event = (tenant: string, type: string, context: RequestContext, details: Record<string, unknown>, actor: AuditEvent['actor'] = { kind: 'anonymous' }, subject?: string) =>
+const event = (tenant: string, type: AuditEventType, context: RequestContext, details: Record<string, unknown>, actor: AuditEvent['actor'] = { kind: 'anonymous' }, subject?: string) =>
   createAuditEvent({ tenant, type, actor, ...(subject ? { subject } : {}), clientIp: context.clientIp, userAgent: context.userAgent, correlationId: context.correlationId, outcome: 'success', time: new Date(context.now), details });
 
 export const confirmationUrl = (publicUrl: string, token: string) => `${publicUrl}/signup/confirm?token=${token}`;

@@ -63,7 +63,7 @@ describe('the local runtime (npm start)', () => {
 
   test('delivers an audit event to the audit log file and the SIEM listener, once each', async () => {
     const db = documents();
-    const event = createAuditEvent({ tenant: 'acme', type: 'test.pipeline_probe', actor: { kind: 'system' }, outcome: 'success', details: { n: 1 } });
+    const event = createAuditEvent({ tenant: 'acme', type: 'siem.test', actor: { kind: 'system' }, outcome: 'success', details: { n: 1 } });
     await createAuditLog(db, 'Audit', 365).record(event);
     const logFile = join(runtime.dataDir, 'audit.log');
     const line = await eventually('the event in audit.log', () =>
@@ -81,7 +81,7 @@ describe('the local runtime (npm start)', () => {
   test('retries the SIEM while it fails, and still delivers each event once', async () => {
     const db = documents();
     siem.failNext(2);
-    const event = createAuditEvent({ tenant: 'acme', type: 'test.pipeline_retry', actor: { kind: 'system' }, outcome: 'success', details: {} });
+    const event = createAuditEvent({ tenant: 'acme', type: 'siem.test', actor: { kind: 'system' }, outcome: 'success', details: {} });
     await createAuditLog(db, 'Audit', 365).record(event);
     await siem.waitFor((bodies) => bodies.some((b) => (b as { event: { id: string } }).event.id === event.id));
     await new Promise((r) => setTimeout(r, 500));
@@ -91,7 +91,7 @@ describe('the local runtime (npm start)', () => {
 
   test('refuses to write one audit event id twice', async () => {
     const db = documents();
-    const event = createAuditEvent({ tenant: 'acme', type: 'test.pipeline_twice', actor: { kind: 'system' }, outcome: 'success', details: {} });
+    const event = createAuditEvent({ tenant: 'acme', type: 'siem.test', actor: { kind: 'system' }, outcome: 'success', details: {} });
     const log = createAuditLog(db, 'Audit', 365);
     await log.record(event);
     await assert.rejects(log.record(event), { name: 'ConditionalCheckFailedException' });

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { auditSearchSchema, csvCell, eventsAsCsv, searchOf } from '../../../shared/domain/audit/audit-query.ts';
 import { auditStatistics, reportedTypes, type ReportedType } from '../../../shared/domain/audit/audit-statistics.ts';
+import type { AuditEventType } from '../../../shared/domain/audit/catalogue.ts';
 import { createAuditEvent, type AuditEvent } from '../../../shared/domain/audit/event.ts';
 
-const at = (time: string, type: string, subject: string, details: Record<string, unknown> = {}, outcome: 'success' | 'failure' = 'success', actor: AuditEvent['actor'] = { kind: 'user', id: subject }) =>
+const at = (time: string, type: AuditEventType, subject: string, details: Record<string, unknown> = {}, outcome: 'success' | 'failure' = 'success', actor: AuditEvent['actor'] = { kind: 'user', id: subject }) =>
   createAuditEvent({ tenant: 't', type, actor, subject, outcome, details, time: new Date(time) });
 
 describe('audit search parameters', () => {
