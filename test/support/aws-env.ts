@@ -23,6 +23,8 @@ export function useRuntimeEnvironment(runtime: RuntimeAddresses): void {
     SES_ENDPOINT: runtime.sesUrl,
     LOCAL_KEYSTORE_FILE: `${runtime.dataDir}/keystore.json`,
     PUBLIC_URL: runtime.url,
+    // As the runtime's functions: tenants' SIEM sinks are listeners on 127.0.0.1 here.
+    OUTBOUND_ALLOW_LOOPBACK: 'true',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
     ...Object.fromEntries(tables.map((t) => [t.environmentVariable, t.id])),

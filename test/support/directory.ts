@@ -49,8 +49,11 @@ export function newGroup(tenant: string, overrides: Partial<Group> = {}): Group 
 /** The next version of an entity, as an administrator's change makes it. */
 export const changed = <T extends { version: number; updatedAt: string }>(entity: T, changes: Partial<T>): T => ({ ...entity, ...changes, version: entity.version + 1, updatedAt: stamp() });
 
+/** Details that fit the catalogue's schema of every type the adapter tests record (they check storage, not content). */
+const fixtureDetails = { name: 'test', userName: 'test', userId: 'test', group: 'test', reason: 'test', before: {}, after: {} };
+
 export const auditEvent = (tenant: string, type: AuditEventType, subject?: string): AuditEvent =>
-  createAuditEvent({ tenant, type, actor: { kind: 'administrator', id: 'test' }, outcome: 'success', details: {}, ...(subject ? { subject } : {}) });
+  createAuditEvent({ tenant, type, actor: { kind: 'administrator', id: 'test' }, outcome: 'success', details: fixtureDetails, ...(subject ? { subject } : {}) });
 
 /** The user and group directories of the shared runtime, with the client and tables under them (make in `before`). */
 export function directoryAdapters(): { db: DynamoDBDocumentClient; tables: TableNames; users: UserDirectory; groups: GroupDirectory } {

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, test } from 'node:test';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import type { Context, SQSEvent } from 'aws-lambda';
+import { createAuditFunction } from '../../../functions/audit/app.ts';
+import { auditEventDetailType, auditEventSource } from '../../../infra/constructs/audit-pipeline.ts';
+import { auditItem } from '../../../shared/adapters/dynamodb/audit-item.ts';
+import { portsFromEnvironment } from '../../../shared/adapters/platform-ports.ts';
+import { createAuditEvent, type AuditEvent } from '../../../shared/domain/audit/event.ts';
+import { adminApi } from '../../support/admin-api.ts';
+import { useSharedRuntimeEnvironment } from '../../support/aws-env.ts';
+
+before(useSharedRuntimeEnvironment);
+
+/** A webhook receiver that refuses the first attempt of the events it is told to, and counts every event it takes. */
+const taken: string[] = [];
+const refuseOnce = new Set<string>();
+const server = createServer((req, res) => {
+  let body = '';
+  req.on('data', (c) => (body += c));
+  req.on('end', () => {
+    const { id } = JSON.parse(body) as { id: string };
+    if (refuseOnce.delete(id)) return void res.writeHead(503).end();
+    taken.push(id);
+    res.writeHead(204).end();
+  });
+});
+let url = '';
+before(async () => {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+});
+after(() => new Promise<void>((r) => server.close(() => r())));
+
+/** The SQS messages the bus rule would put on the consumer's queue for these events. */
+const sqsBatch = (events: AuditEvent[]): SQSEvent => ({
+  Records: events.map((event) => ({
+    messageId: `m-${event.id}`,
+    receiptHandle: 'r',
+    body: JSON.stringify({ source: auditEventSource, 'detail-type': auditEventDetailType, detail: { eventName: 'INSERT', dynamodb: { NewImage: marshall(auditItem(event, 365), { removeUndefinedValues: true }) } } }),
+    attributes: {} as never,
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:local:0:audit',
+    awsRegion: 'local',
+  })),
+});
+
+describe('the audit consumer under failure (bus rule ─▶ SQS ─▶ audit function)', () => {
+  test('a failed item is reported alone; a redelivered batch (consumer crash) reaches each sink once', async () => {
+    const api = await adminApi();
+    assert.equal((await api.call('POST', '/siem-sinks', { name: 'consumer', kind: 'webhook', url, eventTypes: ['group.*'] })).status, 201);
+    const events = [1, 2, 3].map((n) => createAuditEvent({ tenant: api.tenant.slug, type: 'group.created', actor: { kind: 'system' }, outcome: 'success', details: { name: `g${n}` } }));
+    const handler = createAuditFunction(() => portsFromEnvironment());
+    refuseOnce.add(events[1]!.id);
+
+    const first = (await handler(sqsBatch(events), {} as Context)) as { batchItemFailures: Array<{ itemIdentifier: string }> };
+    assert.deepEqual(first.batchItemFailures, [{ itemIdentifier: `m-${events[1]!.id}` }], 'only the failed message comes back');
+    assert.deepEqual(new Set(taken.filter((id) => events.some((e) => e.id === id))), new Set([events[0]!.id, events[2]!.id]));
+
+    // The whole batch again, as after a crash before SQS heard of the partial failure.
+    const second = (await handler(sqsBatch(events), {} as Context)) as { batchItemFailures: unknown[] };
+    assert.deepEqual(second.batchItemFailures, []);
+    for (const event of events) assert.equal(taken.filter((id) => id === event.id).length, 1, `event ${event.details.name} once`);
+
+    // A message that is not an audit event (a digest item, or anything else) is skipped, not failed.
+    const digest = { ...sqsBatch([events[0]!]).Records[0]!, messageId: 'm-digest', body: JSON.stringify({ detail: { eventName: 'INSERT', dynamodb: { NewImage: marshall({ pk: 'TENANT#x', sk: 'DIGEST#2026', jws: 'x' }) } } }) };
+    assert.deepEqual(((await handler({ Records: [digest] }, {} as Context)) as { batchItemFailures: unknown[] }).batchItemFailures, []);
+  });
+});
