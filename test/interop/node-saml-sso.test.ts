@@ -168,7 +168,7 @@ describe('SAML SSO: RequestedAuthnContext', () => {
     for (let hops = 0; res.status === 303 && hops < 4; hops++) res = await browser.get(String(res.headers.location).replace(sharedRuntime.url, ''));
     assert.match(res.body, /Check your email/, 'the second step, required by the rule');
     const mail = await eventually('the code mail', async () => (await mailTo(tenant.adminEmail)).find((m) => /sign-in code/.test(m.subject)));
-    const passed = await browser.postForm(`/t/${tenant.slug}/login/step`, { csrf: csrfTokenOf(res.body), method: 'email_otp', code: /(\d{6})/.exec(mail.subject)![1]! });
+    const passed = await browser.postForm(`/t/${tenant.slug}/login/step`, { csrf: csrfTokenOf(res.body), method: 'email_otp', code: /code: (\d{6})/.exec(mail.subject)![1]! });
     const form = await followToSp(browser, async () => passed);
     const { profile } = await wantsMfa.validatePostResponseAsync(form.fields);
     assert.ok(profile);

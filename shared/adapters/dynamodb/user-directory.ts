@@ -112,6 +112,12 @@ export function createUserDirectory(client: DynamoDBDocumentClient, tables: Tabl
     return items.filter((item) => item.pk === tenantPk(tenant)).map(keyOf);
   }
 
+  /** The user's second factors (authenticator app seed, recovery codes), kept under FACTOR#{userId}#. */
+  async function factorKeys(tenant: string, userId: string) {
+    const items = await queryAll(client, { TableName: D, KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)', ExpressionAttributeValues: { ':pk': tenantPk(tenant), ':prefix': `FACTOR#${userId}#` }, ConsistentRead: true });
+    return items.map(keyOf);
+  }
+
   /**
    * Counts one failure with an atomic ADD, then locks when the count has reached the limit:
    * however many failures race, the count is exact and one of them locks the account.
@@ -282,6 +288,9 @@ export function createUserDirectory(client: DynamoDBDocumentClient, tables: Tabl
         // A membership added just before the user went (gsi1 lags) is swept up; none can be added now.
         const late = (await membershipKeys(tenant, userId)).filter((k) => !memberships.some((m) => m.sk === k.sk));
         if (late.length > 0) await batchDelete(client, D, late);
+        // Their second factors go too: a sealed TOTP seed must not outlive its user.
+        const factors = await factorKeys(tenant, userId);
+        if (factors.length > 0) await batchDelete(client, D, factors);
         return 'done';
       }
     },

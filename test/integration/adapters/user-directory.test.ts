@@ -128,12 +128,14 @@ describe('DynamoDB user directory', () => {
     assert.equal(await users.lockedUntil(t, user.id), undefined);
   });
 
-  test('deletes a user with its markers and group memberships', async () => {
+  test('deletes a user with its markers, group memberships and second factors', async () => {
     const t = await tenant();
     const user = await created(newUser(t, { emails: [{ value: 'gone@example.com', verified: true, primary: true }] }));
     const group = newGroup(t);
     assert.equal(await groups.createGroup(group, []), 'done');
     assert.equal(await groups.addMember(t, group.id, user.id, []), 'done');
+    const factor = (kind: string) => ({ PutRequest: { Item: { pk: `TENANT#${t}`, sk: `FACTOR#${user.id}#${kind}`, tenant: t, userId: user.id, kind, id: randomUUID(), sealedSecret: 'sealed' } } });
+    await db.send(new BatchWriteCommand({ RequestItems: { [tables.directory]: [factor('totp'), factor('recovery_codes')] } }));
 
     assert.equal(await users.deleteUser(t, user.id, 2, []), 'conflict');
     assert.ok(await users.getUser(t, user.id));

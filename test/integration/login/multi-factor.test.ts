@@ -135,7 +135,7 @@ describe('multi-factor sign-in driven by the flow document', () => {
     const page = await browser.get(`/t/${c.tenant.slug}/login/step`);
     assert.match(page.body, /Check your email/);
     const mail = await eventually('the code mail', async () => (await mailTo(c.tenant.adminEmail)).find((m) => /sign-in code/.test(m.subject)));
-    const code = /(\d{6})/.exec(mail.subject)![1]!;
+    const code = /code: (\d{6})/.exec(mail.subject)![1]!;
     const wrong = await browser.postForm(`/t/${c.tenant.slug}/login/step`, { csrf: csrfTokenOf(page.body), method: 'email_otp', code: code === '123456' ? '654321' : '123456' });
     assert.equal(wrong.status, 401);
     const right = await browser.postForm(`/t/${c.tenant.slug}/login/step`, { csrf: csrfTokenOf(wrong.body), method: 'email_otp', code });
@@ -155,7 +155,7 @@ describe('multi-factor sign-in driven by the flow document', () => {
     for (let hops = 0; res.status === 303 && hops < 4; hops++) res = await browser.get(String(res.headers.location).replace(sharedRuntime.url, ''));
     assert.match(res.body, /Check your email/, 'straight to the second step: no password again, no loop');
     const mail = await eventually('the code mail', async () => (await mailTo(e.tenant.adminEmail)).find((m) => /sign-in code/.test(m.subject)));
-    res = await browser.postForm(`/t/${e.tenant.slug}/login/step`, { csrf: csrfTokenOf(res.body), method: 'email_otp', code: /(\d{6})/.exec(mail.subject)![1]! });
+    res = await browser.postForm(`/t/${e.tenant.slug}/login/step`, { csrf: csrfTokenOf(res.body), method: 'email_otp', code: /code: (\d{6})/.exec(mail.subject)![1]! });
     for (let hops = 0; res.status === 303 && !String(res.headers.location).startsWith(callbackUri) && hops < 4; hops++) res = await browser.get(String(res.headers.location).replace(sharedRuntime.url, ''));
     assert.equal(res.status, 303, res.body.slice(0, 300));
     const tokens = await oidc.authorizationCodeGrant(config, new URL(String(res.headers.location)), { pkceCodeVerifier: verifier });

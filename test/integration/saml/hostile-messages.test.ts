@@ -79,6 +79,35 @@ function authnRequest(overrides: { id?: string; issuer?: string; destination?: s
   );
 }
 
+const logoutRequest = (nameId: string, id = newId()) =>
+  `<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id}" Version="2.0" IssueInstant="${now()}" Destination="${fixture.slo}"><saml:Issuer>${fixture.entityId}</saml:Issuer><saml:NameID>${nameId}</saml:NameID><samlp:SessionIndex>abc</samlp:SessionIndex></samlp:LogoutRequest>`;
+
+/**
+ * XSW1–XSW8 adapted to a signed request (root element `root`): the signed message hidden in a
+ * wrapper or in ds:Object, the signature moved, a duplicate ID, fields changed after signing, two
+ * signatures, and the signature stripped or downgraded. `evil` is an unsigned message of the same
+ * kind; `changed` is `signed` with a field altered after signing.
+ */
+function wrappingShapes(root: string, signed: string, evil: string, changed: string): Array<[string, string]> {
+  const signedId = /ID="([^"]+)"/.exec(signed)![1]!;
+  const signature = /<ds:Signature[\s\S]*<\/ds:Signature>/.exec(signed)![0];
+  const close = `</${root}>`;
+  const evilOpen = evil.slice(0, evil.indexOf('</saml:Issuer>') + '</saml:Issuer>'.length);
+  const unsigned = signed.replace(signature, '');
+  return [
+    ['XSW1: signed message inside ds:Object of a wrapper', `${evilOpen}${signature.replace('</ds:Signature>', `<ds:Object>${unsigned}</ds:Object></ds:Signature>`)}${close}`],
+    ['XSW2: signed message as a child of an unsigned wrapper', `${evilOpen}${signed}${close}`],
+    ['XSW3: signature of the original moved to an evil root with the original after it', `${evilOpen}${signature}${unsigned}${close}`],
+    ['XSW4: evil root with the original ID, original nested in Extensions', changed.replace(close, `<samlp:Extensions>${unsigned}</samlp:Extensions>${close}`)],
+    ['XSW5: duplicate ID on a sibling copy', signed.replace(close, `<samlp:Extensions><x ID="${signedId}"/></samlp:Extensions>${close}`)],
+    ['XSW6: copy of the original inside ds:Object', signed.replace('</ds:Signature>', `<ds:Object>${unsigned}</ds:Object></ds:Signature>`)],
+    ['XSW7: fields changed after signing', changed],
+    ['XSW8: two signatures', signed.replace(close, `${signature}${close}`)],
+    ['signature stripped', unsigned],
+    ['SHA-1 signature method', signed.replace(/xmldsig-more#rsa-sha256/g, 'xmldsig#rsa-sha1')],
+  ];
+}
+
 const post = (xml: string, path = `/t/${fixture.api.tenant.slug}/saml2/sso`) => webClient(sharedRuntime.url).postForm(path, { SAMLRequest: Buffer.from(xml).toString('base64') });
 
 /** Refused the way the IdP refuses a message it cannot answer: a 4xx problem or page, never a response to an ACS, never a 500. */
@@ -96,24 +125,21 @@ describe('SAML message intake refuses hostile AuthnRequests', () => {
 
   test('XML signature wrapping shapes (XSW1–XSW8 adapted to requests), stripped and foreign signatures, duplicate IDs', async () => {
     const signed = fixture.sign(authnRequest({ acsUrl: acs }));
-    const signedId = /ID="([^"]+)"/.exec(signed)![1]!;
-    const signature = /<ds:Signature[\s\S]*<\/ds:Signature>/.exec(signed)![0];
-    const unsignedEvil = authnRequest({ id: newId(), acsUrl: 'https://evil.example/acs' });
-    const evilOpen = unsignedEvil.slice(0, unsignedEvil.indexOf('</saml:Issuer>') + '</saml:Issuer>'.length);
-    const cases: Array<[string, string]> = [
-      ['XSW1: signed message inside ds:Object of a wrapper', `${evilOpen}${signature.replace('</ds:Signature>', `<ds:Object>${signed.replace(signature, '')}</ds:Object></ds:Signature>`)}</samlp:AuthnRequest>`],
-      ['XSW2: signed message as a child of an unsigned wrapper', `${evilOpen}${signed}</samlp:AuthnRequest>`],
-      ['XSW3: signature of the original moved to an evil root with the original after it', `${evilOpen}${signature}</samlp:AuthnRequest>`.replace('</samlp:AuthnRequest>', `${signed.replace(signature, '')}</samlp:AuthnRequest>`)],
-      ['XSW4: evil root with the original ID, original nested in Extensions', signed.replace(`AssertionConsumerServiceURL="${acs}"`, 'AssertionConsumerServiceURL="https://evil.example/acs"').replace('</samlp:AuthnRequest>', `<samlp:Extensions>${signed.replace(signature, '')}</samlp:Extensions></samlp:AuthnRequest>`)],
-      ['XSW5: duplicate ID on a sibling copy', signed.replace('</samlp:AuthnRequest>', `<samlp:Extensions><x ID="${signedId}"/></samlp:Extensions></samlp:AuthnRequest>`)],
-      ['XSW6: copy of the original inside ds:Object', signed.replace('</ds:Signature>', `<ds:Object>${signed.replace(signature, '')}</ds:Object></ds:Signature>`)],
-      ['XSW7: fields changed after signing', signed.replace(`AssertionConsumerServiceURL="${acs}"`, 'AssertionConsumerServiceURL="https://evil.example/acs"')],
-      ['XSW8: two signatures', signed.replace('</samlp:AuthnRequest>', `${signature}</samlp:AuthnRequest>`)],
-      ['signature stripped', signed.replace(signature, '')],
-      ['re-signed with an attacker key whose certificate is in KeyInfo', fixture.sign(authnRequest(), fixture.attacker)],
-      ['SHA-1 signature method', signed.replace(/xmldsig-more#rsa-sha256/g, 'xmldsig#rsa-sha1')],
-    ];
+    const evil = authnRequest({ id: newId(), acsUrl: 'https://evil.example/acs' });
+    const changed = signed.replace(`AssertionConsumerServiceURL="${acs}"`, 'AssertionConsumerServiceURL="https://evil.example/acs"');
+    const cases = [...wrappingShapes('samlp:AuthnRequest', signed, evil, changed), ['re-signed with an attacker key whose certificate is in KeyInfo', fixture.sign(authnRequest(), fixture.attacker)] as [string, string]];
     for (const [label, xml] of cases) assertRefused(await post(xml), label);
+  });
+
+  test('the same wrapping shapes on LogoutRequests are refused (a valid one for no session is answered UnknownPrincipal)', async () => {
+    const sloPath = `/t/${fixture.api.tenant.slug}/saml2/slo`;
+    const signed = fixture.sign(logoutRequest('victim@example.com'));
+    const evil = logoutRequest('someone-else@example.com');
+    const changed = signed.replace('victim@example.com', 'someone-else@example.com');
+    for (const [label, xml] of [...wrappingShapes('samlp:LogoutRequest', signed, evil, changed), ['re-signed with an attacker key', fixture.sign(logoutRequest('victim@example.com'), fixture.attacker)] as [string, string]]) {
+      assertRefused(await post(xml, sloPath), `LogoutRequest ${label}`);
+    }
+    assert.equal((await post(fixture.sign(logoutRequest('victim@example.com')), sloPath)).status, 303, 'the untouched signed request passes intake');
   });
 
   test('correctly signed messages that break the SAML schema are refused (schema validation by libxml2)', async () => {
@@ -184,8 +210,6 @@ describe('SAML message intake refuses hostile AuthnRequests', () => {
   });
 
   test('LogoutRequests: unsigned ones are refused by default, as are comment-injected NameIDs and unknown sessions', async () => {
-    const logoutRequest = (nameId: string, id = newId()) =>
-      `<samlp:LogoutRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="${id}" Version="2.0" IssueInstant="${now()}" Destination="${fixture.slo}"><saml:Issuer>${fixture.entityId}</saml:Issuer><saml:NameID>${nameId}</saml:NameID><samlp:SessionIndex>abc</samlp:SessionIndex></samlp:LogoutRequest>`;
     const sloPath = `/t/${fixture.api.tenant.slug}/saml2/slo`;
     assertRefused(await post(logoutRequest('someone'), sloPath), 'unsigned LogoutRequest');
     assertRefused(await post(fixture.sign(logoutRequest('admin@example.com<!---->.evil.example')), sloPath), 'comment in NameID');
