@@ -59,6 +59,7 @@ export const routes = [
   'GET /t/{tenant}/api/v1/audit/events',
   'GET /t/{tenant}/api/v1/audit/statistics',
   'GET /t/{tenant}/api/v1/audit/integrity',
+  'GET /t/{tenant}/api/v1/audit/daily',
 ] as const;
 
 export type AdminRoute = (typeof routes)[number];

@@ -11,6 +11,7 @@ import type { PlatformPorts } from '../../shared/adapters/platform-ports.ts';
 import { eventFromAuditItem } from '../../shared/adapters/dynamodb/audit-item.ts';
 import { createSiemDelivery, SiemDeliveryFailed, type SiemDelivery } from '../../shared/domain/audit/siem-delivery.ts';
 import type { AuditEvent } from '../../shared/domain/audit/event.ts';
+import { counterChange } from '../../shared/domain/audit/counters.ts';
 import { sealDigests } from '../../shared/domain/audit/integrity.ts';
 import { createSecureVault } from '../../shared/domain/secrets/secure-vault.ts';
 import { observability } from '../../shared/http/observability.ts';
@@ -52,6 +53,10 @@ export function createAuditFunction(deps: () => PlatformPorts) {
     delivery ??= createSiemDelivery({ siemSinks: ports.siemSinks, siemDeliveries: ports.siemDeliveries, vault: createSecureVault(ports.keyVault), post: ports.siemPost });
     const event = auditEventOf(record);
     if (!event) return;
+    const change = counterChange(event);
+    // Counted once per event id, before the SIEM delivery: a retry for a failed sink does not count again.
+    if (change) await ports.auditCounters.apply(event.tenant, event.id, change);
+    typesInBatch.set(event.type, (typesInBatch.get(event.type) ?? 0) + 1);
     try {
       await delivery.deliver(event);
     } catch (error) {
@@ -86,7 +91,24 @@ export function createAuditFunction(deps: () => PlatformPorts) {
     return { tenants, periods };
   };
 
-  const handle = async (event: SQSEvent | ScheduledRun, context: Context) =>
-    'Records' in event ? processPartialResponse(event, deliverRecord, processor, { context }) : sealAll(event.now ? Date.parse(event.now) : Date.now());
+  /** Events per type, as CloudWatch metrics (EMF) for the dashboard: one metric per type and batch. */
+  const typesInBatch = new Map<string, number>();
+  const publishTypeCounts = () => {
+    for (const [type, count] of typesInBatch) {
+      const metric = metrics.singleMetric();
+      metric.addDimension('eventType', type);
+      metric.addMetric('AuditEvents', MetricUnit.Count, count);
+    }
+    typesInBatch.clear();
+  };
+
+  const handle = async (event: SQSEvent | ScheduledRun, context: Context) => {
+    if (!('Records' in event)) return sealAll(event.now ? Date.parse(event.now) : Date.now());
+    try {
+      return await processPartialResponse(event, deliverRecord, processor, { context });
+    } finally {
+      publishTypeCounts();
+    }
+  };
   return middy(handle).use(injectLambdaContext(logger, { resetKeys: true })).use(logMetrics(metrics)).use(captureLambdaHandler(tracer));
 }

@@ -50,8 +50,8 @@ import { createKmsDataKeySource } from './kms/aws-kms.ts';
 import { createEnvelopeVault } from './kms/envelope-vault.ts';
 import { createLocalKeystore } from './kms/local-keystore.ts';
 import type { SiemRequest } from '../domain/audit/siem-sink.ts';
-import type { AuditDigests, AuditTrail } from '../domain/ports/audit-log.ts';
-import { createAuditDigests, createAuditTrail } from './dynamodb/audit-trail.ts';
+import type { AuditCounters, AuditDigests, AuditTrail } from '../domain/ports/audit-log.ts';
+import { createAuditCounters, createAuditDigests, createAuditTrail } from './dynamodb/audit-trail.ts';
 import type { SiemDeliveries, SiemSinkRegistry } from '../domain/ports/siem-sinks.ts';
 import { createSiemDeliveries, createSiemSinkRegistry } from './dynamodb/siem-sinks.ts';
 import { guardedPost } from './outbound/guarded-post.ts';
@@ -86,6 +86,7 @@ export interface PlatformPorts {
   readonly consents: ConsentStore;
   readonly auditTrail: AuditTrail;
   readonly auditDigests: AuditDigests;
+  readonly auditCounters: AuditCounters;
   readonly siemSinks: SiemSinkRegistry;
   readonly siemDeliveries: SiemDeliveries;
   /** POSTs to a tenant-configured URL, never to an internal address (loopback only in the local runtime). */
@@ -139,6 +140,7 @@ export function portsFromEnvironment(options: { db?: DynamoDBDocumentClient } = 
     consents: createConsentStore(db, tables, retentionDays),
     auditTrail: createAuditTrail(db, tables.audit),
     auditDigests: createAuditDigests(db, tables.audit),
+    auditCounters: createAuditCounters(db, tables.audit, retentionDays),
     siemSinks: createSiemSinkRegistry(db, tables, retentionDays),
     siemDeliveries: createSiemDeliveries(db, tables),
     siemPost: (request) => guardedPost(request.url, request.headers, request.body, { allowLoopback: process.env.OUTBOUND_ALLOW_LOOPBACK === 'true' }),

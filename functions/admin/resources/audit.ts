@@ -60,6 +60,14 @@ const integritySchema = z.object({
   problems: z.array(z.object({ kind: z.enum(['missing', 'altered', 'unlisted', 'reordered', 'bad_signature', 'chain_broken', 'digest_missing']), eventId: z.string().optional(), period: z.string(), part: z.number().int().optional() })),
 });
 
+const dayString = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'a date such as 2026-12-01').refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)), 'not a date');
+const dailyQuery = z.object({ from: dayString.optional(), to: dayString.optional() }).strict();
+const dailySchema = z.object({
+  days: z.array(z.object({ date: z.string(), counters: z.record(z.string(), z.number()) })),
+  months: z.array(z.object({ month: z.string(), activeUsers: z.number().int() })),
+  openSessions: z.number().int(),
+});
+
 export const auditOperations = [
   operation({
     route: 'GET /t/{tenant}/api/v1/audit/events', summary: 'Search the audit trail, newest first: a period (default the last 7 days, at most 92), event type, subject, application, outcome; `format=csv` exports the page as CSV', tag: 'Audit', access: 'read', status: 200,
@@ -84,6 +92,18 @@ export const auditOperations = [
       const read = await Promise.all(reportedTypes.map((type) => call.req.deps.auditTrail.eventsOfType(call.tenant.id, type, from, to, reportCap)));
       const byType = Object.fromEntries(reportedTypes.map((type, i) => [type, read[i]!.events])) as Record<ReportedType, AuditEvent[]>;
       return { body: auditStatistics(byType, from, to, read.some((r) => r.truncated)) };
+    },
+  }),
+  operation({
+    route: 'GET /t/{tenant}/api/v1/audit/daily', summary: 'Stored daily counters for dashboards (default the last 30 days, at most 366): sign-ins by outcome, authenticators, second factors, lockouts, tokens by grant type, sessions, active users per day and month, and the open sessions now', tag: 'Audit', access: 'read', status: 200,
+    query: dailyQuery, response: dailySchema,
+    handle: async (call) => {
+      const { from, to } = call.query as z.infer<typeof dailyQuery>;
+      const end = to ?? new Date().toISOString().slice(0, 10);
+      const start = from ?? new Date(Date.parse(`${end}T00:00:00Z`) - 29 * 86_400_000).toISOString().slice(0, 10);
+      const span = (Date.parse(`${end}T00:00:00Z`) - Date.parse(`${start}T00:00:00Z`)) / 86_400_000;
+      if (span < 0 || span > 365) throw new HttpError(400, 'validation_failed', 'The query is invalid: from must be before to, at most 366 days apart', { details: { errors: [{ path: 'from', message: 'at most 366 days before to' }] } });
+      return { body: await call.req.deps.auditCounters.read(call.tenant.id, start, end) };
     },
   }),
   operation({

@@ -1,11 +1,11 @@
-import { PutCommand, QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AuditSearch } from '../../domain/audit/audit-query.ts';
 import type { AuditEvent } from '../../domain/audit/event.ts';
-import type { AuditDigests, AuditTrail, StoredDigest } from '../../domain/ports/audit-log.ts';
+import type { AuditCounters, AuditDigests, AuditTrail, StoredDigest } from '../../domain/ports/audit-log.ts';
 import { InvalidCursor } from '../../domain/ports/pages.ts';
 import { eventFromAuditItem } from './audit-item.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { isConditionFailure, tenantPk } from './keys.ts';
+import { cancellationCodes, conditionFailedAt, isConditionFailure, tenantPk } from './keys.ts';
 import { queryAll } from './listing.ts';
 
 type Item = Record<string, unknown>;
@@ -147,6 +147,73 @@ export function createAuditDigests(db: DynamoDBDocumentClient, table: string): A
       const digests = items.filter((item) => String(item.periodStart) < to).map(storedDigestOf);
       const before = await newestDigest(tenant, digestSk(from, 0));
       return { digests, ...(before ? { before } : {}) };
+    },
+  };
+}
+
+const day = 86_400;
+const statsKey = (tenant: string, period: string) => ({ pk: tenantPk(tenant), sk: `STATS#${period}` });
+
+/**
+ * Counters beside the events (sk STATS#{day}, STATS#{month}, STATS#now), updated by the audit
+ * consumer. Each event is counted once: a COUNTED#{event id} marker is written in the same
+ * transaction as its increments. Active users are counted once per day and month through
+ * ACTIVE#{period}#{user} markers.
+ */
+export function createAuditCounters(db: DynamoDBDocumentClient, table: string, retentionDays: number): AuditCounters {
+  const expires = (seconds: number) => Math.floor(Date.now() / 1000) + seconds;
+  const addAll = (tenant: string, period: string, increments: Record<string, number>) => {
+    const names = Object.keys(increments);
+    return {
+      Update: {
+        TableName: table,
+        Key: statsKey(tenant, period),
+        UpdateExpression: `ADD ${names.map((_, i) => `#c${i} :c${i}`).join(', ')} SET expiresAt = :expires`,
+        ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#c${i}`, name])),
+        ExpressionAttributeValues: { ...Object.fromEntries(names.map((name, i) => [`:c${i}`, increments[name]])), ':expires': expires(retentionDays * day) },
+      },
+    };
+  };
+  async function countActive(tenant: string, period: string, user: string, keepSeconds: number) {
+    try {
+      await db.send(new TransactWriteCommand({
+        TransactItems: [
+          { Put: { TableName: table, Item: { pk: tenantPk(tenant), sk: `ACTIVE#${period}#${user}`, expiresAt: expires(keepSeconds) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          addAll(tenant, period, { active_users: 1 }),
+        ],
+      }));
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+  return {
+    async apply(tenant, eventId, change) {
+      try {
+        await db.send(new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: table, Item: { pk: tenantPk(tenant), sk: `COUNTED#${eventId}`, expiresAt: expires(3 * day) }, ConditionExpression: 'attribute_not_exists(pk)' } },
+            addAll(tenant, change.day, change.increments as Record<string, number>),
+            ...(change.sessionsDelta ? [{ Update: { TableName: table, Key: statsKey(tenant, 'now'), UpdateExpression: 'ADD open_sessions :d', ExpressionAttributeValues: { ':d': change.sessionsDelta } } }] : []),
+          ],
+        }));
+      } catch (error) {
+        if (conditionFailedAt(cancellationCodes(error), [0])) return false;
+        throw error;
+      }
+      if (change.activeUser) {
+        await countActive(tenant, change.day, change.activeUser, 3 * day);
+        await countActive(tenant, change.month, change.activeUser, 40 * day);
+      }
+      return true;
+    },
+    async read(tenant, fromDay, toDay) {
+      const items = await queryAll(db, { TableName: table, KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: { ':pk': tenantPk(tenant), ':from': `STATS#${fromDay.slice(0, 7)}`, ':to': `STATS#${toDay}` }, ConsistentRead: true });
+      const countersOf = (item: Item) => Object.fromEntries(Object.entries(item).filter(([k, v]) => typeof v === 'number' && k !== 'expiresAt')) as Record<string, number>;
+      const period = (item: Item) => String(item.sk).slice('STATS#'.length);
+      const days = items.filter((i) => /^\d{4}-\d{2}-\d{2}$/.test(period(i)) && period(i) >= fromDay).map((i) => ({ date: period(i), counters: countersOf(i) }));
+      const months = items.filter((i) => /^\d{4}-\d{2}$/.test(period(i))).map((i) => ({ month: period(i), activeUsers: Number(i.active_users ?? 0) }));
+      const { Item } = await db.send(new GetCommand({ TableName: table, Key: statsKey(tenant, 'now'), ConsistentRead: true }));
+      return { days, months, openSessions: Math.max(0, Number(Item?.open_sessions ?? 0)) };
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { CounterChange } from '../audit/counters.ts';
 import type { AuditSearch } from '../audit/audit-query.ts';
 import type { AuditEvent } from '../audit/event.ts';
 import type { Page, PageRequest } from './pages.ts';
@@ -32,4 +33,12 @@ export interface AuditDigests {
   save(tenant: string, digest: StoredDigest, expiresAt: number): Promise<boolean>;
   /** Digests whose period starts in [from, to), oldest first; and the one before them. */
   between(tenant: string, from: string, to: string): Promise<{ digests: StoredDigest[]; before?: StoredDigest }>;
+}
+
+/** Counters per tenant and day, kept from the audit stream (each event counted once). */
+export interface AuditCounters {
+  /** Applies one event's change; false when that event was counted already. */
+  apply(tenant: string, eventId: string, change: CounterChange): Promise<boolean>;
+  /** The stored counters of each day in [fromDay, toDay], and of the months they touch, and the open sessions now. */
+  read(tenant: string, fromDay: string, toDay: string): Promise<{ days: Array<{ date: string; counters: Record<string, number> }>; months: Array<{ month: string; activeUsers: number }>; openSessions: number }>;
 }

@@ -4,6 +4,10 @@ import { adminApi, type AdminApi } from '../../support/admin-api.ts';
 import { useSharedRuntimeEnvironment } from '../../support/aws-env.ts';
 import { sharedRuntime } from '../../support/shared-runtime.ts';
 import { csrfTokenOf, webClient } from '../../support/web-client.ts';
+import { eventually } from '../../support/wait.ts';
+import { portsFromEnvironment } from '../../../shared/adapters/platform-ports.ts';
+import { counterChange } from '../../../shared/domain/audit/counters.ts';
+import type { AuditEvent } from '../../../shared/domain/audit/event.ts';
 
 before(useSharedRuntimeEnvironment);
 
@@ -33,6 +37,34 @@ const search = async (query: string) => {
   assert.equal(res.status, 200, res.body);
   return res.json<EventPage>();
 };
+
+describe('stored daily counters (analytics from the audit stream)', () => {
+  test('the consumer counts each event once: sign-ins, failures, authenticators, tokens, sessions and active users', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    type Daily = { days: Array<{ date: string; counters: Record<string, number> }>; months: Array<{ month: string; activeUsers: number }>; openSessions: number };
+    const daily = async () => (await api.call('GET', '/audit/daily')).json<Daily>();
+    const counted = await eventually('the counters of today', async () => {
+      const result = await daily();
+      const day = result.days.find((d) => d.date === today);
+      return day && day.counters.signins_success === 1 && day.counters.signins_failure === 2 ? result : undefined;
+    });
+    const day = counted.days.find((d) => d.date === today)!.counters;
+    assert.equal(day.auth_password, 1);
+    assert.equal(day.active_users, 1);
+    assert.ok(day.grant_client_credentials! >= 1);
+    assert.equal(day.sessions_started, 1);
+    assert.equal(counted.openSessions, 1, 'the session of the successful sign-in');
+    assert.equal(counted.months.find((m) => m.month === today.slice(0, 7))?.activeUsers, 1);
+
+    // The same event again (an at-least-once redelivery) changes nothing.
+    const [success] = (await search('?type=signin.success')).items;
+    const ports = portsFromEnvironment();
+    const change = counterChange(success as unknown as AuditEvent)!;
+    assert.equal(await ports.auditCounters.apply(api.tenant.slug, success!.id, change), false);
+    assert.equal((await daily()).days.find((d) => d.date === today)!.counters.signins_success, 1);
+    assert.equal((await api.call('GET', '/audit/daily?from=2026-12-01&to=2024-01-01')).status, 400);
+  });
+});
 
 describe('audit trail search and export (admin API)', () => {
   test('newest first; filters by type, subject, outcome and application', async () => {

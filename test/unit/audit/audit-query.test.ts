@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { auditSearchSchema, csvCell, eventsAsCsv, searchOf } from '../../../shared/domain/audit/audit-query.ts';
 import { auditStatistics, reportedTypes, type ReportedType } from '../../../shared/domain/audit/audit-statistics.ts';
 import type { AuditEventType } from '../../../shared/domain/audit/catalogue.ts';
+import { counterChange } from '../../../shared/domain/audit/counters.ts';
 import { createAuditEvent, type AuditEvent } from '../../../shared/domain/audit/event.ts';
 
 const at = (time: string, type: AuditEventType, subject: string, details: Record<string, unknown> = {}, outcome: 'success' | 'failure' = 'success', actor: AuditEvent['actor'] = { kind: 'user', id: subject }) =>
@@ -46,5 +47,17 @@ describe('sign-in statistics', () => {
     assert.equal(stats.mfa.signInsWithMfa, 1);
     assert.equal(stats.mfa.adoptionRate, 0.333);
     assert.deepEqual(stats.tokens.byGrantType, { authorization_code: 1, client_credentials: 1 });
+  });
+});
+
+describe('stored counters', () => {
+  test('each reported event type adds fixed counters; slugs come from a closed vocabulary; others add nothing', () => {
+    const success = at('2026-12-01T08:00:00Z', 'signin.success', 'u1', { method: 'password' });
+    assert.deepEqual(counterChange(success), { day: '2026-12-01', month: '2026-12', increments: { signins_success: 1, auth_password: 1 }, activeUser: 'u1' });
+    assert.deepEqual(counterChange(at('2026-12-01T08:00:00Z', 'token.issued', 'client:m', { grantType: 'client_credentials' }))?.increments, { tokens_issued: 1, grant_client_credentials: 1 });
+    assert.equal(counterChange(at('2026-12-01T08:00:00Z', 'token.issued', 'client:m', { grantType: 'client_credentials' }))?.activeUser, undefined, 'clients are not active users');
+    assert.deepEqual(counterChange(at('2026-12-01T08:00:00Z', 'mfa.success', 'u1', { method: 'Robert"); DROP' }))?.increments, { mfa_success: 1, auth_other: 1 });
+    assert.equal(counterChange(at('2026-12-01T08:00:00Z', 'session.ended', 'u1', { reason: 'logout' }))?.sessionsDelta, -1);
+    assert.equal(counterChange(at('2026-12-01T08:00:00Z', 'group.created', 'g', { name: 'x' })), undefined);
   });
 });
