@@ -138,7 +138,7 @@ export class AuditPipeline extends Construct {
    * the dead-letter queue. API destinations cannot sign each request with a tenant's own secret,
    * and tenants' sinks change at run time, so these go through a function.
    */
-  consumeWith(consumer: IFunction, timeout: Duration): Queue {
+  consumeWith(consumer: IFunction, timeout: Duration): { queue: Queue; deadLetters: Queue } {
     const deadLetters = deadLetterQueue(this, 'ConsumerDeadLetters', 'audit events a tenant SIEM sink did not take after 10 attempts');
     const queue = new Queue(this, 'ConsumerQueue', {
       encryption: QueueEncryption.SQS_MANAGED,
@@ -150,7 +150,7 @@ export class AuditPipeline extends Construct {
     });
     this.auditRule('ConsumerRule', 'Every audit event to the audit consumer (tenant SIEM sinks)').addTarget(new SqsQueue(queue));
     consumer.addEventSource(new SqsEventSource(queue, { batchSize: 10, maxBatchingWindow: Duration.seconds(1), reportBatchItemFailures: true }));
-    return queue;
+    return { queue, deadLetters };
   }
 
   private forwardToSiem(siem: Siem): void {

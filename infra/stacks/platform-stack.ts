@@ -2,6 +2,7 @@ import { Annotations, CfnOutput, Duration, Stack, type StackProps } from 'aws-cd
 import type { Construct } from 'constructs';
 import type { PlatformConfig } from '../config.ts';
 import { AuditPipeline } from '../constructs/audit-pipeline.ts';
+import { OperationsDashboard } from '../constructs/dashboard.ts';
 import { DataTables } from '../constructs/data-tables.ts';
 import { Edge } from '../constructs/edge.ts';
 import { Email } from '../constructs/email.ts';
@@ -72,7 +73,13 @@ export class PlatformStack extends Stack {
 
     // bus ─▶ SQS ─▶ audit Lambda (each tenant's own SIEM sinks).
     this.auditConsumer = new PlatformFunction(this, 'AuditFunction', { definition: auditFunction, runtime });
-    audit.consumeWith(this.auditConsumer.function, Duration.seconds(auditFunction.timeoutSeconds));
+    const consumer = audit.consumeWith(this.auditConsumer.function, Duration.seconds(auditFunction.timeoutSeconds));
+    new OperationsDashboard(this, 'Operations', {
+      stage,
+      httpFunctions: new Map([...this.api.functions].map(([name, fn]) => [name, fn.function])),
+      auditFunction: this.auditConsumer.function,
+      consumerDeadLetters: consumer.deadLetters,
+    });
 
     // EventBridge Scheduler ─▶ keys Lambda (signing-key rotation).
     this.keys = new PlatformFunction(this, 'KeysFunction', { definition: keysFunction, runtime });
