@@ -91,6 +91,8 @@ export interface PlatformPorts {
   readonly siemDeliveries: SiemDeliveries;
   /** POSTs to a tenant-configured URL, never to an internal address (loopback only in the local runtime). */
   readonly siemPost: (request: SiemRequest) => Promise<number>;
+  /** Any server-to-server POST to a URL a tenant configured (SAML SOAP logout): the same guard, the answer's status and body. */
+  readonly outboundPost: (url: string, headers: Record<string, string>, body: string) => Promise<{ status: number; body: string }>;
   readonly platformSecrets: PlatformSecrets;
   readonly auditLog: AuditLog;
   readonly keyVault: KeyVault;
@@ -113,6 +115,7 @@ export function portsFromEnvironment(options: { db?: DynamoDBDocumentClient } = 
   const retentionDays = Number(process.env.AUDIT_RETENTION_DAYS ?? 365);
   const keyVault = keyVaultFromEnvironment();
   const signingKeys = createSigningKeyStore(db, tables, retentionDays);
+  const outboundPost = (url: string, headers: Record<string, string>, body: string) => guardedPost(url, headers, body, { allowLoopback: process.env.OUTBOUND_ALLOW_LOOPBACK === 'true' });
   return {
     db,
     tables,
@@ -143,7 +146,8 @@ export function portsFromEnvironment(options: { db?: DynamoDBDocumentClient } = 
     auditCounters: createAuditCounters(db, tables.audit, retentionDays),
     siemSinks: createSiemSinkRegistry(db, tables, retentionDays),
     siemDeliveries: createSiemDeliveries(db, tables),
-    siemPost: (request) => guardedPost(request.url, request.headers, request.body, { allowLoopback: process.env.OUTBOUND_ALLOW_LOOPBACK === 'true' }),
+    siemPost: async (request) => (await outboundPost(request.url, request.headers, request.body)).status,
+    outboundPost,
     platformSecrets: createPlatformSecrets(db, tables.directory, keyVault),
     auditLog: createAuditLog(db, tables.audit, retentionDays),
     keyVault,

@@ -91,6 +91,49 @@ async function samlifySp(api: AdminApi, browser: WebClient) {
   return { sp, idp };
 }
 
+/** SP C: samlify with a SOAP SingleLogoutService (a real listener), for sessions ended without a browser. */
+async function soapSp(api: AdminApi, browser: WebClient, behaviour: 'answers' | 'fails') {
+  const credentials = await spCredentials('sp-c');
+  const entityId = `https://sp-c.example/${api.tenant.slug}`;
+  const received: string[] = [];
+  const listener = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      void (async () => {
+        const logoutRequest = /<soap:Body>([\s\S]*)<\/soap:Body>/.exec(body)?.[1] ?? '';
+        // samlify verifies the IdP's signature, as it would for the POST binding, and signs its answer.
+        const { extract } = await sp.parseLogoutRequest(idp, 'post', { body: { SAMLRequest: Buffer.from(logoutRequest).toString('base64') } });
+        received.push(String(extract.nameID));
+        if (behaviour === 'fails') return void res.writeHead(500).end();
+        const answer = sp.createLogoutResponse(idp, { extract }, 'post', '') as { context: string };
+        res.writeHead(200, { 'content-type': 'text/xml' }).end(`<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Body>${Buffer.from(answer.context, 'base64').toString('utf8')}</soap:Body></soap:Envelope>`);
+      })().catch(() => res.writeHead(400).end());
+    });
+  });
+  listener.listen(0, '127.0.0.1');
+  await once(listener, 'listening');
+  const soapUrl = `http://127.0.0.1:${(listener.address() as AddressInfo).port}/soap`;
+  await registerServiceProvider(api, {
+    entityId,
+    assertionConsumerServices: [{ url: 'http://127.0.0.1:9/c/acs', index: 0 }],
+    singleLogoutService: { url: 'http://127.0.0.1:9/c/slo', binding: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST' },
+    backChannelLogoutUrl: soapUrl,
+    signingCertificates: [credentials.certificatePem],
+    requireSignedAuthnRequests: true,
+  });
+  const sp = samlify.ServiceProvider({
+    entityID: entityId, authnRequestsSigned: true, wantAssertionsSigned: true, wantLogoutRequestSigned: true, wantLogoutResponseSigned: true,
+    privateKey: credentials.privateKeyPem, signingCert: credentials.certificatePem, requestSignatureAlgorithm: 'http://www.w3.org/2001/04/xmldsig-more#rsa-sha256',
+    assertionConsumerService: [{ Binding: binding.post, Location: 'http://127.0.0.1:9/c/acs' }],
+    singleLogoutService: [{ Binding: binding.post, Location: 'http://127.0.0.1:9/c/slo' }],
+  });
+  const idp = samlify.IdentityProvider({ metadata: (await browser.get(`/t/${api.tenant.slug}/saml2/metadata`)).body, wantLogoutRequestSigned: true, wantLogoutResponseSigned: true });
+  const form = await followToSp(browser, () => browser.get(pathOf(sp.createLoginRequest(idp, 'redirect').context)));
+  await sp.parseLoginResponse(idp, 'post', { body: form.fields });
+  return { received, close: () => new Promise<void>((r) => listener.close(() => r())) };
+}
+
 const pathOf = (url: string | URL) => {
   const u = new URL(url, sharedRuntime.url);
   return `${u.pathname}${u.search}`;
@@ -202,6 +245,42 @@ describe('SAML Single Logout across two SAML SPs and an OIDC client', () => {
     const [event] = (await auditEventsOf(api.tenant.slug)).filter((e) => e.type === 'saml.logout');
     assert.equal(event?.outcome, 'failure');
     assert.deepEqual((event?.details.participants as Array<{ result: string }>).map((p) => p.result), ['no_answer'], 'the trail says who never answered');
+  });
+
+  test('an administrator ending the session reaches a SOAP-capable SP server to server; the others are named as not reached', async () => {
+    const api = await adminApi();
+    const browser = webClient(sharedRuntime.url);
+    const { sid } = await joinAll(api, browser);
+    const c = await soapSp(api, browser, 'answers');
+    try {
+      const users = (await api.call('GET', '/users')).json<{ items: Array<{ id: string; emails: Array<{ value: string }> }> }>();
+      const admin = users.items.find((u) => u.emails.some((e) => e.value === api.tenant.adminEmail))!;
+      assert.equal((await api.call('DELETE', `/users/${admin.id}/sessions/${sid}`)).status, 204);
+      assert.equal(c.received.length, 1, 'the SOAP SP got one signed LogoutRequest, verified by samlify');
+      const [event] = (await auditEventsOf(api.tenant.slug)).filter((e) => e.type === 'saml.logout');
+      const results = (event?.details.participants as Array<{ result: string }>).map((p) => p.result).sort();
+      assert.deepEqual(results, ['not_reached', 'not_reached', 'success']);
+    } finally {
+      await c.close();
+    }
+  });
+
+  test('a SOAP SP that fails is reported as failed', async () => {
+    const api = await adminApi();
+    const browser = webClient(sharedRuntime.url);
+    const user = { email: api.tenant.adminEmail, password: api.tenant.adminPassword };
+    await followToSp(browser, () => browser.get(`/t/${api.tenant.slug}/login`), user).catch(() => undefined);
+    const c = await soapSp(api, browser, 'fails');
+    try {
+      const users = (await api.call('GET', '/users')).json<{ items: Array<{ id: string; emails: Array<{ value: string }> }> }>();
+      const admin = users.items.find((u) => u.emails.some((e) => e.value === api.tenant.adminEmail))!;
+      assert.equal((await api.call('DELETE', `/users/${admin.id}/sessions`)).status, 204);
+      const [event] = (await auditEventsOf(api.tenant.slug)).filter((e) => e.type === 'saml.logout');
+      assert.deepEqual((event?.details.participants as Array<{ result: string }>).map((p) => p.result), ['failure']);
+      assert.equal(c.received.length, 1);
+    } finally {
+      await c.close();
+    }
   });
 
   test('an administrator ending the session cannot reach SAML SPs (no browser): the audit trail names them', async () => {

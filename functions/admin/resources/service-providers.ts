@@ -17,6 +17,7 @@ export const serviceProviderSchema = z.object({
   name: z.string(),
   assertionConsumerServices: z.array(z.object({ url: z.string(), binding: z.string(), index: z.number().int(), isDefault: z.boolean() })),
   singleLogoutService: z.object({ url: z.string(), binding: z.string() }).optional(),
+  backChannelLogoutUrl: z.string().optional(),
   signingCertificates: z.array(z.string()),
   encryptionCertificate: z.string().optional(),
   requireSignedAuthnRequests: z.boolean(),

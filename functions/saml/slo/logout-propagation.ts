@@ -14,7 +14,7 @@ import { page } from '../../../shared/http/views/page.ts';
 import type { SamlDeps } from '../deps.ts';
 import type { Binding } from '../inbound/receive-message.ts';
 import { identityProvider, serviceProviderEntity } from '../saml-entities.ts';
-import { logoutRequestXml, statusResponseXml } from '../sso/response-xml.ts';
+import { logoutRequestXml, statusResponseXml } from '../../../shared/domain/saml/outbound-xml.ts';
 
 /**
  * Front-channel Single Logout, the way Shibboleth's IdP propagates it: one page of ours holds a

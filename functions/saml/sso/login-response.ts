@@ -1,12 +1,12 @@
 import type { AuditEventType } from '../../../shared/domain/audit/catalogue.ts';
-import * as samlify from 'samlify';
 import { sidOf } from '../../../shared/domain/auth/end-session.ts';
 import { createAuditEvent } from '../../../shared/domain/audit/event.ts';
 import type { SamlLoginRequest } from '../../../shared/domain/ports/saml-exchanges.ts';
 import type { SsoSession } from '../../../shared/domain/ports/session-store.ts';
 import { nameIdFor, releasedAttributes } from '../../../shared/domain/saml/assertion-content.ts';
 import { chooseAuthnContext } from '../../../shared/domain/saml/authn-context.ts';
-import { signatureAlgorithms, statusCodes } from '../../../shared/domain/saml/saml-names.ts';
+import { statusCodes } from '../../../shared/domain/saml/saml-names.ts';
+import { signMessage } from '../../../shared/domain/saml/sign-message.ts';
 import type { ServiceProvider } from '../../../shared/domain/saml/service-provider.ts';
 import type { Tenant } from '../../../shared/domain/tenants/tenant.ts';
 import { issuerOf } from '../../../shared/domain/tenants/tenant.ts';
@@ -15,7 +15,7 @@ import { autoPostResponse } from '../../../shared/http/auto-post.ts';
 import type { HttpRequest, HttpResponse } from '../../../shared/http/request.ts';
 import type { SamlDeps } from '../deps.ts';
 import { identityProvider, serviceProviderEntity } from '../saml-entities.ts';
-import { statusResponseXml, successResponseXml } from './response-xml.ts';
+import { statusResponseXml, successResponseXml } from '../../../shared/domain/saml/outbound-xml.ts';
 
 type Request = HttpRequest<SamlDeps>;
 
@@ -40,16 +40,7 @@ export async function statusResponse(req: Request, tenant: Tenant, target: Respo
     issuer: issuerOf(req.deps.publicUrl, tenant), destination: target.acsUrl, status, message, now: Date.now(),
     ...(subStatus ? { subStatus } : {}), ...(target.inResponseTo ? { inResponseTo: target.inResponseTo } : {}),
   });
-  const signed = samlify.SamlLib.constructSAMLSignature({
-    rawSamlMessage: xml,
-    isMessageSigned: true,
-    isBase64Output: false,
-    privateKey: key.privateKeyPem,
-    // samlify wants the certificate's base64 body here, not PEM.
-    signingCert: key.certificatePem.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, ''),
-    signatureAlgorithm: signatureAlgorithms.rsaSha256,
-    signatureConfig: { prefix: 'ds', location: { reference: "/*[local-name(.)='Response']/*[local-name(.)='Issuer']", action: 'after' } },
-  });
+  const signed = signMessage(xml, 'Response', key);
   await req.deps.auditLog.record(samlEvent(req, tenant, 'saml.sso', 'failure', '', { spId: target.sp.id, entityId: target.sp.entityId, status: subStatus ?? status, reason: message }));
   return postTo(req, target, Buffer.from(signed).toString('base64'));
 }

@@ -42,13 +42,15 @@ const guardedLookup = (allowLoopback: boolean): LookupFunction => (hostname, opt
   });
 };
 
+const maxAnswerBytes = 64 * 1024;
+
 export interface GuardedPostOptions {
   readonly allowLoopback: boolean;
   readonly timeoutMs?: number;
 }
 
-/** One POST: resolves to the status code (redirects are not followed); refuses internal destinations. */
-export function guardedPost(url: string, headers: Record<string, string>, body: string, options: GuardedPostOptions): Promise<number> {
+/** One POST: resolves to the status code and the answer's first 64 KB (redirects are not followed); refuses internal destinations. */
+export function guardedPost(url: string, headers: Record<string, string>, body: string, options: GuardedPostOptions): Promise<{ status: number; body: string }> {
   const target = new URL(url);
   if (target.protocol !== 'https:' && !(target.protocol === 'http:' && options.allowLoopback)) return Promise.reject(new DestinationRefused('only https destinations'));
   const literal = target.hostname.replace(/^\[|\]$/g, '');
@@ -62,8 +64,13 @@ export function guardedPost(url: string, headers: Record<string, string>, body: 
   };
   return new Promise((resolve, reject) => {
     const req = send(target, requestOptions, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (chunk: Buffer) => {
+        if (size < maxAnswerBytes) chunks.push(chunk.subarray(0, maxAnswerBytes - size));
+        size += chunk.length;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error('the destination did not answer in time')));

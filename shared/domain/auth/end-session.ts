@@ -16,6 +16,8 @@ export interface EndSessionDeps {
   readonly auditLog: AuditLog;
   /** Delivers a logout token to a client's back-channel endpoint; resolves to whether it was accepted. */
   readonly deliver: (uri: string, logoutToken: string) => Promise<boolean>;
+  /** Tells a SAML participant server to server (SOAP), when the user's browser is not there to carry the logout. */
+  readonly samlBackChannel?: (participant: SessionParticipant) => Promise<'success' | 'failure' | 'not_reached'>;
 }
 
 export interface EndSessionContext {
@@ -69,14 +71,16 @@ const sessionEvent = (session: SsoSession, context: EndSessionContext) => (type:
 
 /**
  * Ends a session where the user's browser takes no part (an administrator's or a provisioning
- * client's decision). SAML participants can only be told through that browser (no SOAP back
- * channel here), so the audit trail names each SP that was not told.
+ * client's decision). SAML participants with a SOAP logout endpoint are told server to server;
+ * the others could only be told through the browser, and the audit trail names them.
  */
 export async function endSsoSessionWithoutBrowser(deps: EndSessionDeps, session: SsoSession, context: EndSessionContext): Promise<EndedSession> {
   const ended = await endSsoSession(deps, session, context);
   if (ended.samlParticipants.length > 0) {
-    const participants = ended.samlParticipants.map((p) => ({ spId: p.saml!.spId, result: 'not_reached' }));
-    await deps.auditLog.record(sessionEvent(session, context)('saml.logout', 'failure', { initiator: { idp: true }, reason: 'no_browser', participants, sid: ended.sid }));
+    const tell = deps.samlBackChannel ?? (async () => 'not_reached' as const);
+    const participants = await Promise.all(ended.samlParticipants.map(async (p) => ({ spId: p.saml!.spId, result: await tell(p) })));
+    const complete = participants.every((p) => p.result === 'success');
+    await deps.auditLog.record(sessionEvent(session, context)('saml.logout', complete ? 'success' : 'failure', { initiator: { idp: true }, ...(complete ? {} : { reason: 'no_browser' }), participants, sid: ended.sid }));
   }
   return ended;
 }

@@ -135,7 +135,11 @@ export interface InboundMessage {
 
 /** Reads the root's own fields (never from anywhere else in the document). */
 export function readInboundMessage(doc: Document, expected: readonly InboundMessage['kind'][]): InboundMessage {
-  const root = doc.documentElement!;
+  return readMessageElement(doc.documentElement!, expected);
+}
+
+/** The same for a message inside another document (a SOAP envelope's Body). */
+export function readMessageElement(root: Element, expected: readonly InboundMessage['kind'][]): InboundMessage {
   const kind = root.localName as InboundMessage['kind'];
   if (root.namespaceURI !== namespaces.protocol || !expected.includes(kind)) throw new SamlMessageRejected(`expected ${expected.join(' or ')}`);
   if (root.getAttribute('Version') !== '2.0') throw new SamlMessageRejected('only SAML 2.0 is supported');

@@ -2,6 +2,8 @@
 export const bindings = {
   redirect: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect',
   post: 'urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST',
+  /** Back-channel (server to server) logout, for sessions ended without the user's browser. */
+  soap: 'urn:oasis:names:tc:SAML:2.0:bindings:SOAP',
 } as const;
 
 export const nameIdFormats = {
@@ -53,4 +55,5 @@ export const namespaces = {
   assertion: 'urn:oasis:names:tc:SAML:2.0:assertion',
   metadata: 'urn:oasis:names:tc:SAML:2.0:metadata',
   dsig: 'http://www.w3.org/2000/09/xmldsig#',
+  soapEnvelope: 'http://schemas.xmlsoap.org/soap/envelope/',
 } as const;

@@ -47,6 +47,8 @@ export const serviceProviderInputSchema = z
     name: z.string().min(1).max(128).optional(),
     assertionConsumerServices: z.array(acsSchema).min(1).max(16),
     singleLogoutService: z.object({ url: httpsUrl, binding: z.enum([bindings.redirect, bindings.post]).default(bindings.redirect) }).optional(),
+    /** The SP's SOAP SingleLogoutService: sessions an administrator ends (no browser there) reach it server to server. */
+    backChannelLogoutUrl: httpsUrl.optional(),
     signingCertificates: z.array(certificate).max(4).default([]),
     encryptionCertificate: certificate.optional(),
     /** AuthnRequests without a valid signature are refused. */
@@ -131,6 +133,7 @@ export const auditedServiceProvider = (sp: ServiceProvider) => ({
   name: sp.name,
   acs: sp.assertionConsumerServices.map((a) => a.url),
   slo: sp.singleLogoutService?.url,
+  backChannelLogout: sp.backChannelLogoutUrl,
   signingCertificates: sp.signingCertificates.length,
   encryptAssertion: sp.encryptAssertion,
   nameIdFormat: sp.nameIdFormat,

@@ -42,6 +42,7 @@ export function serviceProviderFromMetadata(xml: string): Record<string, unknown
       isDefault: a.getAttribute('isDefault') === 'true',
     }));
   const slo = childrenOf(descriptor, namespaces.metadata, 'SingleLogoutService').find((s) => s.getAttribute('Binding') === bindings.redirect || s.getAttribute('Binding') === bindings.post);
+  const soap = childrenOf(descriptor, namespaces.metadata, 'SingleLogoutService').find((s) => s.getAttribute('Binding') === bindings.soap);
   const signing = certificatesOf(descriptor, 'signing');
   const encryption = certificatesOf(descriptor, 'encryption');
   const format = childrenOf(descriptor, namespaces.metadata, 'NameIDFormat').map((f) => (f.textContent ?? '').trim())[0];
@@ -49,6 +50,7 @@ export function serviceProviderFromMetadata(xml: string): Record<string, unknown
     entityId: entity.getAttribute('entityID') ?? '',
     assertionConsumerServices: acs,
     ...(slo ? { singleLogoutService: { url: slo.getAttribute('Location') ?? '', binding: slo.getAttribute('Binding') } } : {}),
+    ...(soap ? { backChannelLogoutUrl: soap.getAttribute('Location') ?? '' } : {}),
     signingCertificates: signing.slice(0, 4),
     ...(encryption[0] && childrenOf(descriptor, namespaces.metadata, 'KeyDescriptor').some((k) => k.getAttribute('use') === 'encryption') ? { encryptionCertificate: encryption[0], encryptAssertion: true } : {}),
     requireSignedAuthnRequests: descriptor.getAttribute('AuthnRequestsSigned') === 'true',

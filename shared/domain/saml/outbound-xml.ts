@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { ReleasedAttribute, NameId } from '../../../shared/domain/saml/assertion-content.ts';
-import { namespaces, statusCodes } from '../../../shared/domain/saml/saml-names.ts';
+import type { ReleasedAttribute, NameId } from './assertion-content.ts';
+import { namespaces, statusCodes } from './saml-names.ts';
 
 /** XML-escapes text and attribute values (everything that goes into a message from outside). */
 export const xmlText = (value: string) => value.replace(/[&<>"']/g, (c) => `&${({ '&': 'amp', '<': 'lt', '>': 'gt', '"': 'quot', "'": 'apos' })[c]};`);
