@@ -3,6 +3,8 @@ import { auditSearchSchema, eventsAsCsv, searchOf } from '../../../shared/domain
 import { auditStatistics, reportedTypes, type ReportedType } from '../../../shared/domain/audit/audit-statistics.ts';
 import type { AuditEvent } from '../../../shared/domain/audit/event.ts';
 import { verifyIntegrity } from '../../../shared/domain/audit/integrity.ts';
+import { settingsOf } from '../../../shared/domain/tenants/tenant.ts';
+import { statisticsReport } from './audit-report.ts';
 import { HttpError } from '../../../shared/http/errors.ts';
 import { operation, type AdminCall } from '../api/operation.ts';
 import { pageOf } from '../api/schemas.ts';
@@ -34,6 +36,8 @@ function periodOf(call: AdminCall<unknown>, input: z.infer<typeof auditSearchSch
 const reportCap = 20_000;
 
 const counts = z.record(z.string(), z.number().int());
+const statisticsQuery = auditSearchSchema.pick({ from: true, to: true }).extend({ format: z.enum(['json', 'html']).default('json').describe('html: a printable report') });
+
 const statisticsSchema = z.object({
   period: z.object({ from: z.string(), to: z.string() }),
   truncated: z.boolean(),
@@ -85,13 +89,16 @@ export const auditOperations = [
     },
   }),
   operation({
-    route: 'GET /t/{tenant}/api/v1/audit/statistics', summary: 'Sign-in statistics of a period (default the last 7 days): outcomes per day, second factors, authenticators, applications, active users, lockouts, tokens', tag: 'Audit', access: 'read', status: 200,
-    query: auditSearchSchema.pick({ from: true, to: true }), response: statisticsSchema,
+    route: 'GET /t/{tenant}/api/v1/audit/statistics', summary: 'Sign-in statistics of a period (default the last 7 days): outcomes per day, second factors, authenticators, applications, active users, lockouts, tokens; `format=html` answers a report that prints cleanly (save it as PDF from the browser)', tag: 'Audit', access: 'read', status: 200,
+    query: statisticsQuery, response: statisticsSchema, alternateContent: ['text/html'],
     handle: async (call) => {
-      const { from, to } = periodOf(call, call.query);
+      const { format, ...period } = call.query as z.infer<typeof statisticsQuery>;
+      const { from, to } = periodOf(call, period);
       const read = await Promise.all(reportedTypes.map((type) => call.req.deps.auditTrail.eventsOfType(call.tenant.id, type, from, to, reportCap)));
       const byType = Object.fromEntries(reportedTypes.map((type, i) => [type, read[i]!.events])) as Record<ReportedType, AuditEvent[]>;
-      return { body: auditStatistics(byType, from, to, read.some((r) => r.truncated)) };
+      const stats = auditStatistics(byType, from, to, read.some((r) => r.truncated));
+      if (format === 'html') return { raw: { contentType: 'text/html; charset=utf-8', body: statisticsReport(settingsOf(call.tenant).branding.displayName, stats, call.req.state.nonce) } };
+      return { body: stats };
     },
   }),
   operation({

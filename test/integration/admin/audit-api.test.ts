@@ -169,5 +169,13 @@ describe('audit trail search and export (admin API)', () => {
     assert.ok(stats.tokens.byGrantType.client_credentials! >= 1);
     assert.equal(Object.values(stats.failureReasons).reduce((a, b) => a + b, 0), 2);
     assert.equal((await reader.call('POST', '/siem-sinks', { name: 'x', kind: 'webhook', url: 'https://siem.example/' })).status, 403, 'read-only tokens change nothing');
+
+    const report = await reader.call('GET', '/audit/statistics?format=html');
+    assert.equal(report.status, 200);
+    assert.match(String(report.headers['content-type']), /^text\/html/);
+    assert.match(report.body, /<h1>Sign-in report: /);
+    assert.match(report.body, /<b>66\.7 %<\/b>failure rate/);
+    assert.match(report.body, /@media print/);
+    assert.match(String(report.headers['content-security-policy']), /default-src 'none'/);
   });
 });

@@ -145,6 +145,7 @@ describe('the admin API’s OpenAPI 3.1 document', () => {
     await call('GET', '/audit/events', '/audit/events?limit=5');
     await call('GET', '/audit/events', '/audit/events?outcome=sometimes');
     await call('GET', '/audit/statistics', '/audit/statistics');
+    await call('GET', '/audit/statistics', '/audit/statistics?format=pdf');
     await call('GET', '/audit/statistics', '/audit/statistics?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z');
     await call('GET', '/audit/integrity', '/audit/integrity');
     await call('GET', '/audit/daily', '/audit/daily');
