@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { CompactEncrypt, importJWK, type JWK } from 'jose';
 import { z } from 'zod';
 import type { Group } from '../../../shared/domain/groups/group.ts';
 import { allPages } from '../../../shared/domain/ports/pages.ts';
 import { isAcceptedPasswordHash } from '../../../shared/domain/secrets/secret-hashing.ts';
+import { createSecureVault } from '../../../shared/domain/secrets/secure-vault.ts';
 import { InvalidUserChange, newUser } from '../../../shared/domain/users/user-changes.ts';
 import type { User } from '../../../shared/domain/users/user.ts';
 import { HttpError } from '../../../shared/http/errors.ts';
@@ -23,6 +25,10 @@ const importLineSchema = importedUserSchema
     passwordHash: z.string().max(512).refine(isAcceptedPasswordHash, 'must be an argon2id, bcrypt, PBKDF2-SHA256 or scrypt hash in PHC or modular-crypt form').optional(),
     groups: z.array(z.string().max(100)).max(50).optional(),
     status: z.enum(['active', 'disabled']).optional(),
+    /** An authenticator app the user already has: its base32 seed (at least 80 bits), kept sealed by the vault. */
+    totp: z.object({ secret: z.string().regex(/^[A-Z2-7]{16,128}=*$/, 'must be a base32 seed of at least 16 characters'), label: z.string().min(1).max(64).optional() }).strict().optional(),
+    /** Unused recovery codes, as an export gives them: lookup id → argon2id hash of the rest. */
+    recoveryCodes: z.record(z.string().regex(/^[0-9A-Z]{4}$/), z.string().max(256).refine((h) => h.startsWith('$argon2id$'), 'must be an argon2id hash')).refine((codes) => Object.keys(codes).length <= 20, 'at most 20 codes').optional(),
   })
   .strict();
 
@@ -69,7 +75,7 @@ async function importLine(call: AdminCall<unknown>, groups: ReadonlyMap<string, 
     const issue = parsed.error.issues[0]!;
     return fail('validation_failed', `${issue.path.join('.') || '(line)'}: ${issue.message}`);
   }
-  const { passwordHash, groups: groupNames = [], status, ...input } = parsed.data;
+  const { passwordHash, groups: groupNames = [], status, totp, recoveryCodes, ...input } = parsed.data;
   const memberships = groupNames.map((name) => groups.get(name.toLowerCase()));
   if (memberships.some((g) => g === undefined)) return fail('unknown_group', `No group named ${groupNames[memberships.indexOf(undefined)]}`);
   if (memberships.some((g) => g!.permissions.length > 0)) return fail('privileged_group', 'Imports cannot add administrators; add them through the groups API');
@@ -85,7 +91,29 @@ async function importLine(call: AdminCall<unknown>, groups: ReadonlyMap<string, 
   ]);
   if (outcome === 'taken') return fail('already_taken', 'The userName or an email is in use');
   for (const group of memberships) await call.req.deps.groups.addMember(call.tenant.id, group!.id, user.id, [call.event('group.member_added', `group:${group!.id}`, { userId: user.id, group: group!.name, via: 'import' })]);
+  const stamp = new Date().toISOString();
+  const enrolled = (kind: string, factorId: string) => call.event('factor.enrolled', user.id, { kind, factorId, via: 'import' });
+  if (totp) {
+    const id = randomUUID();
+    const sealedSecret = await createSecureVault(call.req.deps.keyVault).seal('totp-seed', call.tenant.id, id, totp.secret.replace(/=+$/, ''));
+    await call.req.deps.factors.addFactor({ id, tenant: call.tenant.id, userId: user.id, kind: 'totp', label: totp.label ?? 'Authenticator app', sealedSecret, createdAt: stamp }, [enrolled('totp', id)]);
+  }
+  if (recoveryCodes && Object.keys(recoveryCodes).length > 0) {
+    const id = randomUUID();
+    await call.req.deps.factors.addFactor({ id, tenant: call.tenant.id, userId: user.id, kind: 'recovery_codes', label: 'Recovery codes', codes: recoveryCodes, createdAt: stamp }, [enrolled('recovery_codes', id)]);
+  }
   report.created++;
+}
+
+/** A user's second factors as an export carries them: the TOTP seed opened (the export is encrypted to the administrator), recovery codes as their hashes. */
+async function exportedFactors(call: AdminCall<unknown>, userId: string): Promise<Record<string, unknown>> {
+  const factors = await call.req.deps.factors.listFactors(call.tenant.id, userId);
+  const out: Record<string, unknown> = {};
+  for (const factor of factors) {
+    if (factor.kind === 'totp') out.totp = { secret: await createSecureVault(call.req.deps.keyVault).openText('totp-seed', call.tenant.id, factor.id, factor.sealedSecret), label: factor.label };
+    if (factor.kind === 'recovery_codes' && Object.keys(factor.codes).length > 0) out.recoveryCodes = factor.codes;
+  }
+  return out;
 }
 
 /** The recipient key for an export: a public JWK the administrator supplies, never a private one. */
@@ -104,7 +132,7 @@ async function recipientKey(jwk: JWK): Promise<{ key: CryptoKey | Uint8Array; al
 const exportSchema = z
   .object({
     publicKey: z.record(z.string(), z.unknown()),
-    limit: z.number().int().min(1).max(1000).default(1000),
+    limit: z.number().int().min(1).max(200).default(200),
     cursor: z.string().max(2048).optional(),
   })
   .strict();
@@ -112,7 +140,7 @@ const exportSchema = z
 export const migrationOperations = [
   operation({
     route: 'POST /t/{tenant}/api/v1/users/import',
-    summary: 'Import users from NDJSON (one user per line, Content-Type application/x-ndjson), keeping existing password hashes; upgraded to argon2id at each user’s next sign-in',
+    summary: 'Import users from NDJSON (one user per line, Content-Type application/x-ndjson), keeping existing password hashes (upgraded to argon2id at each user’s next sign-in), authenticator-app seeds and recovery-code hashes',
     tag: 'Users',
     access: 'write',
     status: 200,
@@ -138,7 +166,7 @@ export const migrationOperations = [
   }),
   operation({
     route: 'POST /t/{tenant}/api/v1/users/export',
-    summary: 'Export a page of users with their password hashes and groups, as NDJSON encrypted to your public key (compact JWE); follow next_cursor for the rest',
+    summary: 'Export a page of users with their password hashes, groups, authenticator-app seeds and recovery-code hashes, as NDJSON encrypted to your public key (compact JWE); follow next_cursor for the rest',
     tag: 'Users',
     access: 'write',
     status: 200,
@@ -150,7 +178,7 @@ export const migrationOperations = [
       const lines: string[] = [];
       for (const { user, passwordHash } of page.items) {
         const groups = await call.req.deps.groups.groupsOf(call.tenant.id, user.id);
-        lines.push(JSON.stringify({ ...user, ...(passwordHash ? { passwordHash } : {}), groups: groups.map((g) => g.name) }));
+        lines.push(JSON.stringify({ ...user, ...(passwordHash ? { passwordHash } : {}), groups: groups.map((g) => g.name), ...(await exportedFactors(call, user.id)) }));
       }
       const encrypted = await new CompactEncrypt(new TextEncoder().encode(lines.map((l) => `${l}\n`).join(''))).setProtectedHeader({ alg, enc: 'A256GCM', cty: 'application/x-ndjson' }).encrypt(key);
       await call.req.deps.auditLog.record(call.event('users.exported', `tenant:${call.tenant.id}`, { count: page.items.length, recipientKey: { kty: call.body.publicKey.kty, kid: call.body.publicKey.kid ?? null } }));

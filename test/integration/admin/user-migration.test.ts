@@ -3,6 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { before, describe, test } from 'node:test';
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { compactDecrypt, exportJWK, generateKeyPair } from 'jose';
+import { generate, generateSecret } from 'otplib';
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.ts';
 import { adminApi } from '../../support/admin-api.ts';
 import { auditEventsOf } from '../../support/audit.ts';
@@ -113,6 +114,37 @@ describe('user migration', () => {
       assert.deepEqual(exported.find((u) => String(u.userName).startsWith('ada+'))!.groups, ['administrators']);
     }
     assert.equal((await auditEventsOf(a.tenant.slug)).filter((e) => e.type === 'users.exported').length, 4);
+  });
+
+  test('an authenticator-app seed comes along: the imported user passes the TOTP step with their existing app, and the export carries the seed (encrypted)', async () => {
+    const a = await adminApi();
+    assert.equal((await a.call('PUT', '/flows/default', { steps: [{ options: ['password'] }, { options: ['totp'] }] })).status, 200);
+    const secret = generateSecret();
+    const line = { emails: [{ value: 'totp-user@example.com' }], passwordHash: legacy.pbkdf2.hash, totp: { secret, label: 'Old IdP app' } };
+    const report = (await a.raw('POST', '/users/import', ndjson([line, { emails: [{ value: 'bad-seed@example.com' }], totp: { secret: 'not base32!' } }]), 'application/x-ndjson')).json<{ created: number; errors: Array<{ line: number; detail: string }> }>();
+    assert.equal(report.created, 1);
+    assert.match(report.errors[0]!.detail, /^totp\.secret: /);
+
+    const browser = webClient(sharedRuntime.url);
+    const page = await browser.get(`/t/${a.tenant.slug}/login`);
+    const first = await browser.postForm(`/t/${a.tenant.slug}/login`, { csrf: csrfTokenOf(page.body), identifier: 'totp-user@example.com', password: legacy.pbkdf2.password });
+    assert.equal(first.status, 303);
+    const step = await browser.get(`/t/${a.tenant.slug}/login/step`);
+    assert.match(step.body, /Enter the code from your authenticator app/, 'no enrolment: the imported app is the factor');
+    const passed = await browser.postForm(`/t/${a.tenant.slug}/login/step`, { csrf: csrfTokenOf(step.body), method: 'totp', code: await generate({ secret }) });
+    assert.equal(passed.status, 200, passed.body.slice(0, 300));
+    assert.match(passed.body, /You are signed in/);
+
+    const { publicKey, privateKey } = await generateKeyPair('ECDH-ES+A256KW', { crv: 'P-256' });
+    const res = await a.call('POST', '/users/export', { publicKey: await exportJWK(publicKey) });
+    assert.equal(res.status, 200, res.body);
+    assert.ok(!res.body.includes(secret), "the seed never in clear");
+    const text = new TextDecoder().decode((await compactDecrypt(res.json<{ encrypted: string }>().encrypted, privateKey)).plaintext);
+    const exported = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { userName: string; totp?: { secret: string; label: string } });
+    assert.deepEqual(exported.find((u) => u.userName === 'totp-user@example.com')!.totp, { secret, label: 'Old IdP app' });
+    const events = await auditEventsOf(a.tenant.slug);
+    assert.ok(events.some((e) => e.type === 'factor.enrolled' && e.details.via === 'import'));
+    assert.ok(!JSON.stringify(events).includes(secret), 'the seed is in no audit event');
   });
 
   test('refuses export keys that are private, weak or not keys at all, and read-only callers', async () => {
