@@ -110,7 +110,7 @@ export async function submitLogin(request: Request): Promise<HttpResponse> {
     for (const event of result.events ?? []) await request.deps.auditLog.record(event);
     return deniedSignIn(request, tenant, user, verdict.denied);
   }
-  const mustChangePassword = user.passwordChangeRequired === true;
+  const mustChangePassword = user.passwordChangeRequired === true || result.passwordExpired;
   if (!verdict.left.length && !mustChangePassword) return completeSignIn(request, tenant, user, ['pwd'], transaction?.id, result.events ?? []);
   for (const event of result.events ?? []) await request.deps.auditLog.record(event);
   return continueSignIn(request, tenant, user, verdict, { amr: ['pwd'], mustChangePassword, ...(transaction ? { transaction: transaction.id } : {}) });

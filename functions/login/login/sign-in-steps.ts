@@ -312,7 +312,7 @@ export async function submitPasswordChange(request: Request): Promise<HttpRespon
   if (problems.length) return renderPasswordChange(request, tenant, 400, problems);
   const { passwordChangeRequired: _required, ...rest } = user;
   const outcome = await request.deps.users.updateUser({ ...rest, updatedAt: new Date().toISOString(), version: user.version + 1 }, user.version, { passwordHash: await hashSecret('password', password) }, [
-    loginEvent(request, tenant, 'password.changed', user.id, 'success', { reason: 'required_by_administrator' }),
+    loginEvent(request, tenant, 'password.changed', user.id, 'success', { reason: user.passwordChangeRequired ? 'required_by_administrator' : 'expired' }),
   ]);
   if (outcome !== 'done') return restart(tenant, request);
   const { mustChangePassword: _must, ...next } = state;

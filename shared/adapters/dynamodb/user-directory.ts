@@ -20,7 +20,7 @@ const externalIdPk = (tenant: string, externalId: string) => `TENANT#${tenant}#E
 const indexAttributesOf = (user: User) => (user.externalId ? { gsi1pk: externalIdPk(user.tenant, user.externalId), gsi1sk: userSk(user.id) } : {});
 
 /** The item of a new user: with its password hash, if it has one, and no failed logins. */
-export const newUserItem = (user: User, passwordHash?: string): Record<string, unknown> => ({ ...userItem(user), ...(passwordHash ? { passwordHash } : {}), failedLogins: 0 });
+export const newUserItem = (user: User, passwordHash?: string): Record<string, unknown> => ({ ...userItem(user), ...(passwordHash ? { passwordHash, passwordSetAt: new Date().toISOString() } : {}), failedLogins: 0 });
 
 /** What a user signs in with, normalized: the userName and every email, once each. */
 export const loginsOf = (user: Pick<User, 'userName' | 'emails'>): string[] => [...new Set([user.userName, ...user.emails.map((e) => e.value)].map(normalizeIdentifier))];
@@ -29,13 +29,13 @@ export const loginsOf = (user: Pick<User, 'userName' | 'emails'>): string[] => [
 export const loginMarkerItem = (tenant: string, login: string, userId: string) => ({ pk: tenantPk(tenant), sk: loginSk(login), userId });
 
 /** Attributes of the user item that are not the user: kept by updates, never returned by getUser. */
-const credentialAttributes = new Set(['pk', 'sk', 'passwordHash', 'passwordHistory', 'failedLogins', 'lockedUntil']);
+const credentialAttributes = new Set(['pk', 'sk', 'passwordHash', 'passwordHistory', 'passwordSetAt', 'failedLogins', 'lockedUntil']);
 
 /** Earlier password hashes kept for the history check (the policy decides how many it compares). */
 const keptPasswords = 24;
 
 function userOf(item: Record<string, unknown>): User {
-  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _gs, passwordHash: _ph, passwordHistory: _h, failedLogins: _fl, lockedUntil: _lu, ...user } = item;
+  const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _gs, passwordHash: _ph, passwordHistory: _h, passwordSetAt: _ps, failedLogins: _fl, lockedUntil: _lu, ...user } = item;
   return user as unknown as User;
 }
 
@@ -61,6 +61,9 @@ function replacement(current: Item, user: User, expectedVersion: number, changes
   if (changes.passwordHash) {
     values[':hash'] = changes.passwordHash;
     sets.push(`${name('passwordHash')} = :hash`);
+    // When the password was chosen, for the policy's maximum age (a rehash at sign-in is not a new password).
+    values[':setAt'] = new Date().toISOString();
+    sets.push(`${name('passwordSetAt')} = :setAt`);
     if (typeof current.passwordHash === 'string') {
       values[':history'] = [current.passwordHash, ...((current.passwordHistory as string[] | undefined) ?? [])].slice(0, keptPasswords);
       sets.push(`${name('passwordHistory')} = :history`);
@@ -177,7 +180,7 @@ export function createUserDirectory(client: DynamoDBDocumentClient, tables: Tabl
       if (!login) return undefined;
       const { Item } = await client.send(new GetCommand({ TableName: tables.directory, Key: key(tenant, login.userId), ConsistentRead: true }));
       if (!Item) return undefined;
-      return { user: userOf(Item), passwordHash: Item.passwordHash, failedLogins: Item.failedLogins ?? 0, ...(Item.lockedUntil ? { lockedUntil: Item.lockedUntil } : {}) };
+      return { user: userOf(Item), passwordHash: Item.passwordHash, failedLogins: Item.failedLogins ?? 0, ...(Item.lockedUntil ? { lockedUntil: Item.lockedUntil } : {}), ...(typeof Item.passwordSetAt === 'string' ? { passwordSetAt: Item.passwordSetAt } : {}) };
     },
 
     recordFailedLogin: (tenant, userId, lockout, event, lockEvent) => countFailure(tenant, userId, lockout, event, lockEvent),

@@ -16,8 +16,16 @@ export interface LoginContext {
   readonly now: number;
 }
 
-/** On success, `priorFailures` is the count of failed attempts this success ends (the flow's `failedAttemptsAtLeast`). */
-export type LoginResult = { readonly ok: true; readonly user: User; readonly priorFailures: number } | { readonly ok: false };
+/**
+ * On success, `priorFailures` is the count of failed attempts this success ends (the flow's
+ * `failedAttemptsAtLeast`), and `passwordExpired` says the policy's maximum age has passed.
+ */
+export type LoginResult = { readonly ok: true; readonly user: User; readonly priorFailures: number; readonly passwordExpired: boolean } | { readonly ok: false };
+
+/** Whether a password set at `setAt` is older than the policy allows (never, without a maximum age). */
+export function passwordExpired(maxAgeDays: number | undefined, setAt: string, now: number): boolean {
+  return maxAgeDays !== undefined && maxAgeDays > 0 && now - Date.parse(setAt) > maxAgeDays * 86_400_000;
+}
 
 // Unknown users are checked against this, so they take as long as known ones (no enumeration by timing).
 let dummyHash: Promise<string> | undefined;
@@ -73,5 +81,6 @@ export async function passwordLogin(
   const rehash = needsRehash('password', found.passwordHash) ? await hashSecret('password', password) : undefined;
   // Most logins follow no failure and need no rehash: they write nothing to the user.
   if (rehash || found.failedLogins > 0 || found.lockedUntil !== undefined) await users.recordSuccessfulLogin(context.tenant, user.id, rehash ? { rehash } : {});
-  return { ok: true, user, priorFailures: found.failedLogins, events: [event('signin.success', 'success', { method: 'password', ...(rehash ? { passwordRehashed: true } : {}) }, user.id)] };
+  const expired = passwordExpired(context.settings.passwordPolicy.maxAgeDays, found.passwordSetAt ?? user.createdAt, context.now);
+  return { ok: true, user, priorFailures: found.failedLogins, passwordExpired: expired, events: [event('signin.success', 'success', { method: 'password', ...(rehash ? { passwordRehashed: true } : {}) }, user.id)] };
 }

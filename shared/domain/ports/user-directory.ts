@@ -9,6 +9,8 @@ export interface UserWithCredentials {
   readonly failedLogins: number;
   /** Epoch ms until which the account is locked by the lockout policy. */
   readonly lockedUntil?: number;
+  /** When the current password was set (absent for users from before this was kept: their creation counts). */
+  readonly passwordSetAt?: string;
 }
 
 export interface UserDirectory {

@@ -10,6 +10,8 @@ export const passwordPolicySchema = z.object({
   rejectBreached: z.boolean(),
   /** A new password may not be any of the user's last N (0: no history). */
   historyCount: z.number().int().min(0).max(24).optional(),
+  /** Days after which a password must be changed at the next sign-in (0 or absent: never, as NIST SP 800-63B advises). */
+  maxAgeDays: z.number().int().min(0).max(3650).optional(),
 });
 
 export const tenantSettingsSchema = z.object({

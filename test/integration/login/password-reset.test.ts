@@ -118,6 +118,32 @@ describe('invitations', () => {
   });
 });
 
+describe('password expiry (off by default)', () => {
+  test('with a maximum age, a password older than it must be changed at the next sign-in; the new one is good for another period', async () => {
+    const a = await adminApi();
+    const userId = (await a.call('GET', '/users')).json<{ items: Array<{ id: string }> }>().items[0]!.id;
+    assert.equal((await a.call('GET', '/settings')).json<{ passwordPolicy: { maxAgeDays?: number } }>().passwordPolicy.maxAgeDays, undefined, 'no maximum age by default');
+    // (Warm functions read tenant settings at most 30 s old: this tenant's login has not been used yet.)
+    const settings = await a.call('PATCH', '/settings', { passwordPolicy: { maxAgeDays: 90 } });
+    assert.equal(settings.status, 200, settings.body);
+    assert.equal(await signIn(a.tenant.slug, a.tenant.adminEmail, a.tenant.adminPassword), 200, 'a fresh password is fine');
+    // The password was set 100 days ago.
+    await createDocumentClient().send(new UpdateCommand({ TableName: 'Directory', Key: { pk: `TENANT#${a.tenant.slug}`, sk: `USER#${userId}` }, UpdateExpression: 'SET passwordSetAt = :t', ExpressionAttributeValues: { ':t': new Date(Date.now() - 100 * 86_400_000).toISOString() } }));
+    const browser = webClient(sharedRuntime.url);
+    const page = await browser.get(`/t/${a.tenant.slug}/login`);
+    const signedIn = await browser.postForm(`/t/${a.tenant.slug}/login`, { csrf: csrfTokenOf(page.body), identifier: a.tenant.adminEmail, password: a.tenant.adminPassword });
+    assert.equal(signedIn.status, 303);
+    const form = await browser.get(String(signedIn.headers.location));
+    assert.match(form.body, /<h1>Choose a new password<\/h1>/);
+    assert.equal(browser.jar.has('idp_session'), false, 'no session before the change');
+    const changed = await browser.postForm(`/t/${a.tenant.slug}/login/step/password`, { csrf: csrfTokenOf(form.body), password: 'an expired one replaced 2026' });
+    assert.equal(changed.status, 200, changed.body);
+    assert.equal(await signIn(a.tenant.slug, a.tenant.adminEmail, 'an expired one replaced 2026'), 200, 'the new password starts a new period');
+    const changedEvent = (await auditEventsOf(a.tenant.slug)).find((e) => e.type === 'password.changed');
+    assert.equal(changedEvent?.details.reason, 'expired');
+  });
+});
+
 describe('a new password required by an administrator', () => {
   test('the next sign-in asks for a new password (policy and history apply) before it completes; the old one stops working', async () => {
     const a = await adminApi();
