@@ -66,21 +66,44 @@ export function startAuditPipeline(options: PipelineOptions) {
     if (seen.size > 10_000) seen.delete(seen.values().next().value!);
   }
 
+  /**
+   * A batch to one sink: ten at a time to a sink that takes batches (as SQS hands the audit
+   * function up to ten messages), the ones it did not take then one by one with retries; in
+   * order, one by one, to the others.
+   */
+  async function deliverAll(sink: AuditSink, events: readonly AuditEvent[]) {
+    const seen = delivered.get(sink.name)!;
+    const pending = events.filter((e) => !seen.has(e.id));
+    if (!sink.deliverMany) {
+      for (const event of pending) await deliver(sink, event);
+      return;
+    }
+    for (let i = 0; i < pending.length; i += 10) {
+      const chunk = pending.slice(i, i + 10);
+      const failed = new Set(await sink.deliverMany(chunk).catch(() => chunk.map((e) => e.id)));
+      for (const event of chunk) {
+        if (failed.has(event.id)) await deliver(sink, event);
+        else seen.add(event.id);
+      }
+    }
+  }
+
   const loop = (async () => {
     while (running) {
       try {
         for (const { shardId, records } of await options.reader.poll(checkpoints)) {
+          const events: AuditEvent[] = [];
           for (const record of records) {
-            let event: AuditEvent | undefined;
             try {
-              event = eventOf(record);
+              const event = eventOf(record);
+              if (event) events.push(event);
             } catch (error) {
               // A record that cannot be read would block its shard forever: set it aside.
               await appendFile(options.deadLetterFile, `${JSON.stringify({ reason: `unreadable: ${String(error)}`, record })}\n`);
             }
-            if (event) for (const sink of options.sinks) await deliver(sink, event);
-            checkpoints[shardId] = record.dynamodb!.SequenceNumber!;
           }
+          for (const sink of options.sinks) await deliverAll(sink, events);
+          checkpoints[shardId] = records.at(-1)!.dynamodb!.SequenceNumber!;
           await saveCheckpoints();
         }
       } catch (error) {

@@ -7,6 +7,8 @@ import { auditEventDetailType, auditEventSource } from '../../constructs/audit-p
 export interface AuditSink {
   readonly name: string;
   deliver(event: AuditEvent): Promise<void>;
+  /** Several events at once (at most ten); answers the ids it did not take. */
+  deliverMany?(events: readonly AuditEvent[]): Promise<string[]>;
 }
 
 /** The stand-in for the CloudWatch audit log group: one JSON line per event. */
@@ -39,13 +41,19 @@ export function siemSink(url: string, fetchImpl: typeof fetch = fetch): AuditSin
  * pipeline retries, then dead-letters, the event.
  */
 export function tenantSiemSink(invoke: (event: unknown) => Promise<unknown>, retentionDays: number): AuditSink {
+  const message = (event: AuditEvent) => {
+    const detail = { eventName: 'INSERT', dynamodb: { NewImage: marshall(auditItem(event, retentionDays), { removeUndefinedValues: true }) } };
+    return { messageId: event.id, body: JSON.stringify({ source: auditEventSource, 'detail-type': auditEventDetailType, detail }), attributes: {}, messageAttributes: {}, eventSource: 'aws:sqs' };
+  };
+  const failedOf = async (events: readonly AuditEvent[]) => {
+    const result = (await invoke({ Records: events.map(message) })) as { batchItemFailures?: Array<{ itemIdentifier: string }> } | undefined;
+    return (result?.batchItemFailures ?? []).map((f) => f.itemIdentifier);
+  };
   return {
     name: 'tenant-siem',
+    deliverMany: failedOf,
     async deliver(event) {
-      const detail = { eventName: 'INSERT', dynamodb: { NewImage: marshall(auditItem(event, retentionDays), { removeUndefinedValues: true }) } };
-      const body = JSON.stringify({ source: auditEventSource, 'detail-type': auditEventDetailType, detail });
-      const result = (await invoke({ Records: [{ messageId: event.id, body, attributes: {}, messageAttributes: {}, eventSource: 'aws:sqs' }] })) as { batchItemFailures?: unknown[] } | undefined;
-      if (result?.batchItemFailures?.length) throw new Error('the audit function reported the event as failed');
+      if ((await failedOf([event])).length) throw new Error('the audit function reported the event as failed');
     },
   };
 }

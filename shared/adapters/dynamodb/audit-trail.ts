@@ -5,7 +5,7 @@ import type { AuditCounters, AuditDigests, AuditTrail, StoredDigest } from '../.
 import { InvalidCursor } from '../../domain/ports/pages.ts';
 import { eventFromAuditItem } from './audit-item.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
-import { cancellationCodes, conditionFailedAt, isConditionFailure, tenantPk } from './keys.ts';
+import { cancellationCodes, conditionFailedAt, isConditionFailure, retryOnConflict, tenantPk } from './keys.ts';
 import { queryAll } from './listing.ts';
 
 type Item = Record<string, unknown>;
@@ -176,12 +176,12 @@ export function createAuditCounters(db: DynamoDBDocumentClient, table: string, r
   };
   async function countActive(tenant: string, period: string, user: string, keepSeconds: number) {
     try {
-      await db.send(new TransactWriteCommand({
+      await retryOnConflict(() => db.send(new TransactWriteCommand({
         TransactItems: [
           { Put: { TableName: table, Item: { pk: tenantPk(tenant), sk: `ACTIVE#${period}#${user}`, expiresAt: expires(keepSeconds) }, ConditionExpression: 'attribute_not_exists(pk)' } },
           addAll(tenant, period, { active_users: 1 }),
         ],
-      }));
+      })));
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
     }
@@ -189,13 +189,14 @@ export function createAuditCounters(db: DynamoDBDocumentClient, table: string, r
   return {
     async apply(tenant, eventId, change) {
       try {
-        await db.send(new TransactWriteCommand({
+        // Every event of a day updates that day's item: concurrent consumers conflict, and try again.
+        await retryOnConflict(() => db.send(new TransactWriteCommand({
           TransactItems: [
             { Put: { TableName: table, Item: { pk: tenantPk(tenant), sk: `COUNTED#${eventId}`, expiresAt: expires(3 * day) }, ConditionExpression: 'attribute_not_exists(pk)' } },
             addAll(tenant, change.day, change.increments as Record<string, number>),
             ...(change.sessionsDelta ? [{ Update: { TableName: table, Key: statsKey(tenant, 'now'), UpdateExpression: 'ADD open_sessions :d', ExpressionAttributeValues: { ':d': change.sessionsDelta } } }] : []),
           ],
-        }));
+        })));
       } catch (error) {
         if (conditionFailedAt(cancellationCodes(error), [0])) return false;
         throw error;

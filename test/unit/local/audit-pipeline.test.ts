@@ -85,3 +85,27 @@ test('a crash mid-batch: after a restart from the checkpoint nothing is lost, an
   assert.deepEqual([...view], events.map((e) => e.id), 'the sink’s view, de-duplicated by event id as consumers do: every event once');
   assert.ok(once(first.got) && once(second.got));
 });
+
+test('a sink that takes batches gets ten at a time; the events it did not take are retried one by one', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pipeline-'));
+  const batches: string[][] = [];
+  const one = sink('batched', new Map([[events[1]!.id, 1]]));
+  const batched: AuditSink = {
+    name: 'batched',
+    deliver: (event) => one.deliver(event),
+    async deliverMany(list) {
+      batches.push(list.map((e) => e.id));
+      const refused = list.filter((e) => e.id === events[1]!.id).map((e) => e.id);
+      for (const e of list) if (!refused.includes(e.id)) one.got.push(e.id);
+      return refused;
+    },
+  };
+  const pipeline = startAuditPipeline({ reader: stream(0), sinks: [batched], checkpointFile: join(dir, 'cp.json'), deadLetterFile: join(dir, 'dl.log'), pollMs: 10, maxAttempts: 6 });
+  try {
+    await until(() => one.got.length === 6);
+  } finally {
+    await pipeline.stop();
+  }
+  assert.deepEqual(batches.map((b) => b.length), [3, 3], 'one call per polled batch');
+  assert.deepEqual([...one.got].sort(), events.map((e) => e.id).sort(), 'every event once, the refused one after its retry');
+});
