@@ -17,9 +17,10 @@ import { migrationOperations } from './resources/user-migration.ts';
 import { flowOperations } from './resources/flows.ts';
 import { siemSinkOperations } from './resources/siem-sinks.ts';
 import { auditOperations } from './resources/audit.ts';
+import { consentPurposeOperations } from './resources/consent-purposes.ts';
 import type { AdminRoute } from './routes.ts';
 
-export const adminOperations: readonly Operation[] = [...settingsOperations, ...userOperations, ...migrationOperations, ...groupOperations, ...applicationOperations, ...serviceProviderOperations, ...flowOperations, ...keyOperations, ...siemSinkOperations, ...auditOperations];
+export const adminOperations: readonly Operation[] = [...settingsOperations, ...userOperations, ...migrationOperations, ...groupOperations, ...applicationOperations, ...serviceProviderOperations, ...flowOperations, ...keyOperations, ...siemSinkOperations, ...auditOperations, ...consentPurposeOperations];
 
 const getOpenApi: RouteHandler<AdminDeps> = async (req) =>
   json(200, openApiDocument(adminOperations, issuerOf(req.deps.publicUrl, tenantOf(req))), { 'cache-control': 'public, max-age=300' });

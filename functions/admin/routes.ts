@@ -60,6 +60,11 @@ export const routes = [
   'GET /t/{tenant}/api/v1/audit/statistics',
   'GET /t/{tenant}/api/v1/audit/integrity',
   'GET /t/{tenant}/api/v1/audit/daily',
+  'GET /t/{tenant}/api/v1/consent-purposes',
+  'POST /t/{tenant}/api/v1/consent-purposes',
+  'GET /t/{tenant}/api/v1/consent-purposes/{purposeId}',
+  'PUT /t/{tenant}/api/v1/consent-purposes/{purposeId}',
+  'DELETE /t/{tenant}/api/v1/consent-purposes/{purposeId}',
 ] as const;
 
 export type AdminRoute = (typeof routes)[number];

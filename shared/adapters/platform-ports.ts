@@ -50,6 +50,8 @@ import { createKmsDataKeySource } from './kms/aws-kms.ts';
 import { createEnvelopeVault } from './kms/envelope-vault.ts';
 import { createLocalKeystore } from './kms/local-keystore.ts';
 import type { SiemRequest } from '../domain/audit/siem-sink.ts';
+import type { ConsentPurposeRegistry } from '../domain/ports/consent-purposes.ts';
+import { createConsentPurposeRegistry } from './dynamodb/consent-purposes.ts';
 import type { AuditCounters, AuditDigests, AuditTrail } from '../domain/ports/audit-log.ts';
 import { createAuditCounters, createAuditDigests, createAuditTrail } from './dynamodb/audit-trail.ts';
 import type { SiemDeliveries, SiemSinkRegistry } from '../domain/ports/siem-sinks.ts';
@@ -84,6 +86,7 @@ export interface PlatformPorts {
   readonly grants: GrantStore;
   readonly participants: SessionParticipants;
   readonly consents: ConsentStore;
+  readonly consentPurposes: ConsentPurposeRegistry;
   readonly auditTrail: AuditTrail;
   readonly auditDigests: AuditDigests;
   readonly auditCounters: AuditCounters;
@@ -141,6 +144,7 @@ export function portsFromEnvironment(options: { db?: DynamoDBDocumentClient } = 
     grants: createGrantStore(db, tables, retentionDays),
     participants: createSessionParticipants(db, tables),
     consents: createConsentStore(db, tables, retentionDays),
+    consentPurposes: createConsentPurposeRegistry(db, tables, retentionDays),
     auditTrail: createAuditTrail(db, tables.audit),
     auditDigests: createAuditDigests(db, tables.audit),
     auditCounters: createAuditCounters(db, tables.audit, retentionDays),

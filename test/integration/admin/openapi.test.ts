@@ -149,6 +149,13 @@ describe('the admin API’s OpenAPI 3.1 document', () => {
     await call('GET', '/audit/statistics', '/audit/statistics?from=2020-01-01T00:00:00Z&to=2026-01-01T00:00:00Z');
     await call('GET', '/audit/integrity', '/audit/integrity');
     await call('GET', '/audit/daily', '/audit/daily');
+    const purpose = (await call('POST', '/consent-purposes', '/consent-purposes', { name: 'Docs', description: 'Documented purpose', claims: ['email'] })).json<{ id: string }>().id;
+    await call('POST', '/consent-purposes', '/consent-purposes', { name: '' });
+    await call('GET', '/consent-purposes', '/consent-purposes');
+    await call('GET', '/consent-purposes/{purposeId}', `/consent-purposes/${purpose}`);
+    await call('PUT', '/consent-purposes/{purposeId}', `/consent-purposes/${purpose}`, { name: 'Docs 2', description: 'Changed', mandatory: true, legalBasis: 'contract' });
+    await call('DELETE', '/consent-purposes/{purposeId}', `/consent-purposes/${purpose}`);
+    await call('GET', '/consent-purposes/{purposeId}', `/consent-purposes/${purpose}`);
     await call('GET', '/audit/daily', '/audit/daily?from=2026-13-01');
     await call('GET', '/audit/integrity', '/audit/integrity?to=yesterday');
   });
