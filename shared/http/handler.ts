@@ -7,6 +7,7 @@ import { cachedTenantLookup } from '../domain/tenants/cached-lookup.ts';
 import { pageOrProblem } from './error-renderers.ts';
 import { HttpError } from './errors.ts';
 import { bodyParser, defaultMaxBodyBytes } from './middleware/body-parser.ts';
+import { corsForAllowedOrigins } from './middleware/cors.ts';
 import { errorMapping, type ErrorRenderer } from './middleware/error-mapping.ts';
 import { requestState } from './middleware/request-state.ts';
 import { responseMetrics } from './middleware/response-metrics.ts';
@@ -23,6 +24,8 @@ export interface HttpFunctionOptions<Deps, Route extends string> {
   readonly tenants: (deps: Deps) => TenantLookup;
   readonly renderError?: ErrorRenderer;
   readonly maxBodyBytes?: number;
+  /** Paths browser code of the tenant's allowed origins may call cross-origin, with their methods. */
+  readonly cors?: ReadonlyMap<string, readonly string[]>;
 }
 
 /**
@@ -35,7 +38,9 @@ export function createHttpFunction<Deps, Route extends string>(options: HttpFunc
   let deps: Deps | undefined;
   const depsOnce = () => (deps ??= options.deps());
   let tenants: TenantLookup | undefined;
-  const tenantsOnce = () => (tenants ??= cachedTenantLookup(options.tenants(depsOnce())));
+  // TENANT_CACHE_TTL_MS: how stale a warm function's view of tenant settings may be (30 s unless set).
+  const ttlMs = Number(process.env.TENANT_CACHE_TTL_MS) || undefined;
+  const tenantsOnce = () => (tenants ??= cachedTenantLookup(options.tenants(depsOnce()), ttlMs ? { ttlMs } : {}));
   const routes: Readonly<Record<string, RouteHandler<Deps>>> = options.routes;
 
   const dispatch = async (event: HttpEvent): Promise<HttpResponse> => {
@@ -63,6 +68,7 @@ export function createHttpFunction<Deps, Route extends string>(options: HttpFunc
     .use({ before: ({ event }) => logger.appendKeys({ correlationId: event.state!.correlationId, routeKey: event.routeKey }) })
     .use(responseMetrics(metrics))
     .use(securityHeaders())
+    .use(options.cors ? [corsForAllowedOrigins(options.cors)] : [])
     .use(errorMapping(options.renderError ?? pageOrProblem, logger))
     .use(tenantResolution(tenantsOnce))
     .use(bodyParser(options.maxBodyBytes ?? defaultMaxBodyBytes));

@@ -13,6 +13,7 @@ const settingsPatchSchema = z
     lockout: tenantSettingsSchema.shape.lockout.partial().strict().optional(),
     sessions: tenantSettingsSchema.shape.sessions.partial().strict().optional(),
     selfRegistration: z.boolean().optional(),
+    allowedOrigins: tenantSettingsSchema.shape.allowedOrigins,
   })
   .strict();
 
@@ -23,6 +24,7 @@ function merged(current: TenantSettings, patch: z.output<typeof settingsPatchSch
     lockout: { ...current.lockout, ...patch.lockout },
     sessions: { ...current.sessions, ...patch.sessions },
     selfRegistration: patch.selfRegistration ?? current.selfRegistration,
+    ...(patch.allowedOrigins ?? current.allowedOrigins ? { allowedOrigins: [...new Set(patch.allowedOrigins ?? current.allowedOrigins)] } : {}),
   };
   const parsed = tenantSettingsSchema.safeParse(next);
   if (!parsed.success) throw new HttpError(400, 'validation_failed', parsed.error.issues[0]!.message, { details: { errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } });

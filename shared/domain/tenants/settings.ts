@@ -24,6 +24,11 @@ export const tenantSettingsSchema = z.object({
   lockout: z.object({ maxFailures: z.number().int().min(1).max(100), lockSeconds: z.number().int().min(1).max(86_400 * 30) }),
   sessions: z.object({ idleSeconds: z.number().int().min(60).max(86_400 * 30), absoluteSeconds: z.number().int().min(300).max(86_400 * 90) }),
   selfRegistration: z.boolean(),
+  /**
+   * Web origins whose browser code may call the token, UserInfo and revocation endpoints
+   * (single-page applications), as Auth0's allowed web origins: https, or http on localhost.
+   */
+  allowedOrigins: z.array(z.string().regex(/^(?:https:\/\/[a-z0-9.-]+(?::\d{1,5})?|http:\/\/(?:localhost|127\.0\.0\.1)(?::\d{1,5})?)$/, 'an origin such as https://app.example.com (no path)')).max(50).optional(),
 });
 
 export type PasswordPolicy = z.infer<typeof passwordPolicySchema>;
