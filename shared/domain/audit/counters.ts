@@ -1,9 +1,11 @@
+import { applicationOf } from './audit-query.ts';
 import type { AuditEvent } from './event.ts';
 
 /**
  * What one event adds to its tenant's stored counters (analytics for dashboards): per day, per
- * counter name. Counter names are fixed words, or a fixed word and a short slug from a closed
- * vocabulary (an authenticator, a grant type); nothing a caller chose freely.
+ * counter name. Counter names are fixed words, a fixed word and a short slug from a closed
+ * vocabulary (an authenticator, a grant type), or `app:` and an application's id (sign-ins per
+ * application); nothing else a caller chose.
  */
 export interface CounterChange {
   readonly day: string;
@@ -14,6 +16,12 @@ export interface CounterChange {
   /** The tenant's open SSO sessions go up or down. */
   readonly sessionsDelta?: 1 | -1;
 }
+
+/** Sign-ins per application: a client id or SP id as it stands when it is a plain identifier. */
+const appCounter = (event: AuditEvent): Record<string, number> => {
+  const application = applicationOf(event);
+  return { [`app:${application && /^[\w.-]{1,128}$/.test(application) ? application : 'other'}`]: 1 };
+};
 
 const slug = (value: unknown) => (typeof value === 'string' && /^[a-z][a-z0-9_]{0,31}$/.test(value) ? value : 'other');
 const userOf = (event: AuditEvent) => (event.subject && !event.subject.includes(':') ? event.subject : undefined);
@@ -36,7 +44,9 @@ export function counterChange(event: AuditEvent): CounterChange | undefined {
     case 'user.locked':
       return { ...base, increments: { lockouts: 1 } };
     case 'token.issued':
-      return { ...base, increments: { tokens_issued: 1, [`grant_${slug(details.grantType)}`]: 1 } };
+      return { ...base, increments: { tokens_issued: 1, [`grant_${slug(details.grantType)}`]: 1, ...(details.grantType === 'authorization_code' ? appCounter(event) : {}) } };
+    case 'saml.sso':
+      return event.outcome === 'success' ? { ...base, increments: { saml_sso: 1, ...appCounter(event) } } : undefined;
     case 'token.refreshed':
       return { ...base, increments: { tokens_refreshed: 1 }, ...(user ? { activeUser: user } : {}) };
     case 'token.reuse_detected':

@@ -59,5 +59,8 @@ describe('stored counters', () => {
     assert.deepEqual(counterChange(at('2026-12-01T08:00:00Z', 'mfa.success', 'u1', { method: 'Robert"); DROP' }))?.increments, { mfa_success: 1, auth_other: 1 });
     assert.equal(counterChange(at('2026-12-01T08:00:00Z', 'session.ended', 'u1', { reason: 'logout' }))?.sessionsDelta, -1);
     assert.equal(counterChange(at('2026-12-01T08:00:00Z', 'group.created', 'g', { name: 'x' })), undefined);
+    assert.deepEqual(counterChange(at('2026-12-01T08:00:00Z', 'token.issued', 'u1', { grantType: 'authorization_code' }, 'success', { kind: 'client', id: 'app-1' }))?.increments, { tokens_issued: 1, grant_authorization_code: 1, 'app:app-1': 1 }, 'sign-ins per application');
+    assert.deepEqual(counterChange(at('2026-12-01T08:00:00Z', 'saml.sso', 'u1', { spId: 'sp-1' }))?.increments, { saml_sso: 1, 'app:sp-1': 1 });
+    assert.equal(counterChange(at('2026-12-01T08:00:00Z', 'saml.sso', '', { spId: 'sp-1' }, 'failure')), undefined);
   });
 });
