@@ -3,7 +3,6 @@ import type { ServiceProviderRegistry } from '../domain/ports/service-provider-r
 import type { SessionParticipant } from '../domain/ports/session-participants.ts';
 import { logoutRequestXml } from '../domain/saml/outbound-xml.ts';
 import { nameIdFormats, statusCodes } from '../domain/saml/saml-names.ts';
-import { readSoapLogoutResponse, soapEnvelope } from '../domain/saml/soap-binding.ts';
 
 export interface SamlBackChannelDeps {
   readonly serviceProviders: ServiceProviderRegistry;
@@ -28,8 +27,9 @@ export function samlBackChannel(deps: SamlBackChannelDeps, tenant: string, issue
     try {
       const qualified = saml.nameIdFormat === nameIdFormats.persistent || saml.nameIdFormat === nameIdFormats.transient;
       const { id, xml } = logoutRequestXml({ issuer, destination: sp.backChannelLogoutUrl, nameId: { format: saml.nameIdFormat, value: saml.nameId }, sessionIndex: saml.sessionIndex, now: Date.now(), ...(qualified ? { spNameQualifier: sp.entityId } : {}) });
-      // samlify (and its XML signing) loads only when a session has a SOAP participant.
-      const { signMessage } = await import('../domain/saml/sign-message.ts');
+      // samlify (XML signing) and the XML parser load only when a session has a SOAP participant:
+      // every function that ends sessions imports this module, and their cold starts stay as they were.
+      const [{ signMessage }, { readSoapLogoutResponse, soapEnvelope }] = await Promise.all([import('../domain/saml/sign-message.ts'), import('../domain/saml/soap-binding.ts')]);
       const signed = signMessage(xml, 'LogoutRequest', await deps.keys.samlSigningKey(tenant));
       const answer = await deps.outboundPost(sp.backChannelLogoutUrl, { 'content-type': 'text/xml; charset=utf-8', soapaction: 'http://www.oasis-open.org/committees/security' }, soapEnvelope(signed));
       if (answer.status !== 200) return 'failure';

@@ -6,7 +6,7 @@ import { verifyIntegrity } from '../../../shared/domain/audit/integrity.ts';
 import { settingsOf } from '../../../shared/domain/tenants/tenant.ts';
 import { statisticsReport } from './audit-report.ts';
 import { HttpError } from '../../../shared/http/errors.ts';
-import { operation, type AdminCall } from '../api/operation.ts';
+import { operation } from '../api/operation.ts';
 import { pageOf } from '../api/schemas.ts';
 
 export const auditEventSchema = z.object({
@@ -26,7 +26,7 @@ export const auditEventSchema = z.object({
 
 const searchQuery = auditSearchSchema.extend({ format: z.enum(['json', 'csv']).default('json').describe('csv: the same page as text/csv (formula-safe cells)') });
 
-function periodOf(call: AdminCall<unknown>, input: z.infer<typeof auditSearchSchema>) {
+function periodOf(input: z.infer<typeof auditSearchSchema>) {
   const search = searchOf(input, Date.now());
   if (typeof search === 'string') throw new HttpError(400, 'validation_failed', `The query is invalid: ${search}`, { details: { errors: [{ path: 'from', message: search }] } });
   return search;
@@ -78,7 +78,7 @@ export const auditOperations = [
     paginated: true, query: searchQuery, response: pageOf(auditEventSchema), alternateContent: ['text/csv'],
     handle: async (call) => {
       const { format, ...filters } = call.query as z.infer<typeof searchQuery>;
-      const result = await call.req.deps.auditTrail.search(call.tenant.id, periodOf(call, filters), call.page);
+      const result = await call.req.deps.auditTrail.search(call.tenant.id, periodOf(filters), call.page);
       if (format === 'csv') {
         return {
           raw: { contentType: 'text/csv; charset=utf-8', body: eventsAsCsv(result.items, call.page.cursor === undefined) },
@@ -93,7 +93,7 @@ export const auditOperations = [
     query: statisticsQuery, response: statisticsSchema, alternateContent: ['text/html'],
     handle: async (call) => {
       const { format, ...period } = call.query as z.infer<typeof statisticsQuery>;
-      const { from, to } = periodOf(call, period);
+      const { from, to } = periodOf(period);
       const read = await Promise.all(reportedTypes.map((type) => call.req.deps.auditTrail.eventsOfType(call.tenant.id, type, from, to, reportCap)));
       const byType = Object.fromEntries(reportedTypes.map((type, i) => [type, read[i]!.events])) as Record<ReportedType, AuditEvent[]>;
       const stats = auditStatistics(byType, from, to, read.some((r) => r.truncated));
@@ -117,7 +117,7 @@ export const auditOperations = [
     route: 'GET /t/{tenant}/api/v1/audit/integrity', summary: 'Verify the signed hourly digests of a period (default the last 7 days) against the trail: every event missing, altered, unlisted or out of order, and every broken, missing or badly signed digest', tag: 'Audit', access: 'read', status: 200,
     query: auditSearchSchema.pick({ from: true, to: true }), response: integritySchema,
     handle: async (call) => {
-      const { from, to } = periodOf(call, call.query);
+      const { from, to } = periodOf(call.query);
       return { body: await verifyIntegrity({ digests: call.req.deps.auditDigests, keys: call.req.deps.keys }, call.tenant.id, from, to) };
     },
   }),

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { auditedConsentPurpose, consentPurposeInputSchema, legalBases, newConsentPurpose, replacedConsentPurpose, type ConsentPurpose } from '../../../shared/domain/consent/consent-purpose.ts';
-import { HttpError, notFound } from '../../../shared/http/errors.ts';
 import { operation, type AdminCall } from '../api/operation.ts';
+import { existingResource, expectWritten } from '../api/outcomes.ts';
 import { pageOf } from '../api/schemas.ts';
 
 export const consentPurposeSchema = z.object({
@@ -22,15 +22,7 @@ const view = (purpose: ConsentPurpose) => {
   return rest;
 };
 
-async function existing(call: AdminCall<unknown>): Promise<ConsentPurpose> {
-  const id = call.req.pathParameters.purposeId ?? '';
-  const purpose = /^[0-9a-f-]{36}$/.test(id) ? await call.req.deps.consentPurposes.get(call.tenant.id, id) : undefined;
-  if (!purpose) throw notFound('No such consent purpose');
-  if (call.ifMatch !== undefined && call.ifMatch !== purpose.version) throw new HttpError(412, 'precondition_failed', 'The purpose has changed since that ETag; read it again and retry');
-  return purpose;
-}
-
-const changed = () => new HttpError(412, 'precondition_failed', 'The purpose changed meanwhile; read it again and retry');
+const existing = (call: AdminCall<unknown>) => existingResource(call, 'purposeId', 'consent purpose', (tenant, id) => call.req.deps.consentPurposes.get(tenant, id));
 
 export const consentPurposeOperations = [
   operation({
@@ -60,7 +52,7 @@ export const consentPurposeOperations = [
     handle: async (call) => {
       const purpose = await existing(call);
       const next = replacedConsentPurpose(purpose, call.body, new Date());
-      if (!(await call.req.deps.consentPurposes.replace(purpose, next, [call.event('consent.purpose_updated', `purpose:${purpose.id}`, { before: auditedConsentPurpose(purpose), after: auditedConsentPurpose(next) })]))) throw changed();
+      expectWritten(await call.req.deps.consentPurposes.replace(purpose, next, [call.event('consent.purpose_updated', `purpose:${purpose.id}`, { before: auditedConsentPurpose(purpose), after: auditedConsentPurpose(next) })]), 'consent purpose');
       return { body: view(next), version: next.version };
     },
   }),
@@ -68,7 +60,7 @@ export const consentPurposeOperations = [
     route: 'DELETE /t/{tenant}/api/v1/consent-purposes/{purposeId}', summary: 'Remove a consent purpose', tag: 'Consent', access: 'write', status: 204, conditional: true,
     handle: async (call) => {
       const purpose = await existing(call);
-      if (!(await call.req.deps.consentPurposes.remove(purpose, [call.event('consent.purpose_deleted', `purpose:${purpose.id}`, { before: auditedConsentPurpose(purpose) })]))) throw changed();
+      expectWritten(await call.req.deps.consentPurposes.remove(purpose, [call.event('consent.purpose_deleted', `purpose:${purpose.id}`, { before: auditedConsentPurpose(purpose) })]), 'consent purpose');
       return {};
     },
   }),

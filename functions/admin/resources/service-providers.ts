@@ -4,8 +4,9 @@ import { EntityIdInUse } from '../../../shared/domain/ports/service-provider-reg
 import { SamlMessageRejected } from '../../../shared/domain/saml/inbound-message.ts';
 import { auditedServiceProvider, newServiceProvider, replacedServiceProvider, serviceProviderInputSchema, type ServiceProvider, type ServiceProviderInput } from '../../../shared/domain/saml/service-provider.ts';
 import { serviceProviderFromMetadata } from '../../../shared/domain/saml/sp-metadata.ts';
-import { HttpError, notFound } from '../../../shared/http/errors.ts';
+import { HttpError } from '../../../shared/http/errors.ts';
 import { operation, type AdminCall, type AdminResult } from '../api/operation.ts';
+import { existingResource, expectWritten } from '../api/outcomes.ts';
 import { pageOf } from '../api/schemas.ts';
 
 export const samlMetadataType = 'application/samlmetadata+xml';
@@ -76,15 +77,7 @@ export async function createServiceProvider(call: AdminCall<unknown>): Promise<A
   return { body: view(call, sp), version: sp.version, headers: { location: `/t/${call.tenant.slug}/api/v1/saml-service-providers/${sp.id}` } };
 }
 
-async function existing(call: AdminCall<unknown>): Promise<ServiceProvider> {
-  const id = call.req.pathParameters.spId ?? '';
-  const sp = /^[0-9a-f-]{36}$/.test(id) ? await call.req.deps.serviceProviders.get(call.tenant.id, id) : undefined;
-  if (!sp) throw notFound('No such service provider');
-  if (call.ifMatch !== undefined && call.ifMatch !== sp.version) throw new HttpError(412, 'precondition_failed', 'The service provider has changed since that ETag; read it again and retry');
-  return sp;
-}
-
-const changed = () => new HttpError(412, 'precondition_failed', 'The service provider changed meanwhile; read it again and retry');
+const existing = (call: AdminCall<unknown>) => existingResource(call, 'spId', 'service provider', (tenant, id) => call.req.deps.serviceProviders.get(tenant, id));
 
 /** The body schema documents the JSON form; the same operations take metadata XML. */
 const inputBody = serviceProviderInputSchema.optional();
@@ -115,7 +108,7 @@ export const serviceProviderOperations = [
       const sp = await existing(call);
       const next = replacedServiceProvider(sp, serviceProviderInputOf(call), new Date());
       try {
-        if (!(await call.req.deps.serviceProviders.replace(sp, next, [call.event('saml.sp_updated', `saml_sp:${sp.id}`, { before: auditedServiceProvider(sp), after: auditedServiceProvider(next) })]))) throw changed();
+        expectWritten(await call.req.deps.serviceProviders.replace(sp, next, [call.event('saml.sp_updated', `saml_sp:${sp.id}`, { before: auditedServiceProvider(sp), after: auditedServiceProvider(next) })]), 'service provider');
       } catch (error) {
         if (error instanceof EntityIdInUse) throw entityIdTaken();
         throw error;
@@ -127,7 +120,7 @@ export const serviceProviderOperations = [
     route: 'DELETE /t/{tenant}/api/v1/saml-service-providers/{spId}', summary: 'Delete a SAML service provider', tag: 'Applications', access: 'write', status: 204, conditional: true,
     handle: async (call) => {
       const sp = await existing(call);
-      if (!(await call.req.deps.serviceProviders.remove(sp, [call.event('saml.sp_deleted', `saml_sp:${sp.id}`, { entityId: sp.entityId })]))) throw changed();
+      expectWritten(await call.req.deps.serviceProviders.remove(sp, [call.event('saml.sp_deleted', `saml_sp:${sp.id}`, { entityId: sp.entityId })]), 'service provider');
       return {};
     },
   }),

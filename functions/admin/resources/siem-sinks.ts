@@ -5,8 +5,9 @@ import { createAuditEvent } from '../../../shared/domain/audit/event.ts';
 import { createSiemDelivery } from '../../../shared/domain/audit/siem-delivery.ts';
 import { auditedSiemSink, siemSinkInputSchema, type SiemSink, type SiemSinkInput } from '../../../shared/domain/audit/siem-sink.ts';
 import { createSecureVault } from '../../../shared/domain/secrets/secure-vault.ts';
-import { HttpError, notFound } from '../../../shared/http/errors.ts';
+import { HttpError } from '../../../shared/http/errors.ts';
 import { operation, type AdminCall } from '../api/operation.ts';
+import { existingResource, expectWritten } from '../api/outcomes.ts';
 import { pageOf } from '../api/schemas.ts';
 
 export const siemSinkSchema = z.object({
@@ -46,29 +47,18 @@ function checkDestination(input: SiemSinkInput): void {
   if (isLoopbackName ? !allowLoopback : /^[\d.]+$|:/.test(host) && !addressAllowed(host, allowLoopback)) throw refused('names an internal address');
 }
 
+/** The body (the operation already validated it against the schema), its destination checked too. */
 function parseInput(call: AdminCall<unknown>): SiemSinkInput {
-  const parsed = siemSinkInputSchema.safeParse(call.body);
-  if (!parsed.success) {
-    const errors = parsed.error.issues.slice(0, 20).map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message }));
-    throw new HttpError(400, 'validation_failed', `The sink is invalid: ${errors[0]!.path}: ${errors[0]!.message}`, { details: { errors } });
-  }
-  checkDestination(parsed.data);
-  return parsed.data;
+  const input = call.body as SiemSinkInput;
+  checkDestination(input);
+  return input;
 }
 
 async function sealCredential(call: AdminCall<unknown>, sinkId: string, credential: string): Promise<string> {
   return createSecureVault(call.req.deps.keyVault).seal('siem-credential', call.tenant.id, sinkId, credential);
 }
 
-async function existing(call: AdminCall<unknown>): Promise<SiemSink> {
-  const id = call.req.pathParameters.sinkId ?? '';
-  const sink = /^[0-9a-f-]{36}$/.test(id) ? await call.req.deps.siemSinks.get(call.tenant.id, id) : undefined;
-  if (!sink) throw notFound('No such SIEM sink');
-  if (call.ifMatch !== undefined && call.ifMatch !== sink.version) throw new HttpError(412, 'precondition_failed', 'The sink has changed since that ETag; read it again and retry');
-  return sink;
-}
-
-const changed = () => new HttpError(412, 'precondition_failed', 'The sink changed meanwhile; read it again and retry');
+const existing = (call: AdminCall<unknown>) => existingResource(call, 'sinkId', 'SIEM sink', (tenant, id) => call.req.deps.siemSinks.get(tenant, id));
 
 export const siemSinkOperations = [
   operation({
@@ -109,7 +99,7 @@ export const siemSinkOperations = [
         sealedCredential: credential !== undefined ? await sealCredential(call, sink.id, credential) : sink.sealedCredential,
         updatedAt: new Date().toISOString(), version: sink.version + 1,
       };
-      if (!(await call.req.deps.siemSinks.replace(sink, next, [call.event('siem.sink_updated', `siem_sink:${sink.id}`, { before: auditedSiemSink(sink), after: auditedSiemSink(next), credentialReplaced: credential !== undefined })]))) throw changed();
+      expectWritten(await call.req.deps.siemSinks.replace(sink, next, [call.event('siem.sink_updated', `siem_sink:${sink.id}`, { before: auditedSiemSink(sink), after: auditedSiemSink(next), credentialReplaced: credential !== undefined })]), 'SIEM sink');
       return { body: { ...view(next), ...(secret ? { secret } : {}) }, version: next.version };
     },
   }),
@@ -117,7 +107,7 @@ export const siemSinkOperations = [
     route: 'DELETE /t/{tenant}/api/v1/siem-sinks/{sinkId}', summary: 'Remove a SIEM sink', tag: 'Audit', access: 'write', status: 204, conditional: true,
     handle: async (call) => {
       const sink = await existing(call);
-      if (!(await call.req.deps.siemSinks.remove(sink, [call.event('siem.sink_deleted', `siem_sink:${sink.id}`, { before: auditedSiemSink(sink) })]))) throw changed();
+      expectWritten(await call.req.deps.siemSinks.remove(sink, [call.event('siem.sink_deleted', `siem_sink:${sink.id}`, { before: auditedSiemSink(sink) })]), 'SIEM sink');
       return {};
     },
   }),
@@ -128,7 +118,7 @@ export const siemSinkOperations = [
       if (sink.kind !== 'webhook') throw new HttpError(409, 'not_a_webhook', 'Only webhook sinks have a signing secret; replace a Splunk token with PUT');
       const secret = newWebhookSecret();
       const next: SiemSink = { ...sink, sealedCredential: await sealCredential(call, sink.id, secret), updatedAt: new Date().toISOString(), version: sink.version + 1 };
-      if (!(await call.req.deps.siemSinks.replace(sink, next, [call.event('siem.secret_rotated', `siem_sink:${sink.id}`, { name: sink.name })]))) throw changed();
+      expectWritten(await call.req.deps.siemSinks.replace(sink, next, [call.event('siem.secret_rotated', `siem_sink:${sink.id}`, { name: sink.name })]), 'SIEM sink');
       return { body: { ...view(next), secret }, version: next.version };
     },
   }),

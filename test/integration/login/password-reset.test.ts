@@ -9,7 +9,7 @@ import { useSharedRuntimeEnvironment } from '../../support/aws-env.ts';
 import { mailTo } from '../../support/mailbox.ts';
 import { sharedRuntime } from '../../support/shared-runtime.ts';
 import { eventually } from '../../support/wait.ts';
-import { csrfTokenOf, webClient, type WebClient } from '../../support/web-client.ts';
+import { csrfTokenOf, webClient, type WebClient, type WebResponse } from '../../support/web-client.ts';
 
 before(useSharedRuntimeEnvironment);
 
@@ -118,6 +118,17 @@ describe('invitations', () => {
   });
 });
 
+/** The administrator signs in with the password and is shown the "Choose a new password" step instead of being signed in. */
+async function passwordThenNewPasswordForm(a: AdminApi): Promise<{ browser: WebClient; form: WebResponse }> {
+  const browser = webClient(sharedRuntime.url);
+  const page = await browser.get(`/t/${a.tenant.slug}/login`);
+  const signedIn = await browser.postForm(`/t/${a.tenant.slug}/login`, { csrf: csrfTokenOf(page.body), identifier: a.tenant.adminEmail, password: a.tenant.adminPassword });
+  assert.equal(signedIn.status, 303);
+  const form = await browser.get(String(signedIn.headers.location));
+  assert.match(form.body, /<h1>Choose a new password<\/h1>/);
+  return { browser, form };
+}
+
 describe('password expiry (off by default)', () => {
   test('with a maximum age, a password older than it must be changed at the next sign-in; the new one is good for another period', async () => {
     const a = await adminApi();
@@ -129,12 +140,7 @@ describe('password expiry (off by default)', () => {
     assert.equal(await signIn(a.tenant.slug, a.tenant.adminEmail, a.tenant.adminPassword), 200, 'a fresh password is fine');
     // The password was set 100 days ago.
     await createDocumentClient().send(new UpdateCommand({ TableName: 'Directory', Key: { pk: `TENANT#${a.tenant.slug}`, sk: `USER#${userId}` }, UpdateExpression: 'SET passwordSetAt = :t', ExpressionAttributeValues: { ':t': new Date(Date.now() - 100 * 86_400_000).toISOString() } }));
-    const browser = webClient(sharedRuntime.url);
-    const page = await browser.get(`/t/${a.tenant.slug}/login`);
-    const signedIn = await browser.postForm(`/t/${a.tenant.slug}/login`, { csrf: csrfTokenOf(page.body), identifier: a.tenant.adminEmail, password: a.tenant.adminPassword });
-    assert.equal(signedIn.status, 303);
-    const form = await browser.get(String(signedIn.headers.location));
-    assert.match(form.body, /<h1>Choose a new password<\/h1>/);
+    const { browser, form } = await passwordThenNewPasswordForm(a);
     assert.equal(browser.jar.has('idp_session'), false, 'no session before the change');
     const changed = await browser.postForm(`/t/${a.tenant.slug}/login/step/password`, { csrf: csrfTokenOf(form.body), password: 'an expired one replaced 2026' });
     assert.equal(changed.status, 200, changed.body);
@@ -152,12 +158,7 @@ describe('a new password required by an administrator', () => {
     assert.equal(required.status, 200, required.body);
     assert.equal(required.json<{ passwordChangeRequired: boolean }>().passwordChangeRequired, true);
 
-    const browser = webClient(sharedRuntime.url);
-    const page = await browser.get(`/t/${a.tenant.slug}/login`);
-    const signedIn = await browser.postForm(`/t/${a.tenant.slug}/login`, { csrf: csrfTokenOf(page.body), identifier: a.tenant.adminEmail, password: a.tenant.adminPassword });
-    assert.equal(signedIn.status, 303);
-    const form = await browser.get(String(signedIn.headers.location));
-    assert.match(form.body, /<h1>Choose a new password<\/h1>/);
+    const { browser, form } = await passwordThenNewPasswordForm(a);
     const same = await browser.postForm(`/t/${a.tenant.slug}/login/step/password`, { csrf: csrfTokenOf(form.body), password: a.tenant.adminPassword });
     assert.equal(same.status, 400, 'the current password is in the history');
     assert.equal(browser.jar.has('idp_session'), false, 'no session yet');
