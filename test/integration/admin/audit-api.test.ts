@@ -46,7 +46,10 @@ describe('stored daily counters (analytics from the audit stream)', () => {
     const counted = await eventually('the counters of today', async () => {
       const result = await daily();
       const day = result.days.find((d) => d.date === today);
-      return day && day.counters.signins_success === 1 && day.counters.signins_failure === 2 ? result : undefined;
+      // Each event is counted by the consumer on its own, active users just after its counters: wait for all of them.
+      const month = result.months.find((m) => m.month === today.slice(0, 7));
+      const settled = day && day.counters.signins_success === 1 && day.counters.signins_failure === 2 && day.counters.active_users !== undefined && day.counters.sessions_started !== undefined && month?.activeUsers !== undefined;
+      return settled ? result : undefined;
     });
     const day = counted.days.find((d) => d.date === today)!.counters;
     assert.equal(day.auth_password, 1);
