@@ -3,7 +3,9 @@ import { createHttpFunction } from '../../shared/http/handler.ts';
 import { logout, selectAccount, showLogin, submitLogin } from './login/login-routes.ts';
 import { confirmEmailVerification, showEmailVerification, showRegistration, submitRegistration } from './login/registration-routes.ts';
 import { requestPasswordReset, showForgotPassword, showResetPassword, submitResetPassword } from './login/password-routes.ts';
-import { continueAfterEnrolment, showStep, submitEnrolment, submitPasswordChange, submitStep } from './login/sign-in-steps.ts';
+import { showStep, submitPasswordChange, submitStep } from './login/sign-in-steps.ts';
+import { continueAfterEnrolment, submitEnrolment, submitPasskeyEnrolment } from './login/step-enrolment.ts';
+import { submitPasskeySignIn } from './login/passkey-sign-in.ts';
 import type { LoginRoute } from './routes.ts';
 
 export function createLoginFunction(deps: () => PlatformPorts) {
@@ -15,6 +17,7 @@ export function createLoginFunction(deps: () => PlatformPorts) {
       'GET /t/{tenant}/login': showLogin,
       'POST /t/{tenant}/login': submitLogin,
       'POST /t/{tenant}/login/select': selectAccount,
+      'POST /t/{tenant}/login/passkey': submitPasskeySignIn,
       'GET /t/{tenant}/login/register': showRegistration,
       'POST /t/{tenant}/login/register': submitRegistration,
       'GET /t/{tenant}/login/verify': showEmailVerification,
@@ -26,6 +29,7 @@ export function createLoginFunction(deps: () => PlatformPorts) {
       'GET /t/{tenant}/login/step': showStep,
       'POST /t/{tenant}/login/step': submitStep,
       'POST /t/{tenant}/login/step/enrol': submitEnrolment,
+      'POST /t/{tenant}/login/step/enrol-passkey': submitPasskeyEnrolment,
       'POST /t/{tenant}/login/step/continue': continueAfterEnrolment,
       'POST /t/{tenant}/login/step/password': submitPasswordChange,
       'GET /t/{tenant}/login/logout': logout,

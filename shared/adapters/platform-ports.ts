@@ -52,6 +52,8 @@ import { createLocalKeystore } from './kms/local-keystore.ts';
 import type { SiemRequest } from '../domain/audit/siem-sink.ts';
 import type { ConsentPurposeRegistry } from '../domain/ports/consent-purposes.ts';
 import { createConsentPurposeRegistry } from './dynamodb/consent-purposes.ts';
+import type { Ceremonies } from '../domain/ports/ceremonies.ts';
+import { createCeremonies } from './dynamodb/ceremonies.ts';
 import type { AuditCounters, AuditDigests, AuditTrail } from '../domain/ports/audit-log.ts';
 import { createAuditCounters, createAuditDigests, createAuditTrail } from './dynamodb/audit-trail.ts';
 import type { SiemDeliveries, SiemSinkRegistry } from '../domain/ports/siem-sinks.ts';
@@ -69,6 +71,7 @@ export interface PlatformPorts {
   readonly idempotency: IdempotencyStore;
   readonly factors: FactorStore;
   readonly loginStates: LoginStates;
+  readonly ceremonies: Ceremonies;
   readonly flows: FlowStore;
   readonly actionTokens: ActionTokens;
   readonly signingKeys: SigningKeyStore;
@@ -128,6 +131,7 @@ export function portsFromEnvironment(options: { db?: DynamoDBDocumentClient } = 
     idempotency: createIdempotencyStore(db, tables),
     factors: createFactorStore(db, tables, retentionDays),
     loginStates: createLoginStates(db, tables),
+    ceremonies: createCeremonies(db, tables),
     flows: createFlowStore(db, tables, retentionDays),
     actionTokens: createActionTokens(db, tables),
     signingKeys,

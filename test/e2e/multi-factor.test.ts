@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test, type TestContext } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import { generate } from 'otplib';
-import type { Browser, Page, Response } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { adminApi, type AdminApi } from '../support/admin-api.ts';
-import { expectHeading, launchChromium, newBrowserSession, screenshot } from '../support/browser.ts';
+import { expectHeading, launchChromium, screenshot } from '../support/browser.ts';
+import { admin, browserContexts, expectSignedIn, expectStep, navigateBy, nextCode, passwordStep, pathsVisitedBy, publishFlow, stepPath, type Person } from '../support/sign-in-pages.ts';
 import { mailTo } from '../support/mailbox.ts';
 import { sharedRuntime } from '../support/shared-runtime.ts';
 import { eventually } from '../support/wait.ts';
@@ -14,21 +15,6 @@ const mfaForAdministrators = {
   rules: [{ description: 'administrators use a second factor', when: { memberOf: 'administrators' }, then: { requireStep: 2 } }],
 };
 
-interface Person {
-  readonly email: string;
-  readonly password: string;
-}
-
-const admin = (api: AdminApi): Person => ({ email: api.tenant.adminEmail, password: api.tenant.adminPassword });
-const loginPath = (api: AdminApi) => `/t/${api.tenant.slug}/login`;
-const stepPath = (api: AdminApi) => `${loginPath(api)}/step`;
-
-/**
- * A code for the next time step: later than the one enrolment spent, and still inside the
- * server's ±1 step window, so no test waits 30 s for the clock.
- */
-const nextCode = (secret: string) => generate({ secret, epoch: Math.floor(Date.now() / 1000) + 30 });
-
 let browser: Browser;
 before(async () => {
   browser = await launchChromium();
@@ -36,79 +22,6 @@ before(async () => {
 after(async () => {
   await browser?.close();
 });
-
-async function publishFlow(api: AdminApi, flow: unknown): Promise<void> {
-  const published = await api.call('PUT', '/flows/default', flow);
-  assert.equal(published.status, 200, published.body);
-}
-
-const isCspViolation = (text: string) => /Content Security Policy/i.test(text);
-
-/**
- * Fresh browser contexts for one test, each page's console watched: every CSP violation
- * Chromium reports on any of them is kept, with the page it happened on.
- */
-function browserContexts(t: TestContext) {
-  const cspViolations: string[] = [];
-  return {
-    cspViolations,
-    /** A new context (no cookies: a new device) and its page. */
-    async open(): Promise<Page> {
-      const { page } = await newBrowserSession(browser, t);
-      page.on('console', (m) => {
-        if (m.type() === 'error' && isCspViolation(m.text())) cspViolations.push(`${page.url()}: ${m.text()}`);
-      });
-      return page;
-    },
-    expectNoCspViolations(): void {
-      assert.deepEqual(cspViolations, [], 'no Content Security Policy violation on the console');
-    },
-  };
-}
-
-/** Every top-level document request the page makes from now on (redirect hops included), as paths. */
-function pathsVisitedBy(page: Page): string[] {
-  const paths: string[] = [];
-  page.on('request', (r) => {
-    if (r.isNavigationRequest() && r.frame() === page.mainFrame()) paths.push(new URL(r.url()).pathname);
-  });
-  return paths;
-}
-
-const isRedirect = (status: number) => status >= 300 && status < 400;
-
-/** Clicks something that submits a form or follows a link, and answers the document response it ends with (after any redirects). */
-async function navigateBy(page: Page, action: () => Promise<void>): Promise<Response> {
-  const [response] = await Promise.all([
-    page.waitForResponse((r) => r.request().isNavigationRequest() && r.request().frame() === page.mainFrame() && !isRedirect(r.status())),
-    action(),
-  ]);
-  await page.waitForLoadState('load');
-  return response;
-}
-
-/** The tenant's sign-in page, filled with the person's email and password and submitted. */
-async function passwordStep(page: Page, api: AdminApi, who: Person): Promise<Response> {
-  await page.goto(`${sharedRuntime.url}${loginPath(api)}`);
-  await expectHeading(page, 'Sign in');
-  await page.locator('[name="identifier"]').fill(who.email);
-  await page.locator('[name="password"]').fill(who.password);
-  return navigateBy(page, () => page.getByRole('button', { name: 'Sign in' }).click());
-}
-
-/** Waits for the signed-in page, and checks whom it names and that a session cookie was set. */
-async function expectSignedIn(page: Page, who: Person): Promise<void> {
-  await expectHeading(page, 'You are signed in');
-  assert.equal(await page.locator('#signed-in-as').textContent(), who.email);
-  const sessions = (await page.context().cookies()).filter((c) => c.name === 'idp_session');
-  assert.equal(sessions.length, 1, 'a session cookie is set');
-}
-
-/** Waits for a step page and checks it is the sign-in's step URL. */
-async function expectStep(page: Page, api: AdminApi, heading: string): Promise<void> {
-  await expectHeading(page, heading);
-  assert.equal(new URL(page.url()).pathname, stepPath(api));
-}
 
 /**
  * The administrator's first sign-in under the flow, in its own context: the password, the
@@ -150,7 +63,7 @@ describe('multi-factor sign-in in Chromium', { timeout: 120_000 }, () => {
   test('an administrator enrols an authenticator app at the first sign-in, then signs in with the password and a code', async (t) => {
     const api = await adminApi();
     await publishFlow(api, mfaForAdministrators);
-    const contexts = browserContexts(t);
+    const contexts = browserContexts(browser, t);
     const { secret } = await enrolInChromium(api, contexts, 'mfa-01');
 
     // A new context is a new browser: the password, then the authenticator app's code.
@@ -169,7 +82,7 @@ describe('multi-factor sign-in in Chromium', { timeout: 120_000 }, () => {
   test('a recovery code signs in once; the same code again is refused with a visible error', async (t) => {
     const api = await adminApi();
     await publishFlow(api, mfaForAdministrators);
-    const contexts = browserContexts(t);
+    const contexts = browserContexts(browser, t);
     const { codes } = await enrolInChromium(api, contexts);
     const code = codes[4]!;
 
@@ -204,7 +117,7 @@ describe('multi-factor sign-in in Chromium', { timeout: 120_000 }, () => {
   test('an emailed code, read from the SES stand-in', async (t) => {
     const api = await adminApi();
     await publishFlow(api, { ...mfaForAdministrators, steps: [{ options: ['password'] }, { options: ['email_otp'], optional: true }] });
-    const contexts = browserContexts(t);
+    const contexts = browserContexts(browser, t);
     const page = await contexts.open();
     await passwordStep(page, api, admin(api));
     await expectStep(page, api, 'Check your email');
@@ -228,7 +141,7 @@ describe('multi-factor sign-in in Chromium', { timeout: 120_000 }, () => {
     const member: Person = { email: `member-${api.tenant.slug}@example.com`, password: 'an unrelated long passphrase 9' };
     const created = await api.call('POST', '/users', { emails: [{ value: member.email }], password: member.password });
     assert.equal(created.status, 201, created.body);
-    const contexts = browserContexts(t);
+    const contexts = browserContexts(browser, t);
 
     const page = await contexts.open();
     const visited = pathsVisitedBy(page);
@@ -250,7 +163,7 @@ describe('multi-factor sign-in in Chromium', { timeout: 120_000 }, () => {
       ...mfaForAdministrators,
       rules: [...mfaForAdministrators.rules, { description: 'not from loopback', when: { ipIn: ['127.0.0.0/8'] }, then: { skipStep: 2 } }],
     });
-    const contexts = browserContexts(t);
+    const contexts = browserContexts(browser, t);
     const page = await contexts.open();
     const visited = pathsVisitedBy(page);
     const answer = await passwordStep(page, api, admin(api));

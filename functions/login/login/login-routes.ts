@@ -11,32 +11,41 @@ import { clearSsoCookie, currentSession } from '../../../shared/http/sso-cookie.
 import { startSamlLogout } from '../../../shared/http/saml-logout.ts';
 import { endSessionFrom } from '../../../shared/http/session-ending.ts';
 import { accountChooserPage, loginPage, signedInPage, signedOutPage } from '../views/login-pages.ts';
-import { completeSignIn, continueSignIn, deniedSignIn } from './sign-in-steps.ts';
+import { completeSignIn, continueSignIn, deniedSignIn } from './sign-in-progress.ts';
 import { afterFirstStep, forSession } from '../../../shared/domain/flows/sign-in-context.ts';
 import { isKnownDevice } from '../../../shared/http/device-cookie.ts';
 import { badRequest, HttpError } from '../../../shared/http/errors.ts';
 import { formsMayReach } from '../../../shared/http/middleware/security-headers.ts';
 import type { AuthTransaction } from '../../../shared/domain/ports/session-store.ts';
 import { loginPath } from './login-common.ts';
+import { flowFor } from '../../../shared/domain/flows/flow-selection.ts';
+import { firstStepMayUse } from '../../../shared/domain/flows/flow-plan.ts';
+import { signInCeremony } from '../factors/passkey-ceremony.ts';
 
 type Request = HttpRequest<PlatformPorts>;
 
 /** Password attempts per client address per tenant per minute, on top of per-account lockout. */
-const attemptLimit = { hits: 20, windowSeconds: 60 };
+export const attemptLimit = { hits: 20, windowSeconds: 60 };
 const genericFailure = 'The email, username or password is incorrect, or the account is temporarily locked.';
 const transactionPattern = /^[A-Za-z0-9_-]{16,64}$/;
 
 
 
 /** The opaque transaction a protocol handed the login, if it is this tenant's and still open. */
-async function transactionOf(request: Request, tenant: Tenant, id: string | null | undefined) {
+export async function transactionOf(request: Request, tenant: Tenant, id: string | null | undefined) {
   if (!id || !transactionPattern.test(id)) return undefined;
   return request.deps.authTransactions.find(tenant.id, id, Date.now());
 }
 
-async function renderLogin(request: Request, tenant: Tenant, status: number, transaction: AuthTransaction | undefined, extra: { identifier?: string; error?: string }): Promise<HttpResponse> {
+export async function renderLogin(request: Request, tenant: Tenant, status: number, transaction: AuthTransaction | undefined, extra: { identifier?: string; error?: string }): Promise<HttpResponse> {
   const { token, cookie } = issueCsrf(request, `login:${tenant.id}`, await tenantCsrfOptions(request.deps, tenant));
-  const view = { nonce: request.state.nonce, csrf: token, action: loginPath(tenant), settings: settingsOf(tenant), ...(transaction ? { transaction: transaction.id } : {}), ...extra };
+  // A passkey can sign in without a username when the application's flow takes one for its first step.
+  const flow = await flowFor(request.deps.flows, tenant.id, transaction?.application);
+  const passkey = firstStepMayUse(flow, 'webauthn') ? await signInCeremony(request, tenant) : undefined;
+  const view = {
+    nonce: request.state.nonce, csrf: token, action: loginPath(tenant), settings: settingsOf(tenant), ...(transaction ? { transaction: transaction.id } : {}), ...extra,
+    ...(passkey ? { passkey: { nonce: request.state.nonce, csrf: token, action: `${loginPath(tenant)}/passkey`, ceremony: passkey, button: 'Sign in with a passkey', hidden: transaction ? { tx: transaction.id } : ({} as Record<string, string>) } } : {}),
+  };
   const response = htmlResponse(status, loginPage(view), formsMayReach(request.state.nonce, transaction?.clientOrigin));
   return cookie ? { ...response, cookies: [cookie] } : response;
 }

@@ -1,5 +1,5 @@
 import type { TenantSettings } from '../../../shared/domain/tenants/settings.ts';
-import { html } from '../../../shared/http/views/html.ts';
+import { html, type SafeHtml } from '../../../shared/http/views/html.ts';
 import { brandedPage } from './branded-page.ts';
 
 interface PageBase {
@@ -22,7 +22,7 @@ const labels: Readonly<Record<string, { title: string; prompt: string; input: st
 };
 
 /** Links to the step's other methods the user can use. */
-const otherWays = (lead: string, others: readonly MethodChoice[], stepPath: string) =>
+export const otherWays = (lead: string, others: readonly MethodChoice[], stepPath: string) =>
   others.length ? html`<p class="muted">${lead}: ${others.map((o, i) => html`${i ? ' · ' : ''}<a href="${stepPath}?method=${o.id}">${o.label}</a>`)}</p>` : '';
 
 const notice = (error?: string) => (error ? html`<p class="notice" role="alert" id="step-error">${error}</p>` : '');
@@ -44,7 +44,7 @@ ${otherWays('Other ways', view.others, view.stepPath)}`);
 }
 
 /** Enrolment of an authenticator app: the QR code, the key to type instead, and a code to prove it works. */
-export function totpEnrolmentPage(view: PageBase & { qrDataUrl: string; manualKey: string; others: readonly MethodChoice[]; stepPath: string }): string {
+export function totpEnrolmentPage(view: PageBase & { qrDataUrl: string; manualKey: string; others: SafeHtml | string }): string {
   return brandedPage(view.settings, view.nonce, 'Set up two-step verification', html`<h1>Set up two-step verification</h1>
 <p>${view.settings.branding.displayName} needs a second step when you sign in. Scan this code with an authenticator app (such as Google Authenticator, Microsoft Authenticator or 1Password), then enter the code it shows.</p>
 <img src="${view.qrDataUrl}" alt="QR code for your authenticator app" width="200" height="200">
@@ -56,7 +56,7 @@ ${notice(view.error)}
 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required maxlength="6" autofocus></label>
 <button type="submit">Turn on two-step verification</button>
 </form>
-${otherWays('Not now', view.others, view.stepPath)}`);
+${view.others}`);
 }
 
 /** Shown once, right after enrolment: the recovery codes. */

@@ -1,6 +1,7 @@
 import type { TenantSettings } from '../../../shared/domain/tenants/settings.ts';
 import { html } from '../../../shared/http/views/html.ts';
 import { brandedPage } from './branded-page.ts';
+import { passkeyForm, type PasskeyFormView } from './passkey-views.ts';
 
 export interface LoginFormView {
   readonly nonce: string;
@@ -10,6 +11,8 @@ export interface LoginFormView {
   readonly identifier?: string;
   readonly transaction?: string;
   readonly error?: string;
+  /** A username-less passkey sign-in, when the flow takes one. */
+  readonly passkey?: PasskeyFormView;
 }
 
 
@@ -25,6 +28,7 @@ ${view.transaction ? html`<input type="hidden" name="tx" value="${view.transacti
 <input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"></label>
 <button type="submit">Sign in</button>
 </form>
+${view.passkey ? html`<div class="alternative"><p class="muted">or</p>${passkeyForm(view.passkey)}</div>` : ''}
 <p><a href="${view.action}/forgot" id="forgot-password">Forgot your password?</a></p>
 ${view.settings.selfRegistration ? html`<p>New here? <a href="${view.action}/register" id="register">Create an account</a></p>` : ''}`);
 }

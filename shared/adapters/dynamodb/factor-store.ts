@@ -1,13 +1,13 @@
 import { TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { Factor } from '../../domain/factors/factor.ts';
+import { factorSlot, type Factor } from '../../domain/factors/factor.ts';
 import type { FactorStore } from '../../domain/ports/factor-store.ts';
 import { auditPuts } from './audit-item.ts';
 import { conditionalWrite, tenantPk } from './keys.ts';
 import { queryAll } from './listing.ts';
 import type { TableNames } from './table-names.ts';
 
-/** One item per user and kind: the sort key itself keeps a user to one factor of each kind. */
-const factorKey = (tenant: string, userId: string, kind: string) => ({ pk: tenantPk(tenant), sk: `FACTOR#${userId}#${kind}` });
+/** One item per user and slot: the sort key itself keeps a user to one authenticator app and one set of recovery codes. */
+const factorKey = (tenant: string, userId: string, slot: string) => ({ pk: tenantPk(tenant), sk: `FACTOR#${userId}#${slot}` });
 
 const factorOf = (item: Record<string, unknown>): Factor => {
   const { pk: _pk, sk: _sk, ...factor } = item;
@@ -25,7 +25,7 @@ export function createFactorStore(db: DynamoDBDocumentClient, tables: TableNames
         db.send(
           new TransactWriteCommand({
             TransactItems: [
-              { Put: { TableName: D, Item: { ...factorKey(factor.tenant, factor.userId, factor.kind), ...factor }, ConditionExpression: 'attribute_not_exists(pk)' } },
+              { Put: { TableName: D, Item: { ...factorKey(factor.tenant, factor.userId, factorSlot(factor)), ...factor }, ConditionExpression: 'attribute_not_exists(pk)' } },
               ...auditPuts(tables.audit, events, auditRetentionDays),
             ],
           }),
@@ -40,7 +40,7 @@ export function createFactorStore(db: DynamoDBDocumentClient, tables: TableNames
         db.send(
           new TransactWriteCommand({
             TransactItems: [
-              { Delete: { TableName: D, Key: factorKey(tenant, userId, factor.kind), ConditionExpression: 'id = :id', ExpressionAttributeValues: { ':id': factorId } } },
+              { Delete: { TableName: D, Key: factorKey(tenant, userId, factorSlot(factor)), ConditionExpression: 'id = :id', ExpressionAttributeValues: { ':id': factorId } } },
               ...auditPuts(tables.audit, events, auditRetentionDays),
             ],
           }),
@@ -56,6 +56,21 @@ export function createFactorStore(db: DynamoDBDocumentClient, tables: TableNames
             UpdateExpression: 'SET lastTimeStep = :step, lastUsedAt = :now',
             ConditionExpression: 'id = :id AND (attribute_not_exists(lastTimeStep) OR lastTimeStep < :step)',
             ExpressionAttributeValues: { ':id': factorId, ':step': timeStep, ':now': now },
+          }),
+        ),
+      );
+    },
+    usePasskey(tenant, userId, factorId, counter, now) {
+      // A counter that does not move forward (other than a synced passkey's constant 0) is a cloned key or a replay.
+      return conditionalWrite(() =>
+        db.send(
+          new UpdateCommand({
+            TableName: D,
+            Key: factorKey(tenant, userId, factorSlot({ kind: 'webauthn', id: factorId })),
+            UpdateExpression: 'SET #counter = :counter, lastUsedAt = :now',
+            ConditionExpression: 'id = :id AND (#counter < :counter OR (#counter = :zero AND :counter = :zero))',
+            ExpressionAttributeNames: { '#counter': 'counter' },
+            ExpressionAttributeValues: { ':id': factorId, ':counter': counter, ':now': now, ':zero': 0 },
           }),
         ),
       );

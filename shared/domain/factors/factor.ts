@@ -1,5 +1,8 @@
-/** A second factor a user has enrolled. Secrets are sealed (TOTP) or hashed (recovery codes); neither is ever returned. */
-export type Factor = TotpFactor | RecoveryCodesFactor;
+/**
+ * A factor a user has enrolled. Secrets are sealed (TOTP) or hashed (recovery codes); neither is
+ * ever returned. A passkey holds only its public key.
+ */
+export type Factor = TotpFactor | RecoveryCodesFactor | PasskeyFactor;
 
 interface FactorBase {
   readonly id: string;
@@ -24,6 +27,26 @@ export interface RecoveryCodesFactor extends FactorBase {
   readonly codes: Readonly<Record<string, string>>;
 }
 
+export interface PasskeyFactor extends FactorBase {
+  readonly kind: 'webauthn';
+  /** The credential's id (base64url), as the authenticator reports it. */
+  readonly credentialId: string;
+  /** The COSE public key (base64url). */
+  readonly publicKey: string;
+  /** The authenticator's signature counter: a clone shows itself by going backwards (WebAuthn §6.1.1). */
+  readonly counter: number;
+  readonly transports: readonly string[];
+  /** Synced passkeys (`multiDevice`) live in a password manager; `singleDevice` ones on one authenticator. */
+  readonly deviceType: 'singleDevice' | 'multiDevice';
+  readonly backedUp: boolean;
+  readonly aaguid: string;
+}
+
+/** A user has at most one authenticator app and one set of recovery codes, but any number of passkeys. */
+export const factorSlot = (factor: Pick<Factor, 'kind' | 'id'>) => (factor.kind === 'webauthn' ? `webauthn#${factor.id}` : factor.kind);
+
+export const passkeysOf = (factors: readonly Factor[]) => factors.filter((f): f is PasskeyFactor => f.kind === 'webauthn');
+
 /** What an administrator or the user sees of a factor. */
 export const factorView = (factor: Factor) => ({
   id: factor.id,
@@ -32,4 +55,5 @@ export const factorView = (factor: Factor) => ({
   createdAt: factor.createdAt,
   ...(factor.lastUsedAt ? { lastUsedAt: factor.lastUsedAt } : {}),
   ...(factor.kind === 'recovery_codes' ? { remaining: Object.keys(factor.codes).length } : {}),
+  ...(factor.kind === 'webauthn' ? { deviceType: factor.deviceType, backedUp: factor.backedUp, transports: factor.transports } : {}),
 });

@@ -103,6 +103,10 @@ export function planFlow(flow: FlowDocument, context: SignInContext): FlowPlan {
 }
 
 /** A step is covered by a session whose methods include one of the step's options. */
+/** Whether a page that does not know the user yet should offer this method for the first step (its options, or a rule that may add it). */
+export const firstStepMayUse = (flow: FlowDocument, method: AuthenticatorId): boolean =>
+  flow.steps[0]!.options.includes(method) || flow.rules.some((rule) => 'addOption' in rule.then && rule.then.addOption.step === 1 && rule.then.addOption.authenticator === method);
+
 export const stepCovered = (step: PlannedStep, amr: readonly string[]) => step.options.some((option) => amr.includes(amrOf[option]));
 
 /**

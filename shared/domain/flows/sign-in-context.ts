@@ -3,7 +3,7 @@ import type { FlowStore } from '../ports/flow-store.ts';
 import type { GroupDirectory } from '../ports/group-directory.ts';
 import type { User } from '../users/user.ts';
 import { flowFor } from './flow-selection.ts';
-import { needsGroups, planFlow, stepsLeft, type PlannedStep } from './flow-plan.ts';
+import { needsGroups, planFlow, stepCovered, stepsLeft, type PlannedStep } from './flow-plan.ts';
 
 export interface FlowDeps {
   readonly flows: FlowStore;
@@ -25,6 +25,8 @@ export interface FlowVerdict {
   readonly left: readonly PlannedStep[];
   /** Whether the user may enrol a factor a step needs (the flow's enrolment setting). */
   readonly mayEnrol: boolean;
+  /** The first step as planned for this user (after a first step, to check the method used was one of its options). */
+  readonly first?: PlannedStep;
 }
 
 async function planFor(deps: FlowDeps, tenant: string, user: User, facts: RequestFacts) {
@@ -34,10 +36,15 @@ async function planFor(deps: FlowDeps, tenant: string, user: User, facts: Reques
   return { flow, plan };
 }
 
-/** After the first step (the user now known): what else this sign-in needs. */
-export async function afterFirstStep(deps: FlowDeps, tenant: string, user: User, facts: RequestFacts): Promise<FlowVerdict> {
+/**
+ * After the first step (the user now known): what else this sign-in needs. A later step that
+ * the first step's methods already cover is done (a passkey with user verification can cover
+ * a step that takes a passkey).
+ */
+export async function afterFirstStep(deps: FlowDeps, tenant: string, user: User, facts: RequestFacts, amr: readonly string[] = ['pwd']): Promise<FlowVerdict> {
   const { flow, plan } = await planFor(deps, tenant, user, facts);
-  return { ...(plan.denied ? { denied: plan.denied } : {}), left: plan.steps.slice(1), mayEnrol: flow.enrolment.selfService };
+  const [first, ...rest] = plan.steps;
+  return { ...(plan.denied ? { denied: plan.denied } : {}), left: rest.filter((step) => !stepCovered(step, amr)), mayEnrol: flow.enrolment.selfService, ...(first ? { first } : {}) };
 }
 
 /** For an existing SSO session: what it must still do (step-up) before this application may rely on it. */

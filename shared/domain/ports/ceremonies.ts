@@ -1,0 +1,23 @@
+/**
+ * A short, single-use exchange with the browser that must remember something between two
+ * requests before the user is fully known or signed in: a passkey challenge, or a TOTP seed
+ * offered for enrolment. Held server-side (Sessions table, TTL) under a random id.
+ */
+export interface Ceremony {
+  readonly id: string;
+  readonly tenant: string;
+  readonly purpose: 'passkey-sign-in' | 'passkey-registration' | 'totp-enrolment';
+  /** The user the ceremony is for, when known (registration and enrolment). */
+  readonly userId?: string;
+  /** A WebAuthn challenge (base64url). */
+  readonly challenge?: string;
+  /** A TOTP seed offered for enrolment, sealed by the vault under (tenant, totp-seed, factorId). */
+  readonly pendingTotp?: { readonly factorId: string; readonly sealedSecret: string };
+  readonly expiresAt: number;
+}
+
+export interface Ceremonies {
+  start(ceremony: Ceremony): Promise<void>;
+  /** Ends the ceremony and returns it, once: a second take (or one after expiry or at another tenant) finds nothing. */
+  take(tenant: string, id: string, purpose: Ceremony['purpose'], now: number): Promise<Ceremony | undefined>;
+}
