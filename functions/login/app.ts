@@ -7,6 +7,7 @@ import { showStep, submitPasswordChange, submitStep } from './login/sign-in-step
 import { continueAfterEnrolment, submitEnrolment, submitPasskeyEnrolment } from './login/step-enrolment.ts';
 import { submitPasskeySignIn } from './login/passkey-sign-in.ts';
 import type { LoginRoute } from './routes.ts';
+import { addOwnPasskey, confirmOwnTotp, listOwnFactors, offerOwnTotp, passkeyOptions, removeOwnFactor, renewOwnRecoveryCodes } from './account/factor-routes.ts';
 
 export function createLoginFunction(deps: () => PlatformPorts) {
   return createHttpFunction<PlatformPorts, LoginRoute>({
@@ -33,6 +34,13 @@ export function createLoginFunction(deps: () => PlatformPorts) {
       'POST /t/{tenant}/login/step/continue': continueAfterEnrolment,
       'POST /t/{tenant}/login/step/password': submitPasswordChange,
       'GET /t/{tenant}/login/logout': logout,
+      'GET /t/{tenant}/account/api/factors': listOwnFactors,
+      'DELETE /t/{tenant}/account/api/factors/{factorId}': removeOwnFactor,
+      'POST /t/{tenant}/account/api/factors/totp': offerOwnTotp,
+      'POST /t/{tenant}/account/api/factors/totp/confirm': confirmOwnTotp,
+      'POST /t/{tenant}/account/api/factors/passkeys/options': passkeyOptions,
+      'POST /t/{tenant}/account/api/factors/passkeys': addOwnPasskey,
+      'POST /t/{tenant}/account/api/factors/recovery-codes': renewOwnRecoveryCodes,
     },
   });
 }

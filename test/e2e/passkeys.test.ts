@@ -183,6 +183,40 @@ describe('passkeys in Chromium with a virtual authenticator', { timeout: 120_000
     contexts.expectNoCspViolations();
   });
 
+  test('a signed-in user adds a passkey through the account API (as the account portal will), then signs in with it alone', async (t) => {
+    const api = await adminApi();
+    await publishFlow(api, { steps: [{ options: ['password', 'webauthn'] }] });
+    const contexts = browserContexts(browser, t);
+    const page = await contexts.open();
+    const device = await virtualAuthenticator(page);
+    await passwordStep(page, api, admin(api));
+    await expectSignedIn(page, admin(api));
+
+    const base = `/t/${api.tenant.slug}/account/api/factors`;
+    const answer = await page.evaluate(async (base) => {
+      const decode = (s: string) => Uint8Array.from(atob(s.replace(/-/g, '+').replace(/_/g, '/') + '==='.slice((s.length + 3) % 4)), (c) => c.charCodeAt(0));
+      const encode = (b: ArrayBuffer) => btoa(String.fromCharCode(...new Uint8Array(b))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+      const post = (path: string, body: unknown) => fetch(path, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+      const { ceremony, publicKey } = await (await post(`${base}/passkeys/options`, {})).json();
+      const created = (await navigator.credentials.create({ publicKey: { ...publicKey, challenge: decode(publicKey.challenge), user: { ...publicKey.user, id: decode(publicKey.user.id) }, excludeCredentials: [] } })) as PublicKeyCredential;
+      const response = created.response as AuthenticatorAttestationResponse;
+      const credential = { id: created.id, rawId: encode(created.rawId), type: created.type, response: { clientDataJSON: encode(response.clientDataJSON), attestationObject: encode(response.attestationObject), transports: response.getTransports() }, clientExtensionResults: {} };
+      const added = await post(`${base}/passkeys`, { ceremony, credential, label: 'Work laptop' });
+      return { status: added.status, body: await added.json() };
+    }, base);
+    assert.equal(answer.status, 201, JSON.stringify(answer.body));
+    assert.equal(answer.body.factor.kind, 'webauthn');
+    assert.equal(answer.body.factor.label, 'Work laptop');
+    assert.equal(answer.body.recoveryCodes.length, 10, 'the first strong factor comes with recovery codes');
+
+    const other = await contexts.open();
+    await deviceWith(other, (await credentialsOf(device))[0]!);
+    await other.goto(`${sharedRuntime.url}${loginPath(api)}`);
+    await passkeyButton(other);
+    await expectSignedIn(other, admin(api));
+    contexts.expectNoCspViolations();
+  });
+
   test('the login page offers no passkey when the flow does not take one', async (t) => {
     const api = await adminApi();
     const page = await browserContexts(browser, t).open();

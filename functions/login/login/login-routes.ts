@@ -11,7 +11,8 @@ import { clearSsoCookie, currentSession } from '../../../shared/http/sso-cookie.
 import { startSamlLogout } from '../../../shared/http/saml-logout.ts';
 import { endSessionFrom } from '../../../shared/http/session-ending.ts';
 import { accountChooserPage, loginPage, signedInPage, signedOutPage } from '../views/login-pages.ts';
-import { completeSignIn, continueSignIn, deniedSignIn } from './sign-in-progress.ts';
+import { completeSignIn, continueSignIn, deniedSignIn, type SignInProgress } from './sign-in-progress.ts';
+import { accountReturnPath } from '../account/account-session.ts';
 import { afterFirstStep, forSession } from '../../../shared/domain/flows/sign-in-context.ts';
 import { isKnownDevice } from '../../../shared/http/device-cookie.ts';
 import { badRequest, HttpError } from '../../../shared/http/errors.ts';
@@ -37,17 +38,35 @@ export async function transactionOf(request: Request, tenant: Tenant, id: string
   return request.deps.authTransactions.find(tenant.id, id, Date.now());
 }
 
-export async function renderLogin(request: Request, tenant: Tenant, status: number, transaction: AuthTransaction | undefined, extra: { identifier?: string; error?: string }): Promise<HttpResponse> {
+/** The account page a failed attempt keeps returning to. */
+export const returnField = (tenant: Tenant, form: URLSearchParams) => {
+  const returnTo = accountReturnPath(tenant, form.get('return_to'));
+  return returnTo ? { returnTo } : {};
+};
+
+export async function renderLogin(request: Request, tenant: Tenant, status: number, transaction: AuthTransaction | undefined, extra: { identifier?: string; error?: string; returnTo?: string }): Promise<HttpResponse> {
   const { token, cookie } = issueCsrf(request, `login:${tenant.id}`, await tenantCsrfOptions(request.deps, tenant));
   // A passkey can sign in without a username when the application's flow takes one for its first step.
   const flow = await flowFor(request.deps.flows, tenant.id, transaction?.application);
   const passkey = firstStepMayUse(flow, 'webauthn') ? await signInCeremony(request, tenant) : undefined;
   const view = {
     nonce: request.state.nonce, csrf: token, action: loginPath(tenant), settings: settingsOf(tenant), ...(transaction ? { transaction: transaction.id } : {}), ...extra,
-    ...(passkey ? { passkey: { nonce: request.state.nonce, csrf: token, action: `${loginPath(tenant)}/passkey`, ceremony: passkey, button: 'Sign in with a passkey', hidden: transaction ? { tx: transaction.id } : ({} as Record<string, string>) } } : {}),
+    ...(passkey ? { passkey: { nonce: request.state.nonce, csrf: token, action: `${loginPath(tenant)}/passkey`, ceremony: passkey, button: 'Sign in with a passkey', hidden: { ...(transaction ? { tx: transaction.id } : {}), ...(extra.returnTo ? { return_to: extra.returnTo } : {}) } } } : {}),
   };
   const response = htmlResponse(status, loginPage(view), formsMayReach(request.state.nonce, transaction?.clientOrigin));
   return cookie ? { ...response, cookies: [cookie] } : response;
+}
+
+/**
+ * Where a sign-in from the login form goes when done: the protocol's transaction, or an account
+ * page; signing in again for an account page replaces this browser's session.
+ */
+export async function progressOf(request: Request, tenant: Tenant, transaction: AuthTransaction | undefined, form: URLSearchParams): Promise<SignInProgress> {
+  if (transaction) return { transaction: transaction.id };
+  const returnTo = accountReturnPath(tenant, form.get('return_to'));
+  if (!returnTo) return {};
+  const session = await currentSession(request, tenant, request.deps.sessions, settingsOf(tenant), Date.now());
+  return { returnTo, ...(session ? { replacing: session.idHash } : {}) };
 }
 
 /** GET /t/{tenant}/login[?tx=…]: the sign-in page, or straight back to the transaction when already signed in. */
@@ -56,7 +75,11 @@ export async function showLogin(request: Request): Promise<HttpResponse> {
   const settings = settingsOf(tenant);
   const transaction = await transactionOf(request, tenant, request.query.get('tx'));
   const session = await currentSession(request, tenant, request.deps.sessions, settings, Date.now());
-  if (session && !transaction?.forceLogin) {
+  // An account-portal page sends the user here to sign in (again, with prompt=login, before a sensitive change).
+  const returnTo = transaction ? undefined : accountReturnPath(tenant, request.query.get('return_to'));
+  const signInAgain = request.query.get('prompt') === 'login';
+  if (session && returnTo && !signInAgain) return seeOther(returnTo);
+  if (session && !transaction?.forceLogin && !signInAgain) {
     const user = await request.deps.users.getUser(tenant.id, session.userId);
     if (transaction && !transaction.chooseAccount && user) {
       // The application's flow may ask more of this session than it has done (step-up).
@@ -73,7 +96,7 @@ export async function showLogin(request: Request): Promise<HttpResponse> {
     }
     return htmlResponse(200, signedInPage(request.state.nonce, settings, who, `${loginPath(tenant)}/logout`));
   }
-  return renderLogin(request, tenant, 200, transaction, transaction?.loginHint ? { identifier: transaction.loginHint.slice(0, 256) } : {});
+  return renderLogin(request, tenant, 200, transaction, { ...(transaction?.loginHint ? { identifier: transaction.loginHint.slice(0, 256) } : {}), ...(returnTo ? { returnTo } : {}) });
 }
 
 /** POST /t/{tenant}/login/select: the account chooser's answer, back to the transaction or to a fresh sign-in. */
@@ -104,7 +127,7 @@ export async function submitLogin(request: Request): Promise<HttpResponse> {
   const result = await passwordLogin(request.deps.users, identifier, password, context, gate);
   if (!result.ok) {
     for (const event of result.events ?? []) await request.deps.auditLog.record(event);
-    return renderLogin(request, tenant, 401, transaction, { identifier, error: genericFailure });
+    return renderLogin(request, tenant, 401, transaction, { identifier, error: genericFailure, ...returnField(tenant, form) });
   }
   const user = result.user;
   const verdict = await afterFirstStep(request.deps, tenant.id, user, {
@@ -120,9 +143,10 @@ export async function submitLogin(request: Request): Promise<HttpResponse> {
     return deniedSignIn(request, tenant, user, verdict.denied);
   }
   const mustChangePassword = user.passwordChangeRequired === true || result.passwordExpired;
-  if (!verdict.left.length && !mustChangePassword) return completeSignIn(request, tenant, user, ['pwd'], transaction?.id, result.events ?? []);
+  const progress = await progressOf(request, tenant, transaction, form);
+  if (!verdict.left.length && !mustChangePassword) return completeSignIn(request, tenant, user, ['pwd'], result.events ?? [], progress);
   for (const event of result.events ?? []) await request.deps.auditLog.record(event);
-  return continueSignIn(request, tenant, user, verdict, { amr: ['pwd'], mustChangePassword, ...(transaction ? { transaction: transaction.id } : {}) });
+  return continueSignIn(request, tenant, user, verdict, { amr: ['pwd'], mustChangePassword, ...progress });
 }
 
 /** GET /t/{tenant}/login/logout: ends this browser's SSO session at this tenant, and tells the applications that joined it. */

@@ -11,8 +11,9 @@ import { throttle } from '../../../shared/http/rate-limit.ts';
 import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
 import { relyingPartyOf, takeCeremony } from '../factors/passkey-ceremony.ts';
 import { loginEvent } from './login-common.ts';
-import { attemptLimit, renderLogin, transactionOf } from './login-routes.ts';
-import { completeSignIn, continueSignIn, deniedSignIn } from './sign-in-progress.ts';
+import { attemptLimit, progressOf, renderLogin, returnField, transactionOf } from './login-routes.ts';
+import { completeSignIn, continueSignIn, deniedSignIn, type SignInProgress } from './sign-in-progress.ts';
+import type { AuthTransaction } from '../../../shared/domain/ports/session-store.ts';
 
 type Request = HttpRequest<PlatformPorts>;
 
@@ -33,7 +34,7 @@ export async function submitPasskeySignIn(request: Request): Promise<HttpRespons
   const transaction = await transactionOf(request, tenant, form.get('tx'));
   const refuse = async (reason: string, userId?: string) => {
     await request.deps.auditLog.record(loginEvent(request, tenant, 'signin.failure', userId, 'failure', { reason, method: 'webauthn' }));
-    return renderLogin(request, tenant, 401, transaction, { error: failure });
+    return renderLogin(request, tenant, 401, transaction, { error: failure, ...returnField(tenant, form) });
   };
   const ceremony = await takeCeremony(request, tenant, form.get('ceremony'), 'passkey-sign-in');
   if (!ceremony?.challenge || ceremony.userId) return refuse('passkey_challenge_unknown');
@@ -53,13 +54,13 @@ export async function submitPasskeySignIn(request: Request): Promise<HttpRespons
     if (error instanceof PasskeyRejected) return refuse('passkey_rejected', user.id);
     throw error;
   }
-  return afterPasskey(request, tenant, user, passkeyAmr(userVerified), transaction?.id, transaction?.application, transaction?.acrValues);
+  return afterPasskey(request, tenant, user, passkeyAmr(userVerified), transaction, await progressOf(request, tenant, transaction, form));
 }
 
-async function afterPasskey(request: Request, tenant: Tenant, user: User, amr: string[], transaction: string | undefined, application: string | undefined, acrValues: readonly string[] | undefined): Promise<HttpResponse> {
+async function afterPasskey(request: Request, tenant: Tenant, user: User, amr: string[], transaction: AuthTransaction | undefined, progress: SignInProgress): Promise<HttpResponse> {
   const facts = {
-    ...(application ? { application } : {}),
-    acrValues: acrValues ?? [],
+    ...(transaction?.application ? { application: transaction.application } : {}),
+    acrValues: transaction?.acrValues ?? [],
     clientIp: request.state.clientIp,
     newDevice: !isKnownDevice(request, await request.deps.platformSecrets.get('device'), tenant.id, user.id),
     now: Date.now(),
@@ -69,10 +70,10 @@ async function afterPasskey(request: Request, tenant: Tenant, user: User, amr: s
   // The page offered a passkey because a rule might allow one; for this user it may not.
   if (!verdict.first?.options.includes('webauthn')) {
     await request.deps.auditLog.record(loginEvent(request, tenant, 'signin.failure', user.id, 'failure', { reason: 'passkey_not_allowed', method: 'webauthn' }));
-    return renderLogin(request, tenant, 401, transaction ? await transactionOf(request, tenant, transaction) : undefined, { error: 'Sign in with your password here.' });
+    return renderLogin(request, tenant, 401, transaction, { error: 'Sign in with your password here.', ...(progress.returnTo ? { returnTo: progress.returnTo } : {}) });
   }
   const succeeded = loginEvent(request, tenant, 'signin.success', user.id, 'success', { method: 'webauthn' });
-  if (!verdict.left.length) return completeSignIn(request, tenant, user, amr, transaction, [succeeded]);
+  if (!verdict.left.length) return completeSignIn(request, tenant, user, amr, [succeeded], progress);
   await request.deps.auditLog.record(succeeded);
-  return continueSignIn(request, tenant, user, verdict, { amr, ...(transaction ? { transaction } : {}) });
+  return continueSignIn(request, tenant, user, verdict, { amr, ...progress });
 }

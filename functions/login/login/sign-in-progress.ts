@@ -38,7 +38,10 @@ const cookieOptions = (tenant: Tenant, publicUrl: string) => ({ path: `/t/${tena
  * The end of every sign-in: a new SSO session with the methods used (replacing the one a
  * step-up started from), the device remembered, and back to the protocol or the signed-in page.
  */
-export async function completeSignIn(request: Request, tenant: Tenant, user: User, amr: readonly string[], transactionId: string | undefined, events: readonly AuditEvent[], replacing?: string): Promise<HttpResponse> {
+/** Where a finished sign-in goes, and the session it replaces (a step-up or a sign-in again). */
+export type SignInProgress = Pick<LoginState, 'transaction' | 'replacing' | 'returnTo'>;
+
+export async function completeSignIn(request: Request, tenant: Tenant, user: User, amr: readonly string[], events: readonly AuditEvent[], { transaction: transactionId, replacing, returnTo }: SignInProgress = {}): Promise<HttpResponse> {
   const settings = settingsOf(tenant);
   const now = Date.now();
   const { id, session } = newSession(tenant.id, user.id, [...new Set(amr)], settings, now);
@@ -52,6 +55,7 @@ export async function completeSignIn(request: Request, tenant: Tenant, user: Use
   ];
   const transaction = transactionId ? await request.deps.authTransactions.find(tenant.id, transactionId, now) : undefined;
   if (transaction) return { ...seeOther(transaction.returnTo), cookies };
+  if (returnTo) return { ...seeOther(returnTo), cookies };
   return { ...htmlResponse(200, signedInPage(request.state.nonce, settings, primaryEmail(user) ?? user.userName, `${loginPath(tenant)}/logout`)), cookies };
 }
 
@@ -62,13 +66,14 @@ export async function deniedSignIn(request: Request, tenant: Tenant, user: User,
 }
 
 /** Steps remain: keep the sign-in server-side and send the browser to the next step. */
-export async function continueSignIn(request: Request, tenant: Tenant, user: User, verdict: FlowVerdict, progress: { amr: readonly string[]; transaction?: string; replacing?: string; mustChangePassword?: boolean }): Promise<HttpResponse> {
+export async function continueSignIn(request: Request, tenant: Tenant, user: User, verdict: FlowVerdict, progress: SignInProgress & { amr: readonly string[]; mustChangePassword?: boolean }): Promise<HttpResponse> {
   const state: LoginState = {
     id: randomBytes(32).toString('base64url'),
     tenant: tenant.id,
     userId: user.id,
     ...(progress.transaction ? { transaction: progress.transaction } : {}),
     ...(progress.replacing ? { replacing: progress.replacing } : {}),
+    ...(progress.returnTo ? { returnTo: progress.returnTo } : {}),
     stepsLeft: verdict.left.map((s) => s.options),
     amr: progress.amr,
     mayEnrol: verdict.mayEnrol,

@@ -48,7 +48,7 @@ export async function showStep(request: Request): Promise<HttpResponse> {
   const { user, factors } = found;
   if (state.mustChangePassword) return renderPasswordChange(request, tenant, 200);
   const options = state.stepsLeft[0];
-  if (!options) return completeSignIn(request, tenant, user, state.amr, state.transaction, [], state.replacing);
+  if (!options) return completeSignIn(request, tenant, user, state.amr, [], state);
   const usable = usableOptions(options, user, factors);
   const asked = request.query.get('method');
   // A step that takes a factor the user has not enrolled (an app or a passkey) offers to set one up
@@ -77,7 +77,7 @@ async function stepPassed(request: Request, tenant: Tenant, state: LoginState, u
     return seeOther(stepPath(tenant));
   }
   await request.deps.loginStates.remove(tenant.id, state.id);
-  return completeSignIn(request, tenant, user, next.amr, state.transaction, [passed], state.replacing);
+  return completeSignIn(request, tenant, user, next.amr, [passed], state);
 }
 
 /** Counts a wrong code; at the limit the sign-in is over and starts again from the password. */
@@ -140,5 +140,5 @@ export async function submitPasswordChange(request: Request): Promise<HttpRespon
     return seeOther(stepPath(tenant));
   }
   await request.deps.loginStates.remove(tenant.id, state.id);
-  return completeSignIn(request, tenant, user, state.amr, state.transaction, [], state.replacing);
+  return completeSignIn(request, tenant, user, state.amr, [], state);
 }

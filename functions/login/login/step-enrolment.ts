@@ -78,7 +78,7 @@ async function enrolled(request: Request, tenant: Tenant, found: InProgress, amr
 
 async function finish(request: Request, tenant: Tenant, { state, user }: InProgress): Promise<HttpResponse> {
   await request.deps.loginStates.remove(tenant.id, state.id);
-  return completeSignIn(request, tenant, user, state.amr, state.transaction, [], state.replacing);
+  return completeSignIn(request, tenant, user, state.amr, [], state);
 }
 
 /** The sign-in an enrolment form belongs to, after its CSRF token and the step rate limit; undefined to start again. */

@@ -10,6 +10,8 @@ export interface LoginFormView {
   readonly settings: TenantSettings;
   readonly identifier?: string;
   readonly transaction?: string;
+  /** An account page to return to after signing in. */
+  readonly returnTo?: string;
   readonly error?: string;
   /** A username-less passkey sign-in, when the flow takes one. */
   readonly passkey?: PasskeyFormView;
@@ -22,6 +24,7 @@ ${view.error ? html`<p class="notice" role="alert" id="login-error">${view.error
 <form method="post" action="${view.action}">
 <input type="hidden" name="csrf" value="${view.csrf}">
 ${view.transaction ? html`<input type="hidden" name="tx" value="${view.transaction}">` : ''}
+${view.returnTo ? html`<input type="hidden" name="return_to" value="${view.returnTo}">` : ''}
 <label for="identifier">Email or username
 <input id="identifier" name="identifier" type="text" autocomplete="username" required maxlength="256" value="${view.identifier ?? ''}" autofocus></label>
 <label for="password">Password

@@ -20,14 +20,14 @@ interface CatalogueEntry {
 const entry = (owner: CatalogueEntry['owner'], description: string, detailsSchema: z.ZodType = details({})): CatalogueEntry => ({ owner, description, details: detailsSchema });
 
 export const auditCatalogue = {
-  'signin.success': entry('login', 'A user passed the first sign-in step (password).', details({ method: z.string() })),
+  'signin.success': entry('login', 'A user passed the first sign-in step (password, or a passkey without a username).', details({ method: z.string() })),
   'signin.failure': entry('login', 'A sign-in attempt failed; the reason says why (unknown_user, bad_password, locked, …).', details({ reason })),
   'signin.denied': entry('login', 'The flow refused the sign-in (a deny rule, no usable second factor, too many wrong codes).', details({ reason })),
   'mfa.challenge': entry('login', 'A second-factor challenge was sent (an emailed code).', details({ method: z.string() })),
   'mfa.success': entry('login', 'A second factor passed.', details({ method: z.string() })),
   'mfa.failure': entry('login', 'A second factor failed.', details({ method: z.string(), reason })),
-  'factor.enrolled': entry('login', 'A user enrolled a second factor (authenticator app, recovery codes).', details({ kind: z.string() })),
-  'factor.removed': entry('admin', 'A second factor was removed (by an administrator, or replaced).', details({})),
+  'factor.enrolled': entry('login', 'A user enrolled a factor (authenticator app, passkey, recovery codes), at sign-in or in the account API.', details({ kind: z.string() })),
+  'factor.removed': entry('admin', 'A factor was removed (by an administrator, by the user in the account API, or replaced).', details({})),
   'session.started': entry('login', 'An SSO session began.', details({ amr: z.array(z.string()) })),
   'session.ended': entry('platform', 'An SSO session ended (logout, step-up, administrator, lock, SAML SLO).', details({ reason })),
   'logout.backchannel': entry('platform', 'A back-channel logout token was delivered to an OIDC client (or was not).', details({ clientId: id, sid: z.string() })),

@@ -13,6 +13,8 @@ export interface Ceremony {
   readonly challenge?: string;
   /** A TOTP seed offered for enrolment, sealed by the vault under (tenant, totp-seed, factorId). */
   readonly pendingTotp?: { readonly factorId: string; readonly sealedSecret: string };
+  /** Wrong answers so far, for a ceremony that lets the user try again (an app's first code). */
+  readonly attempts?: number;
   readonly expiresAt: number;
 }
 

@@ -14,6 +14,8 @@ export interface LoginState {
   readonly amr: readonly string[];
   /** The SSO session a step-up will replace (its id hash), when the user was already signed in. */
   readonly replacing?: string;
+  /** An account-portal page to return to when no protocol is waiting (a sign-in again before a sensitive change). */
+  readonly returnTo?: string;
   /** The user must choose a new password before the sign-in goes on (an administrator's forced reset). */
   readonly mustChangePassword?: boolean;
   /** Users may enrol a factor the step needs (the flow's enrolment setting). */
