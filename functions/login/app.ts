@@ -7,6 +7,7 @@ import { showStep, submitPasswordChange, submitStep } from './login/sign-in-step
 import { continueAfterEnrolment, submitEnrolment, submitPasskeyEnrolment } from './login/step-enrolment.ts';
 import { submitPasskeySignIn } from './login/passkey-sign-in.ts';
 import type { LoginRoute } from './routes.ts';
+import { removeOwnSecurityQuestions, setOwnSecurityQuestions, showOwnSecurityQuestions } from './account/security-question-routes.ts';
 import { addOwnPasskey, confirmOwnTotp, listOwnFactors, offerOwnTotp, passkeyOptions, removeOwnFactor, renewOwnRecoveryCodes } from './account/factor-routes.ts';
 
 export function createLoginFunction(deps: () => PlatformPorts) {
@@ -41,6 +42,9 @@ export function createLoginFunction(deps: () => PlatformPorts) {
       'POST /t/{tenant}/account/api/factors/passkeys/options': passkeyOptions,
       'POST /t/{tenant}/account/api/factors/passkeys': addOwnPasskey,
       'POST /t/{tenant}/account/api/factors/recovery-codes': renewOwnRecoveryCodes,
+      'GET /t/{tenant}/account/api/security-questions': showOwnSecurityQuestions,
+      'PUT /t/{tenant}/account/api/security-questions': setOwnSecurityQuestions,
+      'DELETE /t/{tenant}/account/api/security-questions': removeOwnSecurityQuestions,
     },
   });
 }

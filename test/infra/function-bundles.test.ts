@@ -52,3 +52,23 @@ test('every function bundle loads in a fresh Node process (top-level await and C
     assert.equal(output, 'function', name);
   }
 });
+
+test('login: the passkey library (loaded at the first ceremony) works bundled as the function bundles it', async () => {
+  const directory = assetDirectory('login');
+  const probe = path.join(directory, 'passkey-probe.mjs');
+  await build({
+    stdin: { contents: `export * from ${JSON.stringify(path.resolve('shared/domain/factors/passkeys.ts'))};`, resolveDir: process.cwd(), loader: 'ts' },
+    bundle: true, minify: true, platform: 'node', format: 'esm', target: 'node24', outfile: probe, logLevel: 'silent', external: ['@aws-sdk/*'],
+    banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
+  });
+  const runner = path.join(directory, 'run-passkey-probe.mjs');
+  writeFileSync(runner, [
+    `import { registrationOptions, authenticationOptions, relyingParty } from './passkey-probe.mjs';`,
+    `const rp = relyingParty('https://id.example.com', 'Acme');`,
+    `const created = await registrationOptions(rp, { id: 'u-1', name: 'ana@example.com', displayName: 'Ana' }, []);`,
+    `const asked = await authenticationOptions(rp, [], 'required');`,
+    `console.log(JSON.stringify([created.rp.id, created.authenticatorSelection.residentKey, asked.challenge.length > 20]));`,
+  ].join('\n'));
+  const output = execFileSync(process.execPath, [runner], { cwd: path.parse(directory).root, stdio: ['ignore', 'pipe', 'inherit'] }).toString();
+  assert.deepEqual(JSON.parse(output), ['id.example.com', 'required', true]);
+});

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { tenantSettingsSchema, type TenantSettings } from '../../../shared/domain/tenants/settings.ts';
+import { securityQuestionsSchema, tenantSettingsSchema, type TenantSettings } from '../../../shared/domain/tenants/settings.ts';
 import { HttpError, notFound } from '../../../shared/http/errors.ts';
 import { operation } from '../api/operation.ts';
 import { expectedVersion } from '../api/outcomes.ts';
@@ -13,6 +13,7 @@ const settingsPatchSchema = z
     lockout: tenantSettingsSchema.shape.lockout.partial().strict().optional(),
     sessions: tenantSettingsSchema.shape.sessions.partial().strict().optional(),
     selfRegistration: z.boolean().optional(),
+    securityQuestions: z.object({ enabled: z.boolean(), questions: z.array(z.string()), answersRequired: z.number() }).partial().strict().optional().meta({ description: securityQuestionsSchema.meta()?.description }),
     allowedOrigins: tenantSettingsSchema.shape.allowedOrigins,
   })
   .strict();
@@ -24,6 +25,7 @@ function merged(current: TenantSettings, patch: z.output<typeof settingsPatchSch
     lockout: { ...current.lockout, ...patch.lockout },
     sessions: { ...current.sessions, ...patch.sessions },
     selfRegistration: patch.selfRegistration ?? current.selfRegistration,
+    ...(patch.securityQuestions ?? current.securityQuestions ? { securityQuestions: { enabled: false, answersRequired: 2, ...current.securityQuestions, ...patch.securityQuestions } } : {}),
     ...(patch.allowedOrigins ?? current.allowedOrigins ? { allowedOrigins: [...new Set(patch.allowedOrigins ?? current.allowedOrigins)] } : {}),
   };
   const parsed = tenantSettingsSchema.safeParse(next);

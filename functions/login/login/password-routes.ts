@@ -6,6 +6,8 @@ import { hashSecret } from '../../../shared/domain/secrets/secret-hashing.ts';
 import { issuerOf, settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
 import { newPasswordProblems } from '../../../shared/domain/users/password-change.ts';
 import { mailPasswordLink } from '../../../shared/domain/users/password-links.ts';
+import type { SecurityQuestionsFactor } from '../../../shared/domain/factors/factor.ts';
+import { answersMatch } from '../../../shared/domain/factors/security-questions.ts';
 import { issueCsrf, tenantCsrfOptions, verifyCsrf } from '../../../shared/http/csrf.ts';
 import { formOf } from '../../../shared/http/forms.ts';
 import { throttle } from '../../../shared/http/rate-limit.ts';
@@ -58,10 +60,22 @@ export async function requestPasswordReset(request: Request): Promise<HttpRespon
   return answer;
 }
 
-async function renderChoosePassword(request: Request, tenant: Tenant, token: string, purpose: ActionPurpose, status: number, errors?: readonly string[]): Promise<HttpResponse> {
+/** Wrong answers a reset link survives: the third spends it. */
+const answerAttempts = { hits: 2, windowSeconds: 3600 };
+
+/**
+ * The security questions a reset must answer: when the tenant has them on and the user chose
+ * answers (never for an invitation, which sets a first password).
+ */
+async function questionsFor(request: Request, tenant: Tenant, userId: string, purpose: ActionPurpose): Promise<SecurityQuestionsFactor | undefined> {
+  if (purpose !== 'password-reset' || !settingsOf(tenant).securityQuestions?.enabled) return undefined;
+  return (await request.deps.factors.listFactors(tenant.id, userId)).find((f): f is SecurityQuestionsFactor => f.kind === 'security_questions');
+}
+
+async function renderChoosePassword(request: Request, tenant: Tenant, token: string, purpose: ActionPurpose, status: number, questions: SecurityQuestionsFactor | undefined, errors?: readonly string[]): Promise<HttpResponse> {
   const { token: csrf, cookie } = issueCsrf(request, `reset:${tenant.id}`, await tenantCsrfOptions(request.deps, tenant));
   const heading = purpose === 'invitation' ? 'Choose your password' : 'Choose a new password';
-  const body = choosePasswordPage({ nonce: request.state.nonce, settings: settingsOf(tenant), csrf, action: `${loginPath(tenant)}/reset`, token, heading, ...(errors ? { errors } : {}) });
+  const body = choosePasswordPage({ nonce: request.state.nonce, settings: settingsOf(tenant), csrf, action: `${loginPath(tenant)}/reset`, token, heading, ...(errors ? { errors } : {}), ...(questions ? { questions: questions.answers.map((a) => a.question) } : {}) });
   return { ...htmlResponse(status, body), ...(cookie ? { cookies: [cookie] } : {}) };
 }
 
@@ -74,7 +88,7 @@ export async function showResetPassword(request: Request): Promise<HttpResponse>
   const token = request.query.get('token') ?? '';
   const live = linkTokenPattern.test(token) ? await request.deps.actionTokens.peek(tenant.id, hashToken(token), passwordPurposes, Date.now()) : undefined;
   if (!live) return linkUnusable(request, tenant);
-  return renderChoosePassword(request, tenant, token, live.purpose, 200);
+  return renderChoosePassword(request, tenant, token, live.purpose, 200, await questionsFor(request, tenant, live.userId, live.purpose));
 }
 
 /**
@@ -93,8 +107,22 @@ export async function submitResetPassword(request: Request): Promise<HttpRespons
   const live = hash ? await request.deps.actionTokens.peek(tenant.id, hash, passwordPurposes, now) : undefined;
   const user = live ? await request.deps.users.getUser(tenant.id, live.userId) : undefined;
   if (!live || !user || user.status === 'disabled') return linkUnusable(request, tenant);
+  const questions = await questionsFor(request, tenant, user.id, live.purpose);
+  if (questions) {
+    const given = new Map(questions.answers.map((a, i) => [a.question, (form.get(`answer_${i}`) ?? '').slice(0, 200)]));
+    if (!(await answersMatch(questions.answers, given))) {
+      await request.deps.auditLog.record(loginEvent(request, tenant, 'password.reset', user.id, 'failure', { reason: 'wrong_security_answers' }));
+      // A few tries per link; then the link is spent and a new one must be mailed.
+      const attempt = await request.deps.rateLimiter.hit(`reset-answers#${tenant.id}#${hash}`, answerAttempts.hits, answerAttempts.windowSeconds, now);
+      if (!attempt.allowed) {
+        await request.deps.actionTokens.consume(tenant.id, hash!, passwordPurposes, now);
+        return linkUnusable(request, tenant);
+      }
+      return renderChoosePassword(request, tenant, token, live.purpose, 400, questions, ['The answers do not match the ones you chose.']);
+    }
+  }
   const problems = await newPasswordProblems(password, settingsOf(tenant).passwordPolicy, user, await request.deps.users.recentPasswords(tenant.id, user.id));
-  if (problems.length) return renderChoosePassword(request, tenant, token, live.purpose, 400, problems);
+  if (problems.length) return renderChoosePassword(request, tenant, token, live.purpose, 400, questions, problems);
   // Spent only now: a refused password leaves the link usable for another try.
   if (!(await request.deps.actionTokens.consume(tenant.id, hash!, passwordPurposes, now))) return linkUnusable(request, tenant);
   const verified = live.purpose === 'invitation' ? user.emails.map((e) => ({ ...e, verified: true })) : user.emails;

@@ -27,12 +27,16 @@ export function resetLinkSentPage(view: View & { loginPath: string }): string {
 <p><a href="${view.loginPath}">Back to sign-in</a></p>`);
 }
 
-export function choosePasswordPage(view: View & { csrf: string; action: string; token: string; heading: string; errors?: readonly string[] }): string {
+export function choosePasswordPage(view: View & { csrf: string; action: string; token: string; heading: string; errors?: readonly string[]; questions?: readonly string[] }): string {
   return brandedPage(view.settings, view.nonce, view.heading, html`<h1>${view.heading}</h1>
 ${view.errors?.length ? html`<div class="notice" role="alert" id="password-errors">${view.errors.map((e) => html`<p>${e}</p>`)}</div>` : ''}
 <form method="post" action="${view.action}">
 <input type="hidden" name="csrf" value="${view.csrf}">
 <input type="hidden" name="token" value="${view.token}">
+${view.questions?.length ? html`<fieldset id="security-questions"><legend>Answer your security questions</legend>
+${view.questions.map((q, i) => html`<label for="answer-${String(i)}">${q}
+<input id="answer-${String(i)}" name="answer_${String(i)}" type="text" autocomplete="off" required maxlength="200"></label>`)}
+</fieldset>` : ''}
 <label for="password">New password
 <input id="password" name="password" type="password" autocomplete="new-password" required minlength="${view.settings.passwordPolicy.minLength}" maxlength="${view.settings.passwordPolicy.maxLength}" autofocus></label>
 <button type="submit">Save the password</button>

@@ -2,7 +2,7 @@
  * A factor a user has enrolled. Secrets are sealed (TOTP) or hashed (recovery codes); neither is
  * ever returned. A passkey holds only its public key.
  */
-export type Factor = TotpFactor | RecoveryCodesFactor | PasskeyFactor;
+export type Factor = TotpFactor | RecoveryCodesFactor | PasskeyFactor | SecurityQuestionsFactor;
 
 interface FactorBase {
   readonly id: string;
@@ -42,6 +42,12 @@ export interface PasskeyFactor extends FactorBase {
   readonly aaguid: string;
 }
 
+/** Answers to security questions, each kept only as an argon2id hash of its normalized form. */
+export interface SecurityQuestionsFactor extends FactorBase {
+  readonly kind: 'security_questions';
+  readonly answers: ReadonlyArray<{ readonly question: string; readonly hash: string }>;
+}
+
 /** A user has at most one authenticator app and one set of recovery codes, but any number of passkeys. */
 export const factorSlot = (factor: Pick<Factor, 'kind' | 'id'>) => (factor.kind === 'webauthn' ? `webauthn#${factor.id}` : factor.kind);
 
@@ -55,5 +61,6 @@ export const factorView = (factor: Factor) => ({
   createdAt: factor.createdAt,
   ...(factor.lastUsedAt ? { lastUsedAt: factor.lastUsedAt } : {}),
   ...(factor.kind === 'recovery_codes' ? { remaining: Object.keys(factor.codes).length } : {}),
+  ...(factor.kind === 'security_questions' ? { questions: factor.answers.map((a) => a.question) } : {}),
   ...(factor.kind === 'webauthn' ? { deviceType: factor.deviceType, backedUp: factor.backedUp, transports: factor.transports } : {}),
 });

@@ -5,13 +5,13 @@ import { parseImportedHash, verifyImportedHash } from './imported-hashes.ts';
 const argon2 = promisify(argon2Callback);
 
 /** Secrets the platform only ever checks, never reads back. */
-export type CheckedSecret = 'client-secret' | 'registration-token' | 'api-key' | 'recovery-code' | 'password';
+export type CheckedSecret = 'client-secret' | 'registration-token' | 'api-key' | 'recovery-code' | 'password' | 'security-answer';
 
 /** OWASP's argon2id baseline (19 MiB, 2 passes, 1 lane); raised here, old hashes upgrade on next use. */
 export const argon2Parameters = { memory: 19_456, passes: 2, parallelism: 1 } as const;
 
 /** Secrets we generate with 256 bits of entropy need no slow hash; those people choose or read out do. */
-const slow: Readonly<Record<CheckedSecret, boolean>> = { 'client-secret': false, 'registration-token': false, 'api-key': false, 'recovery-code': true, password: true };
+const slow: Readonly<Record<CheckedSecret, boolean>> = { 'client-secret': false, 'registration-token': false, 'api-key': false, 'recovery-code': true, password: true, 'security-answer': true };
 
 const b64 = (bytes: Buffer) => bytes.toString('base64').replace(/=+$/, '');
 const unb64 = (text: string) => Buffer.from(text, 'base64');

@@ -14,6 +14,17 @@ export const passwordPolicySchema = z.object({
   maxAgeDays: z.number().int().min(0).max(3650).optional(),
 });
 
+export const securityQuestionsSchema = z
+  .object({
+    enabled: z.boolean(),
+    /** The questions users choose from (absent: a built-in list of six). */
+    questions: z.array(z.string().min(10).max(200)).min(3).max(20).optional(),
+    answersRequired: z.number().int().min(1).max(5),
+  })
+  .refine((s) => new Set(s.questions ?? []).size === (s.questions ?? []).length, { message: 'the questions must be different', path: ['questions'] })
+  .refine((s) => s.answersRequired <= (s.questions?.length ?? 6), { message: 'answersRequired cannot exceed the number of questions', path: ['answersRequired'] })
+  .meta({ description: 'Security questions as an extra check on emailed password-reset links. Weaker than any second factor (answers are often public or guessable), so off by default and never a way to sign in.' });
+
 export const tenantSettingsSchema = z.object({
   branding: z.object({
     displayName: z.string().min(1).max(100),
@@ -28,6 +39,7 @@ export const tenantSettingsSchema = z.object({
    * Web origins whose browser code may call the token, UserInfo and revocation endpoints
    * (single-page applications), as Auth0's allowed web origins: https, or http on localhost.
    */
+  securityQuestions: securityQuestionsSchema.optional(),
   allowedOrigins: z.array(z.string().regex(/^(?:https:\/\/[a-z0-9.-]+(?::\d{1,5})?|http:\/\/(?:localhost|127\.0\.0\.1)(?::\d{1,5})?)$/, 'an origin such as https://app.example.com (no path)')).max(50).optional(),
 });
 

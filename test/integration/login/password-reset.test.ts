@@ -8,22 +8,12 @@ import { auditEventsOf } from '../../support/audit.ts';
 import { useSharedRuntimeEnvironment } from '../../support/aws-env.ts';
 import { mailTo } from '../../support/mailbox.ts';
 import { sharedRuntime } from '../../support/shared-runtime.ts';
-import { eventually } from '../../support/wait.ts';
 import { csrfTokenOf, webClient, type WebClient, type WebResponse } from '../../support/web-client.ts';
+import { linkMailedTo, requestReset } from '../../support/password-reset.ts';
 
 before(useSharedRuntimeEnvironment);
 
 const newPassword = 'a brand new passphrase for spring 2027';
-
-async function requestReset(slug: string, email: string, browser: WebClient = webClient(sharedRuntime.url)) {
-  const form = await browser.get(`/t/${slug}/login/forgot`);
-  return browser.postForm(`/t/${slug}/login/forgot`, { csrf: csrfTokenOf(form.body), email });
-}
-
-async function linkMailedTo(email: string, subject: RegExp): Promise<string> {
-  const mail = await eventually(`a mail to ${email}`, async () => (await mailTo(email)).filter((m) => subject.test(m.subject)).at(-1));
-  return /https?:\/\/\S+\/login\/reset\?token=([A-Za-z0-9_-]{43})/.exec(mail.body.text ?? '')![0];
-}
 
 async function choose(link: string, password: string, browser: WebClient = webClient(sharedRuntime.url)) {
   const url = new URL(link);
