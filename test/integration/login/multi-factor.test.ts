@@ -200,6 +200,8 @@ describe('multi-factor sign-in driven by the flow document', () => {
     await browser.get(`/t/${f.tenant.slug}/login/step`);
     assert.equal((await browser.postForm(`/t/${f.tenant.slug}/login/step/enrol`, { code: '123456' }, { accept: 'text/html' })).status, 403);
     assert.equal((await browser.postForm(`/t/${f.tenant.slug}/login/step`, { method: 'totp', code: '123456' }, { accept: 'text/html' })).status, 403);
+    assert.equal((await browser.postForm(`/t/${f.tenant.slug}/login/step/enrol-passkey`, { ceremony: 'x', credential: '{}' }, { accept: 'text/html' })).status, 403);
+    assert.equal((await browser.postForm(`/t/${f.tenant.slug}/login/passkey`, { ceremony: 'x', credential: '{}' }, { accept: 'text/html' })).status, 403);
     const cookie = browser.jar.get('idp_login')!.value;
     const other = await adminApi();
     const stranger = webClient(sharedRuntime.url);
