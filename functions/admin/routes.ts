@@ -42,6 +42,7 @@ export const routes = [
   'POST /t/{tenant}/api/v1/flows/{name}/explain',
   'GET /t/{tenant}/api/v1/users/{userId}/factors',
   'DELETE /t/{tenant}/api/v1/users/{userId}/factors/{factorId}',
+  'GET /t/{tenant}/api/v1/users/{userId}/consents',
   'GET /t/{tenant}/api/v1/keys',
   'POST /t/{tenant}/api/v1/keys/rotate',
   'GET /t/{tenant}/api/v1/saml-service-providers',

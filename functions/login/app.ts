@@ -7,6 +7,7 @@ import { showStep, submitPasswordChange, submitStep } from './login/sign-in-step
 import { continueAfterEnrolment, submitEnrolment, submitPasskeyEnrolment } from './login/step-enrolment.ts';
 import { submitPasskeySignIn } from './login/passkey-sign-in.ts';
 import type { LoginRoute } from './routes.ts';
+import { downloadOwnReceipt, listOwnConsents, withdrawOwnConsent } from './account/consent-routes.ts';
 import { removeOwnSecurityQuestions, setOwnSecurityQuestions, showOwnSecurityQuestions } from './account/security-question-routes.ts';
 import { addOwnPasskey, confirmOwnTotp, listOwnFactors, offerOwnTotp, passkeyOptions, removeOwnFactor, renewOwnRecoveryCodes } from './account/factor-routes.ts';
 
@@ -45,6 +46,9 @@ export function createLoginFunction(deps: () => PlatformPorts) {
       'GET /t/{tenant}/account/api/security-questions': showOwnSecurityQuestions,
       'PUT /t/{tenant}/account/api/security-questions': setOwnSecurityQuestions,
       'DELETE /t/{tenant}/account/api/security-questions': removeOwnSecurityQuestions,
+      'GET /t/{tenant}/account/api/consents': listOwnConsents,
+      'DELETE /t/{tenant}/account/api/consents/{application}': withdrawOwnConsent,
+      'GET /t/{tenant}/account/api/consent-receipts/{receiptId}': downloadOwnReceipt,
     },
   });
 }

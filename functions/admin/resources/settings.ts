@@ -15,6 +15,7 @@ const settingsPatchSchema = z
     selfRegistration: z.boolean().optional(),
     securityQuestions: z.object({ enabled: z.boolean(), questions: z.array(z.string()), answersRequired: z.number() }).partial().strict().optional().meta({ description: securityQuestionsSchema.meta()?.description }),
     allowedOrigins: tenantSettingsSchema.shape.allowedOrigins,
+    privacy: tenantSettingsSchema.shape.privacy,
   })
   .strict();
 
@@ -26,6 +27,7 @@ function merged(current: TenantSettings, patch: z.output<typeof settingsPatchSch
     sessions: { ...current.sessions, ...patch.sessions },
     selfRegistration: patch.selfRegistration ?? current.selfRegistration,
     ...(patch.securityQuestions ?? current.securityQuestions ? { securityQuestions: { enabled: false, answersRequired: 2, ...current.securityQuestions, ...patch.securityQuestions } } : {}),
+    ...(patch.privacy ?? current.privacy ? { privacy: { ...current.privacy, ...patch.privacy } } : {}),
     ...(patch.allowedOrigins ?? current.allowedOrigins ? { allowedOrigins: [...new Set(patch.allowedOrigins ?? current.allowedOrigins)] } : {}),
   };
   const parsed = tenantSettingsSchema.safeParse(next);

@@ -1,3 +1,4 @@
+import { consentView } from '../../../shared/domain/consent/application-consent.ts';
 import type { AuditEventType } from '../../../shared/domain/audit/catalogue.ts';
 import { z } from 'zod';
 import { sidOf } from '../../../shared/domain/auth/end-session.ts';
@@ -233,10 +234,29 @@ export const userOperations = [
   }),
   operation({
     route: 'GET /t/{tenant}/api/v1/users/{userId}/factors', summary: 'List a user’s second factors (never their secrets)', tag: 'Users', access: 'read', status: 200,
-    response: z.object({ items: z.array(z.object({ id: z.string(), kind: z.string(), label: z.string(), createdAt: isoTime, lastUsedAt: isoTime.optional(), remaining: z.number().int().optional() })) }),
+    response: z.object({
+      items: z.array(
+        z.object({
+          id: z.string(), kind: z.string(), label: z.string(), createdAt: isoTime, lastUsedAt: isoTime.optional(), remaining: z.number().int().optional(),
+          deviceType: z.string().optional(), backedUp: z.boolean().optional(), transports: z.array(z.string()).optional(), questions: z.array(z.string()).optional(),
+        }),
+      ),
+    }),
     handle: async (call) => {
       const user = await existingUser(call);
       return { body: { items: (await call.req.deps.factors.listFactors(call.tenant.id, user.id)).map(factorView) } };
+    },
+  }),
+  operation({
+    route: 'GET /t/{tenant}/api/v1/users/{userId}/consents', summary: 'A user’s consents per application (scopes, purposes answered, claims withheld) and every consent receipt (Kantara CR v1.1, a JWT signed with the tenant’s key)', tag: 'Users', access: 'read', status: 200,
+    response: z.object({
+      items: z.array(z.object({ application: z.string(), scopes: z.array(z.string()), purposes: z.array(z.object({ id: z.string(), version: z.number().int(), accepted: z.boolean() })), withheldClaims: z.array(z.string()), grantedAt: isoTime, receiptId: z.string().optional() })),
+      receipts: z.array(z.object({ id: z.string(), application: z.string(), issuedAt: isoTime, jwt: z.string() })),
+    }),
+    handle: async (call) => {
+      const user = await existingUser(call);
+      const [consents, receipts] = await Promise.all([call.req.deps.consents.list(call.tenant.id, user.id), call.req.deps.consents.receipts(call.tenant.id, user.id)]);
+      return { body: { items: consents.map(consentView), receipts: receipts.map((r) => ({ id: r.id, application: r.clientId, issuedAt: r.issuedAt, jwt: r.jwt })) } };
     },
   }),
   operation({

@@ -4,8 +4,10 @@ import { hashToken } from '../../../shared/domain/auth/sso-session.ts';
 import type { AuthorizationRequest } from '../../../shared/domain/oauth/authorization.ts';
 import type { OAuthClient } from '../../../shared/domain/oauth/client.ts';
 import { createAuditEvent } from '../../../shared/domain/audit/event.ts';
-import { consentItemsOf } from '../../../shared/domain/oauth/claims-request.ts';
-import { consentCovers, type StoredConsent } from '../../../shared/domain/ports/consent-store.ts';
+import { claimsAskedFor, consentItemsOf } from '../../../shared/domain/oauth/claims-request.ts';
+import { consentCovers } from '../../../shared/domain/ports/consent-store.ts';
+import { consentState, recordConsent, type ConsentApplication, type ConsentState } from '../../../shared/domain/consent/application-consent.ts';
+import { releasedClaimNames } from '../../../shared/domain/oauth/user-claims.ts';
 import type { SsoSession } from '../../../shared/domain/ports/session-store.ts';
 import { generateSecret } from '../../../shared/domain/secrets/secret-hashing.ts';
 import { settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
@@ -98,10 +100,10 @@ export function redirectError(req: Request, tenant: Tenant, error: RedirectableE
  * consent is recorded all the same.
  */
 export async function completeAuthorization(req: Request, tenant: Tenant, client: OAuthClient, request: AuthorizationRequest, session: SsoSession, now: number, transactionId?: string): Promise<HttpResponse> {
-  const consent = await req.deps.consents.find(tenant.id, session.userId, client.clientId);
-  const covered = consentCovers(consent, consentItemsOf(request));
-  if (client.firstParty || (covered && !request.prompt.includes('consent'))) {
-    if (!covered) await req.deps.consents.save(consentRecord(tenant, session, client, request, consent, now), [consentEvent(req, tenant, session, client, request, 'first_party')]);
+  const state = await consentState(req.deps, tenant.id, session.userId, applicationOf(client));
+  const covered = consentCovers(state.previous, consentItemsOf(request)) && state.toAsk.length === 0;
+  if (state.skipPrompt || (covered && !request.prompt.includes('consent'))) {
+    if (!covered) await recordOidcConsent(req, tenant, session, client, request, state, { method: 'first_party', ticked: new Set(), now });
     if (transactionId) await req.deps.grants.closeTransaction(tenant.id, transactionId);
     return issueCode(req, tenant, client, request, session, now);
   }
@@ -114,19 +116,33 @@ export async function completeAuthorization(req: Request, tenant: Tenant, client
   return seeOther(`/t/${tenant.slug}/oauth2/consent?tx=${id}`);
 }
 
-export const consentRecord = (tenant: Tenant, session: SsoSession, client: OAuthClient, request: AuthorizationRequest, previous: StoredConsent | undefined, now: number): StoredConsent => ({
-  tenant: tenant.id,
-  userId: session.userId,
-  clientId: client.clientId,
-  scopes: [...new Set([...(previous?.scopes ?? []), ...consentItemsOf(request)])],
-  grantedAt: new Date(now).toISOString(),
-});
+export const applicationOf = (client: OAuthClient): ConsentApplication => ({ id: client.clientId, name: client.name, firstParty: client.firstParty });
 
-export const consentEvent = (req: Request, tenant: Tenant, session: SsoSession, client: OAuthClient, request: AuthorizationRequest, how: string, type: 'consent.given' | 'consent.denied' = 'consent.given') =>
+/** Records the user's consent to this client's request (scopes, named claims and purposes), with its receipt. */
+export async function recordOidcConsent(req: Request, tenant: Tenant, session: SsoSession, client: OAuthClient, request: AuthorizationRequest, state: ConsentState, answer: { method: 'prompt' | 'first_party'; ticked: ReadonlySet<string>; now: number }) {
+  const user = await req.deps.users.getUser(tenant.id, session.userId);
+  return recordConsent(req.deps, state, {
+    tenant: tenant.id,
+    issuer: issuerOf(req.deps.publicUrl, tenant),
+    settings: settingsOf(tenant),
+    userId: session.userId,
+    language: user?.locale ?? 'en',
+    application: applicationOf(client),
+    items: consentItemsOf(request),
+    releasedClaims: releasedClaimNames(request.scopes, claimsAskedFor(request.claims)),
+    ticked: answer.ticked,
+    everything: answer.method === 'first_party',
+    method: answer.method,
+    at: new Date(answer.now),
+    event: (details) => consentEvent(req, tenant, session, client, request, answer.method, 'consent.given', details),
+  });
+}
+
+export const consentEvent = (req: Request, tenant: Tenant, session: SsoSession, client: OAuthClient, request: AuthorizationRequest, how: string, type: 'consent.given' | 'consent.denied' = 'consent.given', extra: Record<string, unknown> = {}) =>
   createAuditEvent({
     tenant: tenant.id, type, actor: { kind: 'user', id: session.userId }, subject: session.userId,
     clientIp: req.state.clientIp, userAgent: req.state.userAgent, correlationId: req.state.correlationId, outcome: type === 'consent.given' ? 'success' : 'denied',
-    details: { clientId: client.clientId, scopes: consentItemsOf(request), how },
+    details: { clientId: client.clientId, scopes: consentItemsOf(request), how, ...extra },
   });
 
 /** RFC 9126 §4: a request_uri stands for the pushed request, once, and only with its own client_id. */

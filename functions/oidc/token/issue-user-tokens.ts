@@ -4,6 +4,7 @@ import { createAuditEvent } from '../../../shared/domain/audit/event.ts';
 import { hashToken } from '../../../shared/domain/auth/sso-session.ts';
 import { issueAccessToken } from '../../../shared/domain/oauth/access-token.ts';
 import { issueIdToken } from '../../../shared/domain/oauth/id-token.ts';
+import { claimsWithheldBy } from '../../../shared/domain/consent/application-consent.ts';
 import { generateSecret } from '../../../shared/domain/secrets/secret-hashing.ts';
 import type { UserGrant } from '../../../shared/domain/oauth/authorization.ts';
 import type { GrantContext, TokenResponse } from './grants.ts';
@@ -27,8 +28,10 @@ export async function issueUserTokens(context: GrantContext, grant: UserGrant, o
     sessionId: grant.sid,
     ...(grant.claims ? { userinfoClaims: grant.claims.userinfo } : {}),
   });
+  // The consent as it stands now: a purpose withdrawn since the grant takes its claims out of this token.
+  const withheld = grant.scopes.includes('openid') ? claimsWithheldBy(await context.deps.consents.find(context.tenant, grant.user.id, client.clientId)) : [];
   const idToken = grant.scopes.includes('openid')
-    ? await issueIdToken(context.deps.keys, { ...grant, issuer: context.issuer, client, accessToken: access.token, now: context.now })
+    ? await issueIdToken(context.deps.keys, { ...grant, withheld, issuer: context.issuer, client, accessToken: access.token, now: context.now })
     : undefined;
   return {
     access_token: access.token,

@@ -1,5 +1,6 @@
 import { invalidRequest, invalidToken } from '../../../shared/domain/oauth/errors.ts';
 import { claimsFor } from '../../../shared/domain/oauth/user-claims.ts';
+import { claimsWithheldBy } from '../../../shared/domain/consent/application-consent.ts';
 import { bearerToken, verifyAccessToken } from '../../../shared/domain/oauth/verify-access-token.ts';
 import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
 import { json } from '../../../shared/http/responses.ts';
@@ -24,5 +25,6 @@ export async function userinfoEndpoint(request: HttpRequest<OidcDeps>): Promise<
   const token = await verifyAccessToken(request.deps, tenant.id, issuer, presentedToken(request), { audience: `${issuer}/oauth2/userinfo`, scope: 'openid' });
   const user = await request.deps.users.getUser(tenant.id, token.sub);
   if (!user || user.status !== 'active') throw invalidToken('The user is no longer active');
-  return json(200, { sub: user.id, ...claimsFor(user, token.scope.split(' '), Array.isArray(token.userinfo_claims) ? token.userinfo_claims : []) }, { 'cache-control': 'no-store' });
+  const withheld = claimsWithheldBy(await request.deps.consents.find(tenant.id, user.id, String(token.client_id)));
+  return json(200, { sub: user.id, ...claimsFor(user, token.scope.split(' '), Array.isArray(token.userinfo_claims) ? token.userinfo_claims : [], withheld) }, { 'cache-control': 'no-store' });
 }

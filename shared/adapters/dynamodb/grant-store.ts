@@ -6,6 +6,7 @@ import { auditPuts } from './audit-item.ts';
 import { isConditionFailure, isTransactionConflict, ttlSeconds, userItemsPk } from './keys.ts';
 import { authTransactionKey } from './session-store.ts';
 import type { TableNames } from './table-names.ts';
+import { queryAll } from './listing.ts';
 
 const codeKey = (tenant: string, hash: string) => ({ pk: `TENANT#${tenant}#CODE#${hash}`, sk: 'CODE' });
 const refreshKey = (tenant: string, hash: string) => ({ pk: `TENANT#${tenant}#RT#${hash}`, sk: 'RT' });
@@ -175,6 +176,13 @@ export function createGrantStore(db: DynamoDBDocumentClient, tables: TableNames,
       );
     },
 
+    async activeFamiliesOf(tenant, userId, now) {
+      const items = await queryAll(db, { TableName: T, IndexName: 'gsi1', KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :prefix)', ExpressionAttributeValues: { ':pk': userItemsPk(tenant, userId), ':prefix': 'RTF#' } });
+      return items
+        .map((item) => strip<RefreshFamily & { currentHash?: string; accessTokens?: unknown }>(item))
+        .filter((f) => f.tenant === tenant && f.userId === userId && f.status === 'active' && f.absoluteExpiresAt > now)
+        .map(({ currentHash: _c, accessTokens: _a, ...family }) => family);
+    },
     async useAssertionId(tenant, clientId, jti, expiresAt) {
       try {
         await db.send(new PutCommand({ TableName: T, Item: { pk: `TENANT#${tenant}#JTI#${clientId}#${jti}`, sk: 'JTI', expiresAt: ttlSeconds(expiresAt) }, ConditionExpression: 'attribute_not_exists(pk)' }));

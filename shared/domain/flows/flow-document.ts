@@ -75,6 +75,15 @@ export const flowDocumentSchema = z
       })
       .strict()
       .default({ stepUp: true }),
+    consent: z
+      .object({
+        /** The consent purposes (ids) this application needs; users are asked before it receives the claims they cover. */
+        purposes: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a consent purpose id')).max(20).default([]),
+        /** Records consent without asking, as for an OIDC client registered first-party. */
+        skipPrompt: z.boolean().default(false),
+      })
+      .strict()
+      .default({ purposes: [], skipPrompt: false }),
     enrolment: z
       .object({
         /** Users may enrol a factor a step requires when they sign in without one. */

@@ -11,6 +11,8 @@ export interface UserGrant {
   readonly sid: string;
   /** Claims asked for by name with the `claims` parameter (OIDC Core §5.5). */
   readonly claims?: ClaimsRequest;
+  /** Claims the user's consent withholds from this client (declined purposes), read at each issuance. */
+  readonly withheld?: readonly string[];
 }
 
 /** A validated authorization request (RFC 6749 §4.1.1, OIDC Core §3.1.2.1), as the transaction keeps it. */

@@ -34,7 +34,7 @@ export function issueIdToken(keys: KeyService, request: IdTokenRequest): Promise
       amr: [...request.amr],
       acr: request.amr.length > 1 ? 'urn:idp:acr:mfa' : 'urn:idp:acr:pwd',
       sid: request.sid,
-      ...claimsFor(request.user, request.scopes, request.claims?.idToken),
+      ...claimsFor(request.user, request.scopes, request.claims?.idToken, request.withheld),
     },
     { alg: request.client.idTokenSignedResponseAlg },
   );

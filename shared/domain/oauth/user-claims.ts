@@ -28,14 +28,19 @@ function allClaims(user: User): Record<string, unknown> {
 /** Every user claim a scope can release: the names the `claims` request parameter may ask for. */
 export const userClaimNames: ReadonlySet<string> = new Set(Object.values(scopeClaims).flat());
 
+/** The claim names granted scopes and named claims release. */
+export const releasedClaimNames = (scopes: readonly string[], named: readonly string[] = []): string[] => [
+  ...new Set([...scopes.flatMap((scope) => scopeClaims[scope] ?? []), ...named.filter((name) => userClaimNames.has(name))]),
+];
+
 /**
  * The user's claims the granted scopes release, plus any asked for by name (the `claims`
- * request parameter, already consented to), leaving out what the user does not have.
+ * request parameter, already consented to), leaving out what the user does not have and what
+ * their consent withholds (a declined purpose).
  */
-export function claimsFor(user: User, scopes: readonly string[], named: readonly string[] = []): Record<string, unknown> {
+export function claimsFor(user: User, scopes: readonly string[], named: readonly string[] = [], withheld: readonly string[] = []): Record<string, unknown> {
   const available = allClaims(user);
   const out: Record<string, unknown> = {};
-  const wanted = [...scopes.flatMap((scope) => scopeClaims[scope] ?? []), ...named.filter((name) => userClaimNames.has(name))];
-  for (const claim of wanted) if (available[claim] !== undefined) out[claim] = available[claim];
+  for (const claim of releasedClaimNames(scopes, named)) if (available[claim] !== undefined && !withheld.includes(claim)) out[claim] = available[claim];
   return out;
 }

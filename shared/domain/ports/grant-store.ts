@@ -44,6 +44,8 @@ export interface GrantStore {
   recordFamilyAccessToken(tenant: string, familyId: string, jti: string, expiresAt: number): Promise<void>;
   /** Revokes the family and deny-lists the access tokens issued from it that have not expired. */
   revokeFamily(tenant: string, familyId: string, events: readonly AuditEvent[]): Promise<void>;
+  /** The user's refresh-token families still active (all clients). */
+  activeFamiliesOf(tenant: string, userId: string, now: number): Promise<RefreshFamily[]>;
   /** The family a refresh token belongs to, while the token is its current one. */
   findRefreshToken(tenant: string, tokenHash: string, now: number): Promise<RefreshFamily | undefined>;
 

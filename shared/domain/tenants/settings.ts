@@ -40,6 +40,18 @@ export const tenantSettingsSchema = z.object({
    * (single-page applications), as Auth0's allowed web origins: https, or http on localhost.
    */
   securityQuestions: securityQuestionsSchema.optional(),
+  /** Who controls the personal data, as consent receipts name them (absent: the tenant's display name). */
+  privacy: z
+    .object({
+      controller: z.string().min(1).max(200).optional(),
+      email: z.email().max(254).optional(),
+      address: z.string().max(500).optional(),
+      phone: z.string().max(40).optional(),
+      jurisdiction: z.string().min(2).max(40).optional(),
+      policyUrl: z.url({ protocol: /^https?$/ }).max(2048).optional(),
+    })
+    .strict()
+    .optional(),
   allowedOrigins: z.array(z.string().regex(/^(?:https:\/\/[a-z0-9.-]+(?::\d{1,5})?|http:\/\/(?:localhost|127\.0\.0\.1)(?::\d{1,5})?)$/, 'an origin such as https://app.example.com (no path)')).max(50).optional(),
 });
 
