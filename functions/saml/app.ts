@@ -6,6 +6,7 @@ import type { SamlRoute } from './routes.ts';
 import { finishLogout, propagationPage, sendLogoutLeg } from './slo/logout-propagation.ts';
 import { sloEndpoint } from './slo/slo-endpoint.ts';
 import { idpInitiatedSso, resumeSso, ssoEndpoint } from './sso/sso-endpoint.ts';
+import { showSamlConsent, submitSamlConsent } from './sso/sso-consent.ts';
 
 export function createSamlFunction(deps: () => SamlDeps) {
   return createHttpFunction<SamlDeps, SamlRoute>({
@@ -20,6 +21,8 @@ export function createSamlFunction(deps: () => SamlDeps) {
       'GET /t/{tenant}/saml2/sso': ssoEndpoint,
       'POST /t/{tenant}/saml2/sso': ssoEndpoint,
       'GET /t/{tenant}/saml2/sso/resume': resumeSso,
+      'GET /t/{tenant}/saml2/consent': showSamlConsent,
+      'POST /t/{tenant}/saml2/consent': submitSamlConsent,
       'GET /t/{tenant}/saml2/sso/initiate': idpInitiatedSso,
       'GET /t/{tenant}/saml2/slo': sloEndpoint,
       'POST /t/{tenant}/saml2/slo': sloEndpoint,

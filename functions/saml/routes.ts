@@ -5,6 +5,8 @@ export const routes = [
   'POST /t/{tenant}/saml2/sso',
   'GET /t/{tenant}/saml2/sso/resume',
   'GET /t/{tenant}/saml2/sso/initiate',
+  'GET /t/{tenant}/saml2/consent',
+  'POST /t/{tenant}/saml2/consent',
   'GET /t/{tenant}/saml2/slo',
   'POST /t/{tenant}/saml2/slo',
   'GET /t/{tenant}/saml2/slo/propagate',

@@ -10,11 +10,12 @@ import { isoTime } from '../api/schemas.ts';
 
 const storedFlowSchema = z.object({ name: z.string(), version: z.number().int(), document: z.unknown(), updatedAt: isoTime.optional(), updatedBy: z.string().optional() });
 
-/** `default`, or an application's client id: a flow for an application that does not exist is refused. */
+/** `default`, or an application's id (an OIDC client id or a SAML service provider's id): a flow for an application that does not exist is refused. */
 async function flowName(call: AdminCall<unknown>): Promise<string> {
   const name = call.req.pathParameters.name ?? '';
   if (name === 'default') return name;
-  if (!/^[A-Za-z0-9_-]{1,128}$/.test(name) || !(await call.req.deps.clients.get(call.tenant.id, name))) throw notFound('No such application (flows are named default or by client id)');
+  const exists = /^[A-Za-z0-9_-]{1,128}$/.test(name) && ((await call.req.deps.clients.get(call.tenant.id, name)) || (await call.req.deps.serviceProviders.get(call.tenant.id, name)));
+  if (!exists) throw notFound('No such application (flows are named default, by client id or by SAML service provider id)');
   return name;
 }
 

@@ -11,7 +11,7 @@ import { formsMayReach } from '../../../shared/http/middleware/security-headers.
 import { RedirectableError } from '../authorize/authorization-error.ts';
 import { applicationOf, consentEvent, issueCode, recordOidcConsent, redirectError } from '../authorize/authorize-endpoint.ts';
 import { consentState } from '../../../shared/domain/consent/application-consent.ts';
-import type { ConsentPurpose } from '../../../shared/domain/consent/consent-purpose.ts';
+import { consentPurposesSection, tickedPurposes } from '../../../shared/http/views/consent-purposes.ts';
 import type { OidcDeps } from '../deps.ts';
 import { consentItemsOf } from '../../../shared/domain/oauth/claims-request.ts';
 
@@ -36,20 +36,6 @@ const claimDescriptions: Readonly<Record<string, string>> = {
 
 const describe = (item: string) => (item.startsWith('claim:') ? (claimDescriptions[item.slice(6)] ?? item.slice(6)) : (scopeDescriptions[item] ?? item));
 
-/** Why data may be used, as a person reads it (GDPR Art. 6(1)). */
-const legalBasisText: Readonly<Record<string, string>> = {
-  consent: 'with your consent', contract: 'to provide the service you signed up for', legal_obligation: 'because the law requires it',
-  vital_interests: 'to protect someone\'s life', public_task: 'for a task in the public interest', legitimate_interests: 'for our legitimate interests',
-};
-
-/** One purpose: what and why, which data, and a box to tick when the user may decline it (unticked unless they accepted it before). */
-const purposeItem = (p: ConsentPurpose, acceptedBefore: boolean, isNew: boolean) => html`<li class="purpose" id="purpose-${p.id}">
-<label>${p.mandatory ? html`<input type="checkbox" checked disabled>` : html`<input type="checkbox" name="purpose_${p.id}" value="accept"${acceptedBefore ? html` checked` : ''}>`}
-<strong>${p.name}</strong>${p.mandatory ? html` <span class="muted">(required)</span>` : ''}${isNew ? html` <span class="muted">(new or changed)</span>` : ''}</label>
-<p>${p.description}</p>
-<p class="muted">Data: ${p.claims.length ? p.claims.join(', ') : 'none beyond your sign-in'} · Used ${legalBasisText[p.legalBasis] ?? p.legalBasis}</p>
-</li>`;
-
 /** The transaction, its client and the user's live session; anything missing sends the user back to sign in or stops. */
 async function pending(req: Request, tenant: Tenant, id: string | null) {
   if (!id || !/^[A-Za-z0-9_-]{16,64}$/.test(id)) throw badRequest('This consent request is malformed.');
@@ -71,7 +57,6 @@ export async function showConsent(req: Request): Promise<HttpResponse> {
   const { token, cookie } = issueCsrf(req, `consent:${tenant.id}`, await tenantCsrfOptions(req.deps, tenant));
   const settings = settingsOf(tenant);
   const state = await consentState(req.deps, tenant.id, session.userId, applicationOf(client));
-  const acceptedBefore = (p: ConsentPurpose) => state.previous?.purposes?.some((d) => d.id === p.id && d.accepted) ?? false;
   const body = page({
     title: `Allow ${client.name}?`,
     nonce: req.state.nonce,
@@ -81,9 +66,7 @@ export async function showConsent(req: Request): Promise<HttpResponse> {
 <form method="post" action="/t/${tenant.slug}/oauth2/consent">
 <input type="hidden" name="csrf" value="${token}">
 <input type="hidden" name="tx" value="${id}">
-${state.needed.length ? html`<h2>Why ${client.name} uses your data</h2>
-<ul id="purposes">${state.needed.map((p) => purposeItem(p, acceptedBefore(p), state.toAsk.includes(p)))}</ul>
-<p class="muted">You can change these later in your account.</p>` : ''}
+${consentPurposesSection(client.name, state)}
 <button type="submit" name="decision" value="allow">Allow</button>
 <button type="submit" name="decision" value="deny">Deny</button>
 </form>`,
@@ -106,7 +89,6 @@ export async function submitConsent(req: Request): Promise<HttpResponse> {
     return redirectError(req, tenant, new RedirectableError('access_denied', 'The user denied the request', request));
   }
   const state = await consentState(req.deps, tenant.id, session.userId, applicationOf(client));
-  const ticked = new Set(state.needed.filter((p) => form.get(`purpose_${p.id}`) === 'accept').map((p) => p.id));
-  await recordOidcConsent(req, tenant, session, client, request, state, { method: 'prompt', ticked, now });
+  await recordOidcConsent(req, tenant, session, client, request, state, { method: 'prompt', ticked: tickedPurposes(state, form), now });
   return issueCode(req, tenant, client, request, session, now);
 }

@@ -4,6 +4,7 @@ import { createAuditEvent } from '../../../shared/domain/audit/event.ts';
 import type { SamlLoginRequest } from '../../../shared/domain/ports/saml-exchanges.ts';
 import type { SsoSession } from '../../../shared/domain/ports/session-store.ts';
 import { nameIdFor, releasedAttributes } from '../../../shared/domain/saml/assertion-content.ts';
+import { claimsWithheldBy } from '../../../shared/domain/consent/application-consent.ts';
 import { chooseAuthnContext } from '../../../shared/domain/saml/authn-context.ts';
 import { statusCodes } from '../../../shared/domain/saml/saml-names.ts';
 import { signMessage } from '../../../shared/domain/saml/sign-message.ts';
@@ -72,7 +73,7 @@ export async function loginResponse(req: Request, tenant: Tenant, target: Respon
     sessionIndex,
     sessionNotOnOrAfter: session.absoluteExpiresAt,
     authnContextClassRef,
-    attributes: releasedAttributes(sp, user, groups),
+    attributes: releasedAttributes(sp, user, groups, claimsWithheldBy(await req.deps.consents.find(tenant.id, user.id, sp.id))),
     lifetimeSeconds: sp.assertionLifetimeSeconds,
     now,
   });

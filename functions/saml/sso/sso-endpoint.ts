@@ -16,7 +16,8 @@ import type { SamlDeps } from '../deps.ts';
 import { receiveMessage, type Binding } from '../inbound/receive-message.ts';
 import { idpEndpoints } from '../saml-entities.ts';
 import { refusingBadMessages } from '../saml-errors.ts';
-import { loginResponse, statusResponse, type ResponseTarget } from './login-response.ts';
+import { statusResponse, type ResponseTarget } from './login-response.ts';
+import { answerWithConsent } from './sso-consent.ts';
 
 type Request = HttpRequest<SamlDeps>;
 
@@ -52,17 +53,19 @@ async function answerOrSignIn(req: Request, tenant: Tenant, sp: ServiceProvider,
   // ForceAuthn: only a sign-in after this request counts.
   const verdict = await sessionSatisfies(req, tenant, sp, session, request, now, now);
   if (verdict === 'denied') return statusResponse(req, tenant, target, statusCodes.responder, statusCodes.requestDenied, 'The sign-in policy does not allow this user here');
-  if (typeof verdict === 'object') return loginResponse(req, tenant, target, session!, verdict, request);
+  const open = (id: string) =>
+    req.deps.samlExchanges.openLogin(tenant.id, id, request, {
+      returnTo: `/t/${tenant.slug}/saml2/sso/resume?tx=${id}`,
+      expiresAt: now + transactionLifetimeMs,
+      // ForceAuthn asks for a fresh sign-in; otherwise a live session only adds the steps it lacks (step-up).
+      forceLogin: request.forceAuthn,
+      clientOrigin: new URL(request.acsUrl).origin,
+      now,
+    });
+  if (typeof verdict === 'object') return answerWithConsent(req, tenant, target, session!, verdict, request, { isPassive, open });
   if (isPassive) return statusResponse(req, tenant, target, statusCodes.responder, statusCodes.noPassive, 'The user must sign in, and the request was passive');
   const id = randomBytes(24).toString('base64url');
-  await req.deps.samlExchanges.openLogin(tenant.id, id, request, {
-    returnTo: `/t/${tenant.slug}/saml2/sso/resume?tx=${id}`,
-    expiresAt: now + transactionLifetimeMs,
-    // ForceAuthn asks for a fresh sign-in; otherwise a live session only adds the steps it lacks (step-up).
-    forceLogin: request.forceAuthn,
-    clientOrigin: new URL(request.acsUrl).origin,
-    now,
-  });
+  await open(id);
   return seeOther(`/t/${tenant.slug}/login?tx=${id}`);
 }
 
@@ -112,10 +115,12 @@ export async function resumeSso(req: Request): Promise<HttpResponse> {
   const session = await currentSession(req, tenant, req.deps.sessions, settingsOf(tenant), now);
   const verdict = await sessionSatisfies(req, tenant, sp, session, pending.request, pending.createdAt, now);
   if (verdict === 'login') return seeOther(`/t/${tenant.slug}/login?tx=${id}`);
-  await req.deps.samlExchanges.closeLogin(tenant.id, id);
   const target = targetOf(sp, pending.request);
-  if (verdict === 'denied') return statusResponse(req, tenant, target, statusCodes.responder, statusCodes.requestDenied, 'The sign-in policy does not allow this user here');
-  return loginResponse(req, tenant, target, session!, verdict, pending.request);
+  if (verdict === 'denied') {
+    await req.deps.samlExchanges.closeLogin(tenant.id, id);
+    return statusResponse(req, tenant, target, statusCodes.responder, statusCodes.requestDenied, 'The sign-in policy does not allow this user here');
+  }
+  return answerWithConsent(req, tenant, target, session!, verdict, pending.request, { id, isPassive: false, open: async () => undefined });
 }
 
 /**

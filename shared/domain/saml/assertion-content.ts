@@ -29,9 +29,17 @@ export interface ReleasedAttribute {
   readonly values: readonly string[];
 }
 
-/** The attribute statement's content: the SP's mapping applied to the user; empty values are left out. */
-export const releasedAttributes = (sp: Pick<ServiceProvider, 'attributes'>, user: User, groups: readonly string[]): ReleasedAttribute[] =>
+/** The OIDC claim (or directory attribute) a source releases, as consent purposes name them; the user's id is never withheld. */
+const claimOfSource: Readonly<Record<string, string>> = {
+  userName: 'preferred_username', email: 'email', emailVerified: 'email_verified', givenName: 'given_name', familyName: 'family_name',
+  displayName: 'name', phoneNumber: 'phone_number', locale: 'locale', groups: 'groups',
+};
+export const claimOf = (source: AttributeSource): string | undefined => (source.startsWith('attributes.') ? source : claimOfSource[source]);
+
+/** The attribute statement's content: the SP's mapping applied to the user; empty values, and what the user's consent withholds, are left out. */
+export const releasedAttributes = (sp: Pick<ServiceProvider, 'attributes'>, user: User, groups: readonly string[], withheld: readonly string[] = []): ReleasedAttribute[] =>
   sp.attributes
+    .filter((a) => !withheld.includes(claimOf(a.source) ?? ''))
     .map((a) => ({ name: a.name, nameFormat: a.nameFormat, ...(a.friendlyName ? { friendlyName: a.friendlyName } : {}), values: sourceValues(user, groups, a.source) }))
     .filter((a) => a.values.length > 0);
 
