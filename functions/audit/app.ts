@@ -80,7 +80,7 @@ export function createAuditFunction(deps: () => PlatformPorts) {
       if (tenant.status !== 'active') continue;
       tenants++;
       try {
-        periods += await sealDigests({ digests: ports.auditDigests, keys: ports.keys, retentionDays }, tenant.id, now);
+        periods += await sealDigests({ digests: ports.auditDigests, keys: ports.keys, retentionDays, pseudonymKey: await ports.platformSecrets.get('audit-pseudonym') }, tenant.id, now);
       } catch (error) {
         failed++;
         logger.error('sealing audit digests failed', { tenant: tenant.id, error });

@@ -118,7 +118,7 @@ export const auditOperations = [
     query: auditSearchSchema.pick({ from: true, to: true }), response: integritySchema,
     handle: async (call) => {
       const { from, to } = periodOf(call.query);
-      return { body: await verifyIntegrity({ digests: call.req.deps.auditDigests, keys: call.req.deps.keys }, call.tenant.id, from, to) };
+      return { body: await verifyIntegrity({ digests: call.req.deps.auditDigests, keys: call.req.deps.keys, pseudonymKey: await call.req.deps.platformSecrets.get('audit-pseudonym') }, call.tenant.id, from, to) };
     },
   }),
 ];

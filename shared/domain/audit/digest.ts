@@ -26,7 +26,9 @@ export function canonicalJson(value: unknown): string {
 }
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('base64url');
-export const eventHash = (event: AuditEvent) => sha256(canonicalJson(event));
+/** How a digest hashes an event; the platform's is keyed so that erasure (pseudonyms) keeps hashes (see pseudonyms.ts). */
+export type EventHasher = (event: AuditEvent) => string;
+export const eventHash: EventHasher = (event) => sha256(canonicalJson(event));
 
 /** What a digest says (the signed payload). */
 export interface DigestPayload {
@@ -44,8 +46,8 @@ export interface DigestPayload {
 }
 
 /** The digests of one period, in parts of at most `eventsPerPart` events, chained from `previous`. */
-export function digestPayloads(tenant: string, periodStart: number, events: readonly AuditEvent[]): Omit<DigestPayload, 'previous'>[] {
-  const listed = events.map((e) => [e.id, eventHash(e)] as const);
+export function digestPayloads(tenant: string, periodStart: number, events: readonly AuditEvent[], hash: EventHasher = eventHash): Omit<DigestPayload, 'previous'>[] {
+  const listed = events.map((e) => [e.id, hash(e)] as const);
   const parts = Math.max(1, Math.ceil(listed.length / eventsPerPart));
   return Array.from({ length: parts }, (_, part) => ({
     typ: 'audit-digest',
@@ -74,7 +76,7 @@ export interface CheckedDigest {
  * events now in the table for the periods they cover, and names every difference: events missing,
  * altered, unlisted or out of order; digests with a bad signature, a broken chain, or a gap.
  */
-export function verifyTrail(digests: readonly CheckedDigest[], before: CheckedDigest | undefined, eventsOf: (periodStart: string) => readonly AuditEvent[]): IntegrityProblem[] {
+export function verifyTrail(digests: readonly CheckedDigest[], before: CheckedDigest | undefined, eventsOf: (periodStart: string) => readonly AuditEvent[], hashOf: EventHasher = eventHash): IntegrityProblem[] {
   const problems: IntegrityProblem[] = [];
   let previous = before;
   const periods = new Map<string, CheckedDigest[]>();
@@ -98,7 +100,7 @@ export function verifyTrail(digests: readonly CheckedDigest[], before: CheckedDi
     for (const event of actual) {
       const hash = listedHash.get(event.id);
       if (hash === undefined) problems.push({ kind: 'unlisted', eventId: event.id, period });
-      else if (hash !== eventHash(event)) problems.push({ kind: 'altered', eventId: event.id, period });
+      else if (hash !== hashOf(event)) problems.push({ kind: 'altered', eventId: event.id, period });
     }
     // Order: the events present in both, as the digest lists them and as the table holds them now.
     const inDigest = listed.map(([id]) => id).filter((id) => actualIds.has(id));

@@ -1,7 +1,8 @@
 import { compactVerify, createLocalJWKSet, decodeJwt, decodeProtectedHeader, type JSONWebKeySet } from 'jose';
 import type { KeyService } from '../keys/key-service.ts';
 import type { AuditDigests, StoredDigest } from '../ports/audit-log.ts';
-import { digestGraceMs, digestPayloads, digestPeriodMs, hourOf, sealingOverdue, sha256, verifyTrail, type CheckedDigest, type DigestPayload, type IntegrityProblem } from './digest.ts';
+import { canonicalJson, digestGraceMs, digestPayloads, digestPeriodMs, hourOf, sealingOverdue, sha256, verifyTrail, type CheckedDigest, type DigestPayload, type EventHasher, type IntegrityProblem } from './digest.ts';
+import { hashedForm } from './pseudonyms.ts';
 
 export const digestType = 'audit-digest+jwt';
 
@@ -12,7 +13,12 @@ export interface SealDeps {
   readonly digests: AuditDigests;
   readonly keys: KeyService;
   readonly retentionDays: number;
+  /** The platform's pseudonym key: digests hash events in their erasure-stable form. */
+  readonly pseudonymKey: Buffer;
 }
+
+/** The platform's event hash: of the event's pseudonymized form, so erasing a user later leaves every hash as it was. */
+export const platformEventHash = (key: Buffer): EventHasher => (event) => sha256(canonicalJson(hashedForm(key, event)));
 
 /**
  * Seals a tenant's closed hours that have no digest yet, oldest first, from its first event (or
@@ -37,7 +43,7 @@ export async function sealDigests(deps: SealDeps, tenant: string, now: number, m
     const events = await deps.digests.eventsBetween(tenant, iso(period), iso(period + digestPeriodMs));
     // A run that stopped inside a period (several parts) goes on from the next part.
     const resumeAfter = latestPayload?.more && iso(period) === latestPayload.periodStart ? latestPayload.part : -1;
-    for (const payload of digestPayloads(tenant, period, events).filter((p) => p.part > resumeAfter)) {
+    for (const payload of digestPayloads(tenant, period, events, platformEventHash(deps.pseudonymKey)).filter((p) => p.part > resumeAfter)) {
       const jws = await deps.keys.signJwt(tenant, { ...payload, previous: previous ? sha256(previous) : null }, { typ: digestType });
       const expiresAt = Math.floor((period + digestPeriodMs) / 1000) + deps.retentionDays * 86_400;
       if (!(await deps.digests.save(tenant, { periodStart: payload.periodStart, part: payload.part, jws }, expiresAt))) return sealed;
@@ -75,7 +81,7 @@ async function checked(tenant: string, stored: StoredDigest, jwks: ReturnType<ty
 }
 
 /** Checks the sealed trail of periods starting in [from, to): signatures, chain, and every event against its digest. */
-export async function verifyIntegrity(deps: { digests: AuditDigests; keys: KeyService }, tenant: string, from: string, to: string, now = Date.now()): Promise<IntegrityReport> {
+export async function verifyIntegrity(deps: { digests: AuditDigests; keys: KeyService; pseudonymKey: Buffer }, tenant: string, from: string, to: string, now = Date.now()): Promise<IntegrityReport> {
   const start = iso(hourOf(Date.parse(from)));
   const { digests, before } = await deps.digests.between(tenant, start, to);
   const keySet = await deps.keys.jwks(tenant);
@@ -87,7 +93,7 @@ export async function verifyIntegrity(deps: { digests: AuditDigests; keys: KeySe
   for (const period of new Set(checkedDigests.map((d) => d.payload.periodStart))) {
     events.set(period, await deps.digests.eventsBetween(tenant, period, iso(Date.parse(period) + digestPeriodMs)));
   }
-  const problems = verifyTrail(checkedDigests, previous, (period) => events.get(period) ?? []);
+  const problems = verifyTrail(checkedDigests, previous, (period) => events.get(period) ?? [], platformEventHash(deps.pseudonymKey));
   const last = checkedDigests.at(-1)?.payload;
   // The end of the trail: removing the latest digests (and events) must not go unnoticed.
   if (Date.parse(to) >= now - digestPeriodMs) {
