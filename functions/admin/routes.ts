@@ -43,6 +43,7 @@ export const routes = [
   'GET /t/{tenant}/api/v1/users/{userId}/factors',
   'DELETE /t/{tenant}/api/v1/users/{userId}/factors/{factorId}',
   'GET /t/{tenant}/api/v1/users/{userId}/consents',
+  'POST /t/{tenant}/api/v1/personal-data/search',
   'GET /t/{tenant}/api/v1/keys',
   'POST /t/{tenant}/api/v1/keys/rotate',
   'GET /t/{tenant}/api/v1/saml-service-providers',

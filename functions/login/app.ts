@@ -7,6 +7,7 @@ import { showStep, submitPasswordChange, submitStep } from './login/sign-in-step
 import { continueAfterEnrolment, submitEnrolment, submitPasskeyEnrolment } from './login/step-enrolment.ts';
 import { submitPasskeySignIn } from './login/passkey-sign-in.ts';
 import type { LoginRoute } from './routes.ts';
+import { changeOwnProfile, deleteOwnAccount, endOwnSession, exportOwnData, listOwnSessions, showOwnProfile } from './account/profile-routes.ts';
 import { downloadOwnReceipt, listOwnConsents, withdrawOwnConsent } from './account/consent-routes.ts';
 import { removeOwnSecurityQuestions, setOwnSecurityQuestions, showOwnSecurityQuestions } from './account/security-question-routes.ts';
 import { addOwnPasskey, confirmOwnTotp, listOwnFactors, offerOwnTotp, passkeyOptions, removeOwnFactor, renewOwnRecoveryCodes } from './account/factor-routes.ts';
@@ -49,6 +50,12 @@ export function createLoginFunction(deps: () => PlatformPorts) {
       'GET /t/{tenant}/account/api/consents': listOwnConsents,
       'DELETE /t/{tenant}/account/api/consents/{application}': withdrawOwnConsent,
       'GET /t/{tenant}/account/api/consent-receipts/{receiptId}': downloadOwnReceipt,
+      'GET /t/{tenant}/account/api/profile': showOwnProfile,
+      'PATCH /t/{tenant}/account/api/profile': changeOwnProfile,
+      'GET /t/{tenant}/account/api/sessions': listOwnSessions,
+      'DELETE /t/{tenant}/account/api/sessions/{sessionId}': endOwnSession,
+      'GET /t/{tenant}/account/api/export': exportOwnData,
+      'DELETE /t/{tenant}/account/api/account': deleteOwnAccount,
     },
   });
 }

@@ -53,6 +53,8 @@ import type { SiemRequest } from '../domain/audit/siem-sink.ts';
 import type { ConsentPurposeRegistry } from '../domain/ports/consent-purposes.ts';
 import { createConsentPurposeRegistry } from './dynamodb/consent-purposes.ts';
 import type { Ceremonies } from '../domain/ports/ceremonies.ts';
+import type { PersonalData } from '../domain/ports/personal-data.ts';
+import { createPersonalData } from './dynamodb/personal-data.ts';
 import { createCeremonies } from './dynamodb/ceremonies.ts';
 import type { AuditCounters, AuditDigests, AuditTrail } from '../domain/ports/audit-log.ts';
 import { createAuditCounters, createAuditDigests, createAuditTrail } from './dynamodb/audit-trail.ts';
@@ -72,6 +74,7 @@ export interface PlatformPorts {
   readonly factors: FactorStore;
   readonly loginStates: LoginStates;
   readonly ceremonies: Ceremonies;
+  readonly personalData: PersonalData;
   readonly flows: FlowStore;
   readonly actionTokens: ActionTokens;
   readonly signingKeys: SigningKeyStore;
@@ -132,6 +135,7 @@ export function portsFromEnvironment(options: { db?: DynamoDBDocumentClient } = 
     factors: createFactorStore(db, tables, retentionDays),
     loginStates: createLoginStates(db, tables),
     ceremonies: createCeremonies(db, tables),
+    personalData: createPersonalData(db, tables, retentionDays),
     flows: createFlowStore(db, tables, retentionDays),
     actionTokens: createActionTokens(db, tables),
     signingKeys,

@@ -1,3 +1,4 @@
+import { eraseAccount } from '../../../shared/http/account-erasure.ts';
 import { consentView } from '../../../shared/domain/consent/application-consent.ts';
 import type { AuditEventType } from '../../../shared/domain/audit/catalogue.ts';
 import { z } from 'zod';
@@ -148,13 +149,19 @@ export const userOperations = [
     },
   }),
   operation({
-    route: 'DELETE /t/{tenant}/api/v1/users/{userId}', summary: 'Delete a user, ending their sessions', tag: 'Users', access: 'write', status: 204, conditional: true,
+    route: 'DELETE /t/{tenant}/api/v1/users/{userId}', summary: 'Erase a user (right to be forgotten): their sessions end, everything that names them is deleted in every table, and their audit events keep only a keyed pseudonym', tag: 'Users', access: 'write', status: 204, conditional: true,
     handle: async (call) => {
       const user = await existingUser(call);
-      await endAllSessions(call, user.id, 'user_deleted');
-      expectDone(await call.req.deps.users.deleteUser(call.tenant.id, user.id, expectedVersion(call.ifMatch, user), [call.event('user.deleted', user.id, { userName: user.userName })]), 'user');
+      const erased = await eraseAccount(call.req, call.tenant, user, { by: 'administrator', actor: call.actor, expectedVersion: expectedVersion(call.ifMatch, user), deleted: call.event('user.deleted', user.id, { userName: user.userName }) });
+      if (typeof erased === 'string') expectDone(erased, 'user');
       return {};
     },
+  }),
+  operation({
+    route: 'POST /t/{tenant}/api/v1/personal-data/search', summary: 'Find every item, in every table, that still names a person (by user id, userName, email addresses): the check after an erasure, or where a data subject’s data is', tag: 'Users', access: 'read', status: 200,
+    body: z.object({ userId: z.string().min(8).max(64), userNames: z.array(z.string().min(1).max(256)).max(5).default([]), emails: z.array(z.string().min(3).max(254)).max(10).default([]) }).strict(),
+    response: z.object({ items: z.array(z.object({ table: z.string(), pk: z.string(), sk: z.string(), attributes: z.array(z.string()) })) }),
+    handle: async (call) => ({ body: { items: await call.req.deps.personalData.find(call.tenant.id, { id: call.body.userId, exact: call.body.userNames, contained: call.body.emails }) } }),
   }),
   operation({
     route: 'POST /t/{tenant}/api/v1/users/{userId}/lock', summary: 'Lock a user out until unlocked, ending their sessions', tag: 'Users', access: 'write', status: 200, response: userSchema, conditional: true,

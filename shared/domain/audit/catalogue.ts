@@ -51,6 +51,8 @@ export const auditCatalogue = {
   'user.created': entry('admin', 'A user was created (admin API, SCIM, import, signup).', details({ userName: z.string() })),
   'user.updated': entry('admin', 'A user was changed (admin API, SCIM); a diff without secrets.', details({})),
   'user.deleted': entry('admin', 'A user was deleted.', details({ userName: z.string() })),
+  'user.data_exported': entry('login', 'A user downloaded everything the platform holds about them (account API).', details({ events: z.number().int() })),
+  'user.erased': entry('admin', 'Everything that named a deleted user was removed, and their audit events now carry a pseudonym (the subject here); leftovers counts what a final search still found.', details({ by: z.enum(['user', 'administrator']), deleted: z.number().int(), pseudonymized: z.number().int(), leftovers: z.number().int() })),
   'user.locked': entry('admin', 'A user was locked (by an administrator, or by too many failures).', details({})),
   'user.unlocked': entry('admin', 'A user was unlocked.', details({})),
   'user.password_set': entry('admin', 'An administrator set a user’s password.', details({ by: z.string() })),

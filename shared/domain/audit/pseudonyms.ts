@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import type { AuditEvent } from './event.ts';
+import type { PersonalIdentifiers } from '../ports/personal-data.ts';
 
 /**
  * Keyed pseudonyms for the right to be forgotten: an erased user's identifiers in the audit
@@ -29,12 +30,26 @@ function mapStrings(value: unknown, replace: (leaf: string) => string): unknown 
  */
 export const hashedForm = (key: Buffer, event: AuditEvent): unknown => mapStrings(event, (leaf) => pseudonymOf(key, event.tenant, leaf));
 
-/** Whether a string leaf names the person: it contains their id, or equals (ignoring case) one of their names or addresses. */
-export const mentions = (leaf: string, identifiers: { id: string; values: readonly string[] }) =>
-  leaf.includes(identifiers.id) || identifiers.values.some((v) => v.length > 0 && leaf.toLowerCase().includes(v.toLowerCase()));
+/** Whether a string names the person: it contains their id or one of their addresses, or equals (ignoring case) one of their names. */
+export function namesPerson(value: string, who: PersonalIdentifiers): boolean {
+  const lower = value.toLowerCase();
+  return value.includes(who.id) || who.exact.some((v) => v.length > 0 && lower === v.toLowerCase()) || who.contained.some((v) => v.length > 0 && lower.includes(v.toLowerCase()));
+}
 
-/** The event with every leaf that names the person replaced by its pseudonym (the tenant, id and time kept). */
-export function pseudonymized(key: Buffer, event: AuditEvent, identifiers: { id: string; values: readonly string[] }): AuditEvent {
-  const { id, tenant, time, ...rest } = event;
-  return { id, tenant, time, ...(mapStrings(rest, (leaf) => (mentions(leaf, identifiers) ? pseudonymOf(key, tenant, leaf) : leaf)) as Omit<AuditEvent, 'id' | 'tenant' | 'time'>) };
+/**
+ * The event with the person replaced by pseudonyms: as actor or subject, in any detail that
+ * names them, and the address and browser they acted from. The event's id, time, type and
+ * outcome stay, so the trail still says what happened and when.
+ */
+export function pseudonymized(key: Buffer, event: AuditEvent, who: PersonalIdentifiers): AuditEvent {
+  const p = (value: string) => pseudonymOf(key, event.tenant, value);
+  const actedThemselves = event.actor.id !== undefined && namesPerson(event.actor.id, who);
+  return {
+    ...event,
+    actor: actedThemselves ? { ...event.actor, id: p(event.actor.id!) } : event.actor,
+    ...(event.subject !== undefined ? { subject: namesPerson(event.subject, who) ? p(event.subject) : event.subject } : {}),
+    ...(actedThemselves && event.clientIp ? { clientIp: p(event.clientIp) } : {}),
+    ...(actedThemselves && event.userAgent ? { userAgent: p(event.userAgent) } : {}),
+    details: mapStrings(event.details, (leaf) => (namesPerson(leaf, who) ? p(leaf) : leaf)) as AuditEvent['details'],
+  };
 }

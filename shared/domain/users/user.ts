@@ -42,3 +42,10 @@ export function normalizeIdentifier(identifier: string): string {
 }
 
 export const primaryEmail = (user: User) => (user.emails.find((e) => e.primary) ?? user.emails[0])?.value;
+
+/** What names this user in stored data, for finding and erasing it (GDPR Art. 17). */
+export const personalIdentifiersOf = (user: User) => ({
+  id: user.id,
+  exact: [user.userName, ...(user.externalId ? [user.externalId] : [])],
+  contained: [...user.emails.map((e) => e.value), ...(user.phoneNumber ? [user.phoneNumber] : [])],
+});

@@ -92,4 +92,26 @@ describe('audit trail tamper evidence (hourly signed digests)', () => {
     const at = (t: number) => new Date(t).toISOString();
     assert.deepEqual(problemSet(broken), [`bad_signature:${at(h0 + hour)}`, `missing:forged`, `digest_missing:${at(h0 + 2 * hour)}`, `chain_broken:${at(h0 + 3 * hour)}`].sort());
   });
+
+  test('erasing a person (right to be forgotten) leaves the sealed trail intact: their events carry a pseudonym and still verify', async () => {
+    const api = await adminApi();
+    const h0 = Math.floor(Date.now() / hour) * hour - 3 * hour;
+    const events = await pastEvents(api, h0, 3);
+    await sealNow();
+    assert.equal((await integrity(api, h0)).intact, true);
+
+    const ports = portsFromEnvironment();
+    const erased = await ports.personalData.erase(api.tenant.slug, { id: 'u1', exact: [], contained: [] }, await ports.platformSecrets.get('audit-pseudonym'));
+    assert.equal(erased.pseudonymized, 1);
+    const stored = (await db().send(new GetCommand({ TableName: 'Audit', Key: { pk: pk(api), sk: `EVENT#${events[1]!.time}#${events[1]!.id}` } }))).Item!;
+    assert.match(String(stored.subject), /^pseud_/);
+    assert.match(String(stored.actor.id), /^pseud_/);
+    assert.equal(stored.subject, stored.actor.id, 'one pseudonym per person');
+    const after = await integrity(api, h0);
+    assert.equal(after.intact, true, JSON.stringify(after.problems));
+
+    // Changing the pseudonymized event is still caught.
+    await db().send(new UpdateCommand({ TableName: 'Audit', Key: { pk: pk(api), sk: String(stored.sk) }, UpdateExpression: 'SET details = :d', ExpressionAttributeValues: { ':d': JSON.stringify({ method: 'totp' }) } }));
+    assert.deepEqual(problemSet(await integrity(api, h0)), [`altered:${events[1]!.id}`]);
+  });
 });
