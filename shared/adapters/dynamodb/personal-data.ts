@@ -70,11 +70,15 @@ export function createPersonalData(db: DynamoDBDocumentClient, tables: TableName
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
   }
+  async function* personal(items: AsyncGenerator<Item>): AsyncGenerator<Item> {
+    for await (const item of items) if (/^(EVENT|ACTIVE)#/.test(String(item.sk))) yield item;
+  }
   const sources = (tenant: string): Array<[PersonalDataItem['table'], string, () => AsyncGenerator<Item>]> => [
     ['directory', tables.directory, () => query(tables.directory, tenantPk(tenant))],
     ['sessions', tables.sessions, () => scan(tables.sessions, tenant)],
     ['sessionIndex', tables.sessionIndex, () => scan(tables.sessionIndex, tenant)],
-    ['audit', tables.audit, () => query(tables.audit, tenantPk(tenant))],
+    // Of the audit partition, events and activity markers can name a person; digests, counters and their markers never do.
+    ['audit', tables.audit, () => personal(query(tables.audit, tenantPk(tenant)))],
   ];
   async function find(tenant: string, who: PersonalIdentifiers): Promise<Array<PersonalDataItem & { item: Item; tableName: string }>> {
     const found = [];

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -96,12 +97,16 @@ describe('audit trail tamper evidence (hourly signed digests)', () => {
   test('erasing a person (right to be forgotten) leaves the sealed trail intact: their events carry a pseudonym and still verify', async () => {
     const api = await adminApi();
     const h0 = Math.floor(Date.now() / hour) * hour - 3 * hour;
-    const events = await pastEvents(api, h0, 3);
+    const person = randomUUID();
+    const events = [0, 1, 2].map((i) =>
+      createAuditEvent({ tenant: api.tenant.slug, type: 'signin.success', actor: { kind: 'user', id: i === 1 ? person : randomUUID() }, subject: i === 1 ? person : randomUUID(), outcome: 'success', details: { method: 'password' }, time: new Date(h0 + 600_000 + i * 1000) }),
+    );
+    for (const event of events) await db().send(new PutCommand({ TableName: 'Audit', Item: auditItem(event, 365) }));
     await sealNow();
     assert.equal((await integrity(api, h0)).intact, true);
 
     const ports = portsFromEnvironment();
-    const erased = await ports.personalData.erase(api.tenant.slug, { id: 'u1', exact: [], contained: [] }, await ports.platformSecrets.get('audit-pseudonym'));
+    const erased = await ports.personalData.erase(api.tenant.slug, { id: person, exact: [], contained: [] }, await ports.platformSecrets.get('audit-pseudonym'));
     assert.equal(erased.pseudonymized, 1);
     const stored = (await db().send(new GetCommand({ TableName: 'Audit', Key: { pk: pk(api), sk: `EVENT#${events[1]!.time}#${events[1]!.id}` } }))).Item!;
     assert.match(String(stored.subject), /^pseud_/);
