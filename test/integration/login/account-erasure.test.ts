@@ -11,22 +11,13 @@ import { requestReset } from '../../support/password-reset.ts';
 import { sharedRuntime } from '../../support/shared-runtime.ts';
 import { eventually } from '../../support/wait.ts';
 import { csrfTokenOf, webClient, type WebClient } from '../../support/web-client.ts';
+import { accountCall, signedInBrowser, siteOrigin } from '../../support/account-api.ts';
 
 before(useSharedRuntimeEnvironment);
 
-const origin = () => new URL(sharedRuntime.url).origin;
+const origin = siteOrigin;
 const account = (api: AdminApi) => `/t/${api.tenant.slug}/account/api`;
-const call = (browser: WebClient, method: string, path: string, body?: unknown) =>
-  browser.send(method, path, body === undefined ? undefined : JSON.stringify(body), { origin: origin(), accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) });
-
 interface Person { id: string; userName: string; email: string; password: string }
-
-async function signIn(api: AdminApi, who: { email: string; password: string }, browser = webClient(sharedRuntime.url)): Promise<WebClient> {
-  const page = await browser.get(`/t/${api.tenant.slug}/login`);
-  const res = await browser.postForm(`/t/${api.tenant.slug}/login`, { csrf: csrfTokenOf(page.body), identifier: who.email, password: who.password });
-  assert.equal(res.status, 200, res.body.slice(0, 300));
-  return browser;
-}
 
 /**
  * A member with data in every table: the user and their login markers, a group membership, an
@@ -44,11 +35,11 @@ async function memberWithDataEverywhere(api: AdminApi): Promise<{ person: Person
   const group = (await api.call('POST', '/groups', { name: 'auditors' })).json<{ id: string }>();
   assert.equal((await api.call('PUT', `/groups/${group.id}/members/${person.id}`)).status, 204);
 
-  const browser = await signIn(api, person);
-  const offer = (await call(browser, 'POST', `${account(api)}/factors/totp`, {})).json<{ ceremony: string; manualKey: string }>();
+  const browser = await signedInBrowser(api, person);
+  const offer = (await accountCall(browser, 'POST', `${account(api)}/factors/totp`, {})).json<{ ceremony: string; manualKey: string }>();
   const { generate } = await import('otplib');
-  assert.equal((await call(browser, 'POST', `${account(api)}/factors/totp/confirm`, { ceremony: offer.ceremony, code: await generate({ secret: offer.manualKey.replace(/ /g, '') }) })).status, 201);
-  assert.equal((await call(browser, 'POST', `${account(api)}/factors/passkeys/options`, {})).status, 200);
+  assert.equal((await accountCall(browser, 'POST', `${account(api)}/factors/totp/confirm`, { ceremony: offer.ceremony, code: await generate({ secret: offer.manualKey.replace(/ /g, '') }) })).status, 201);
+  assert.equal((await accountCall(browser, 'POST', `${account(api)}/factors/passkeys/options`, {})).status, 200);
 
   // A third-party application: consent (with receipt), tokens with a refresh token, and the client in the session.
   const client = await registerClient(api.tenant, { first_party: false, client_name: 'Partner', scope: 'openid email profile offline_access' });
@@ -96,7 +87,7 @@ describe('right to be forgotten', () => {
     });
     for (const prefix of ['USER#', 'FACTOR#', 'CONSENT#', 'CONSENTRECEIPT#']) assert.ok(before.some((f) => f.table === 'Directory' && f.sk.startsWith(prefix)), `set-up: ${prefix}`);
 
-    const exported = await call(browser, 'GET', `${account(api)}/export`);
+    const exported = await accountCall(browser, 'GET', `${account(api)}/export`);
     assert.equal(exported.status, 200);
     const data = exported.json<{ profile: { email?: string; emails: Array<{ value: string }> }; factors: Array<{ kind: string; sealedSecret?: string }>; consents: unknown[]; consentReceipts: unknown[]; auditEvents: Array<{ type: string }>; sessions: unknown[] }>();
     assert.equal(data.profile.emails[0]!.value, person.email);
@@ -107,7 +98,7 @@ describe('right to be forgotten', () => {
     assert.ok(data.auditEvents.some((e) => e.type === 'signin.success'), 'their own audit events');
     assert.equal(data.sessions.length, 1);
 
-    const deleted = await call(browser, 'DELETE', `${account(api)}/account`);
+    const deleted = await accountCall(browser, 'DELETE', `${account(api)}/account`);
     assert.equal(deleted.status, 204, deleted.body);
     assert.match(String(deleted.headers['set-cookie']), /idp_session=;/);
 
@@ -121,7 +112,7 @@ describe('right to be forgotten', () => {
     assert.deepEqual([erased.details.by, erased.details.leftovers], ['user', 0]);
     const theirs = events.filter((e) => e.subject === erased.subject);
     assert.ok(theirs.some((e) => e.type === 'signin.success') && theirs.some((e) => e.type === 'user.deleted') && theirs.some((e) => e.type === 'consent.given'), 'their history is still there, under the pseudonym');
-    assert.equal((await signIn(api, person).catch(() => 'refused')), 'refused', 'the account is gone');
+    assert.equal((await signedInBrowser(api, person).catch(() => 'refused')), 'refused', 'the account is gone');
   });
 
   test('an administrator erases a user the same way; erasure needs a recent sign-in and the site\'s own pages; another tenant\'s session does nothing', async () => {

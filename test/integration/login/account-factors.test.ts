@@ -10,24 +10,12 @@ import { auditEventsOf } from '../../support/audit.ts';
 import { useSharedRuntimeEnvironment } from '../../support/aws-env.ts';
 import { sharedRuntime } from '../../support/shared-runtime.ts';
 import { csrfTokenOf, webClient, type WebClient } from '../../support/web-client.ts';
+import { accountCall, signedInBrowser, siteOrigin } from '../../support/account-api.ts';
 
 before(useSharedRuntimeEnvironment);
 
-const origin = () => new URL(sharedRuntime.url).origin;
+const origin = siteOrigin;
 const api = (a: AdminApi) => `/t/${a.tenant.slug}/account/api`;
-
-/** A browser signed in at the tenant with the password (the default flow has no second step). */
-async function signedIn(a: AdminApi, who = { email: a.tenant.adminEmail, password: a.tenant.adminPassword }): Promise<WebClient> {
-  const browser = webClient(sharedRuntime.url);
-  const page = await browser.get(`/t/${a.tenant.slug}/login`);
-  const res = await browser.postForm(`/t/${a.tenant.slug}/login`, { csrf: csrfTokenOf(page.body), identifier: who.email, password: who.password });
-  assert.equal(res.status, 200, res.body);
-  return browser;
-}
-
-/** A JSON call from the account pages (same origin), or with the headers given instead. */
-const call = (browser: WebClient, method: string, path: string, body?: unknown, headers: Record<string, string> = { origin: origin() }) =>
-  browser.send(method, path, body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body), { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers });
 
 /** Makes the browser's session look signed in eleven minutes ago (the recent-sign-in window is ten). */
 async function ageSession(a: AdminApi, browser: WebClient): Promise<void> {
@@ -40,10 +28,10 @@ const nextCode = (secret: string) => generate({ secret, epoch: Math.floor(Date.n
 describe('account API: a user manages their own factors', () => {
   test('an authenticator app: offered, a wrong code, confirmed with recovery codes, listed, removed; every change audited', async () => {
     const a = await adminApi();
-    const browser = await signedIn(a);
-    assert.deepEqual((await call(browser, 'GET', `${api(a)}/factors`)).json(), { items: [] });
+    const browser = await signedInBrowser(a);
+    assert.deepEqual((await accountCall(browser, 'GET', `${api(a)}/factors`)).json(), { items: [] });
 
-    const offer = await call(browser, 'POST', `${api(a)}/factors/totp`, {});
+    const offer = await accountCall(browser, 'POST', `${api(a)}/factors/totp`, {});
     assert.equal(offer.status, 201, offer.body);
     const { ceremony, otpauthUri, qrCode, manualKey } = offer.json<{ ceremony: string; otpauthUri: string; qrCode: string; manualKey: string }>();
     assert.match(otpauthUri, /^otpauth:\/\/totp\//);
@@ -51,28 +39,28 @@ describe('account API: a user manages their own factors', () => {
     assert.equal(offer.headers['cache-control'], 'no-store');
     const secret = manualKey.replace(/ /g, '');
 
-    const wrong = await call(browser, 'POST', `${api(a)}/factors/totp/confirm`, { ceremony, code: '000000' });
+    const wrong = await accountCall(browser, 'POST', `${api(a)}/factors/totp/confirm`, { ceremony, code: '000000' });
     assert.equal(wrong.status, 400);
     assert.equal(wrong.json<{ code: string }>().code, 'invalid_code');
-    const confirmed = await call(browser, 'POST', `${api(a)}/factors/totp/confirm`, { ceremony, code: await generate({ secret }) });
+    const confirmed = await accountCall(browser, 'POST', `${api(a)}/factors/totp/confirm`, { ceremony, code: await generate({ secret }) });
     assert.equal(confirmed.status, 201, confirmed.body);
     const { factor, recoveryCodes } = confirmed.json<{ factor: { id: string; kind: string }; recoveryCodes: string[] }>();
     assert.equal(factor.kind, 'totp');
     assert.equal(recoveryCodes.length, 10);
-    assert.equal((await call(browser, 'POST', `${api(a)}/factors/totp/confirm`, { ceremony, code: await nextCode(secret) })).json<{ code: string }>().code, 'invalid_ceremony', 'the set-up is spent');
-    assert.equal((await call(browser, 'POST', `${api(a)}/factors/totp`, {})).status, 409, 'one authenticator app at a time');
+    assert.equal((await accountCall(browser, 'POST', `${api(a)}/factors/totp/confirm`, { ceremony, code: await nextCode(secret) })).json<{ code: string }>().code, 'invalid_ceremony', 'the set-up is spent');
+    assert.equal((await accountCall(browser, 'POST', `${api(a)}/factors/totp`, {})).status, 409, 'one authenticator app at a time');
 
-    const listed = (await call(browser, 'GET', `${api(a)}/factors`)).json<{ items: Array<{ id: string; kind: string; remaining?: number; sealedSecret?: string; codes?: unknown }> }>().items;
+    const listed = (await accountCall(browser, 'GET', `${api(a)}/factors`)).json<{ items: Array<{ id: string; kind: string; remaining?: number; sealedSecret?: string; codes?: unknown }> }>().items;
     assert.deepEqual(listed.map((f) => f.kind).sort(), ['recovery_codes', 'totp']);
     assert.ok(listed.every((f) => f.sealedSecret === undefined && f.codes === undefined), 'no secret or hash is shown');
 
-    const renewed = await call(browser, 'POST', `${api(a)}/factors/recovery-codes`, {});
+    const renewed = await accountCall(browser, 'POST', `${api(a)}/factors/recovery-codes`, {});
     assert.equal(renewed.status, 201);
     assert.notDeepEqual(renewed.json<{ recoveryCodes: string[] }>().recoveryCodes, recoveryCodes);
 
-    assert.equal((await call(browser, 'DELETE', `${api(a)}/factors/${factor.id}`)).status, 204);
-    assert.deepEqual((await call(browser, 'GET', `${api(a)}/factors`)).json<{ items: Array<{ kind: string }> }>().items.map((f) => f.kind), ['recovery_codes']);
-    assert.equal((await call(browser, 'DELETE', `${api(a)}/factors/${factor.id}`)).status, 404);
+    assert.equal((await accountCall(browser, 'DELETE', `${api(a)}/factors/${factor.id}`)).status, 204);
+    assert.deepEqual((await accountCall(browser, 'GET', `${api(a)}/factors`)).json<{ items: Array<{ kind: string }> }>().items.map((f) => f.kind), ['recovery_codes']);
+    assert.equal((await accountCall(browser, 'DELETE', `${api(a)}/factors/${factor.id}`)).status, 404);
 
     const events = await auditEventsOf(a.tenant.slug);
     assert.ok(events.some((e) => e.type === 'factor.enrolled' && e.details.kind === 'totp'));
@@ -82,10 +70,10 @@ describe('account API: a user manages their own factors', () => {
 
   test('changes need a sign-in in the last ten minutes: the answer says where to sign in again, and that sign-in comes back to the account', async () => {
     const a = await adminApi();
-    const browser = await signedIn(a);
+    const browser = await signedInBrowser(a);
     await ageSession(a, browser);
-    assert.equal((await call(browser, 'GET', `${api(a)}/factors`)).status, 200, 'reading does not need it');
-    const refused = await call(browser, 'POST', `${api(a)}/factors/totp`, {});
+    assert.equal((await accountCall(browser, 'GET', `${api(a)}/factors`)).status, 200, 'reading does not need it');
+    const refused = await accountCall(browser, 'POST', `${api(a)}/factors/totp`, {});
     assert.equal(refused.status, 403);
     const problem = refused.json<{ code: string; reauthenticate: string }>();
     assert.equal(problem.code, 'reauthentication_required');
@@ -99,7 +87,7 @@ describe('account API: a user manages their own factors', () => {
     assert.equal(again.status, 303);
     assert.equal(again.headers.location, `/t/${a.tenant.slug}/account`);
     assert.notEqual(browser.jar.get('idp_session')!.value, oldSession, 'a new session');
-    assert.equal((await call(browser, 'POST', `${api(a)}/factors/totp`, {})).status, 201);
+    assert.equal((await accountCall(browser, 'POST', `${api(a)}/factors/totp`, {})).status, 201);
 
     // Only the tenant's own account pages are a place to return to.
     for (const elsewhere of ['https://evil.example/', '//evil.example/', `/t/${a.tenant.slug}/api/v1/users`, `/t/other/account`, `/t/${a.tenant.slug}/account/../api`]) {
@@ -111,45 +99,45 @@ describe('account API: a user manages their own factors', () => {
   test('hostile: no session, another site, another user\'s set-up or factor, another tenant, malformed bodies', async () => {
     const a = await adminApi();
     const b = await adminApi();
-    const browser = await signedIn(a);
+    const browser = await signedInBrowser(a);
 
-    const anonymous = await call(webClient(sharedRuntime.url), 'GET', `${api(a)}/factors`);
+    const anonymous = await accountCall(webClient(sharedRuntime.url), 'GET', `${api(a)}/factors`);
     assert.equal(anonymous.status, 401);
     assert.equal(anonymous.json<{ code: string; login: string }>().code, 'login_required');
     assert.match(String(anonymous.headers['content-type']), /application\/problem\+json/);
 
     for (const headers of [{}, { origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { origin: 'null' }] as Array<Record<string, string>>) {
-      const res = await call(browser, 'POST', `${api(a)}/factors/totp`, {}, headers);
+      const res = await accountCall(browser, 'POST', `${api(a)}/factors/totp`, {}, headers);
       assert.equal(res.status, 403, JSON.stringify(headers));
       assert.equal(res.json<{ code: string }>().code, 'cross_site_request');
     }
-    assert.equal((await call(browser, 'POST', `${api(a)}/factors/totp`, {}, { 'sec-fetch-site': 'same-origin' })).status, 201, 'Sec-Fetch-Site alone is enough when a browser sends no Origin');
+    assert.equal((await accountCall(browser, 'POST', `${api(a)}/factors/totp`, {}, { 'sec-fetch-site': 'same-origin' })).status, 201, 'Sec-Fetch-Site alone is enough when a browser sends no Origin');
 
     // Another user's enrolment: a second user of the same tenant starts one; the first cannot finish it.
     const member = { email: `member-${a.tenant.slug}@example.com`, password: 'an unrelated long passphrase 9' };
     assert.equal((await a.call('POST', '/users', { emails: [{ value: member.email }], password: member.password })).status, 201);
-    const memberBrowser = await signedIn(a, member);
-    const theirs = (await call(memberBrowser, 'POST', `${api(a)}/factors/totp`, {})).json<{ ceremony: string; manualKey: string }>();
-    const stolen = await call(browser, 'POST', `${api(a)}/factors/totp/confirm`, { ceremony: theirs.ceremony, code: await generate({ secret: theirs.manualKey.replace(/ /g, '') }) });
+    const memberBrowser = await signedInBrowser(a, member);
+    const theirs = (await accountCall(memberBrowser, 'POST', `${api(a)}/factors/totp`, {})).json<{ ceremony: string; manualKey: string }>();
+    const stolen = await accountCall(browser, 'POST', `${api(a)}/factors/totp/confirm`, { ceremony: theirs.ceremony, code: await generate({ secret: theirs.manualKey.replace(/ /g, '') }) });
     assert.equal(stolen.json<{ code: string }>().code, 'invalid_ceremony');
-    const theirFactor = await call(memberBrowser, 'POST', `${api(a)}/factors/recovery-codes`, {});
+    const theirFactor = await accountCall(memberBrowser, 'POST', `${api(a)}/factors/recovery-codes`, {});
     assert.equal(theirFactor.status, 201);
-    const theirId = (await call(memberBrowser, 'GET', `${api(a)}/factors`)).json<{ items: Array<{ id: string }> }>().items[0]!.id;
-    assert.equal((await call(browser, 'DELETE', `${api(a)}/factors/${theirId}`)).status, 404, 'another user\'s factor is not found');
-    assert.equal((await call(memberBrowser, 'GET', `${api(a)}/factors`)).json<{ items: unknown[] }>().items.length, 1, 'and is still there');
+    const theirId = (await accountCall(memberBrowser, 'GET', `${api(a)}/factors`)).json<{ items: Array<{ id: string }> }>().items[0]!.id;
+    assert.equal((await accountCall(browser, 'DELETE', `${api(a)}/factors/${theirId}`)).status, 404, 'another user\'s factor is not found');
+    assert.equal((await accountCall(memberBrowser, 'GET', `${api(a)}/factors`)).json<{ items: unknown[] }>().items.length, 1, 'and is still there');
 
     // Another tenant: the session cookie of tenant A, sent to tenant B's account API, is no session there.
     const cookie = `idp_session=${browser.jar.get('idp_session')!.value}`;
     const crossTenant = await webClient(sharedRuntime.url).send('GET', `${api(b)}/factors`, undefined, { cookie, accept: 'application/json' });
     assert.equal(crossTenant.status, 401);
-    const bBrowser = await signedIn(b);
-    const aCeremony = (await call(browser, 'POST', `${api(a)}/factors/passkeys/options`, {})).json<{ ceremony: string }>().ceremony;
-    const bUse = await call(bBrowser, 'POST', `${api(b)}/factors/passkeys`, { ceremony: aCeremony, credential: { id: 'AA', rawId: 'AA', type: 'public-key', response: { clientDataJSON: 'AA', attestationObject: 'AA' } } });
+    const bBrowser = await signedInBrowser(b);
+    const aCeremony = (await accountCall(browser, 'POST', `${api(a)}/factors/passkeys/options`, {})).json<{ ceremony: string }>().ceremony;
+    const bUse = await accountCall(bBrowser, 'POST', `${api(b)}/factors/passkeys`, { ceremony: aCeremony, credential: { id: 'AA', rawId: 'AA', type: 'public-key', response: { clientDataJSON: 'AA', attestationObject: 'AA' } } });
     assert.equal(bUse.status, 400);
     assert.equal(bUse.json<{ code: string }>().code, 'invalid_passkey');
 
     // Malformed: not JSON, a form, wrong types, an oversized credential, a garbage passkey.
-    const options = (await call(browser, 'POST', `${api(a)}/factors/passkeys/options`, {})).json<{ ceremony: string; publicKey: { challenge: string; rp: { id: string }; authenticatorSelection: { residentKey: string; userVerification: string } } }>();
+    const options = (await accountCall(browser, 'POST', `${api(a)}/factors/passkeys/options`, {})).json<{ ceremony: string; publicKey: { challenge: string; rp: { id: string }; authenticatorSelection: { residentKey: string; userVerification: string } } }>();
     assert.equal(options.publicKey.rp.id, 'localhost');
     assert.deepEqual([options.publicKey.authenticatorSelection.residentKey, options.publicKey.authenticatorSelection.userVerification], ['required', 'required']);
     for (const [name, body, contentType] of [
@@ -163,6 +151,6 @@ describe('account API: a user manages their own factors', () => {
       assert.ok([400, 415].includes(res.status), `${name}: ${res.status} ${res.body}`);
       assert.doesNotMatch(res.body, /at \w+ \(|stack/i, name);
     }
-    assert.deepEqual((await call(browser, 'GET', `${api(a)}/factors`)).json<{ items: unknown[] }>().items, [], 'nothing was added by any of it');
+    assert.deepEqual((await accountCall(browser, 'GET', `${api(a)}/factors`)).json<{ items: unknown[] }>().items, [], 'nothing was added by any of it');
   });
 });

@@ -7,24 +7,14 @@ import { directoryItems } from '../../support/directory.ts';
 import { linkMailedTo, requestReset } from '../../support/password-reset.ts';
 import { sharedRuntime } from '../../support/shared-runtime.ts';
 import { eventually } from '../../support/wait.ts';
-import { csrfTokenOf, webClient, type WebClient } from '../../support/web-client.ts';
+import { csrfTokenOf, webClient } from '../../support/web-client.ts';
+import { accountCall, signedInBrowser } from '../../support/account-api.ts';
 
 before(useSharedRuntimeEnvironment);
 
-const origin = () => new URL(sharedRuntime.url).origin;
 const path = (a: AdminApi) => `/t/${a.tenant.slug}/account/api/security-questions`;
 const school = 'What was the name of your first school?';
 const street = 'What is the name of the street you grew up on?';
-
-async function signedIn(a: AdminApi): Promise<WebClient> {
-  const browser = webClient(sharedRuntime.url);
-  const page = await browser.get(`/t/${a.tenant.slug}/login`);
-  assert.equal((await browser.postForm(`/t/${a.tenant.slug}/login`, { csrf: csrfTokenOf(page.body), identifier: a.tenant.adminEmail, password: a.tenant.adminPassword })).status, 200);
-  return browser;
-}
-
-const call = (browser: WebClient, method: string, url: string, body?: unknown) =>
-  browser.send(method, url, body === undefined ? undefined : JSON.stringify(body), { origin: origin(), accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) });
 
 /** The reset link's form, and a submission of it with these answers and password. */
 async function resetWith(link: string, answers: readonly string[], password: string) {
@@ -40,8 +30,8 @@ async function resetWith(link: string, answers: readonly string[], password: str
 describe('security questions (off by default; an extra check on reset links)', () => {
   test('off: the account API says so and a reset link asks nothing', async () => {
     const a = await adminApi();
-    const browser = await signedIn(a);
-    const off = await call(browser, 'GET', path(a));
+    const browser = await signedInBrowser(a);
+    const off = await accountCall(browser, 'GET', path(a));
     assert.equal(off.status, 404);
     assert.equal(off.json<{ code: string }>().code, 'not_enabled');
     await requestReset(a.tenant.slug, a.tenant.adminEmail);
@@ -53,9 +43,9 @@ describe('security questions (off by default; an extra check on reset links)', (
     const a = await adminApi();
     const enabled = await a.call('PATCH', '/settings', { securityQuestions: { enabled: true, answersRequired: 2 } });
     assert.equal(enabled.status, 200, enabled.body);
-    const browser = await signedIn(a);
+    const browser = await signedInBrowser(a);
     const offered = await eventually('the setting in effect', async () => {
-      const res = await call(browser, 'GET', path(a));
+      const res = await accountCall(browser, 'GET', path(a));
       return res.status === 200 ? res.json<{ questions: string[]; answersRequired: number; chosen: string[]; note: string }>() : undefined;
     });
     assert.equal(offered.answersRequired, 2);
@@ -70,12 +60,12 @@ describe('security questions (off by default; an extra check on reset links)', (
       ['too short', [{ question: school, answer: 'a' }, { question: street, answer: 'Oak Road' }]],
       ['not a list', 'Hillside'],
     ] as const) {
-      const res = await call(browser, 'PUT', path(a), { answers });
+      const res = await accountCall(browser, 'PUT', path(a), { answers });
       assert.equal(res.status, 400, `${name}: ${res.body}`);
     }
-    const chosen = await call(browser, 'PUT', path(a), { answers: [{ question: school, answer: 'Hillside Primary' }, { question: street, answer: "St. John's Road" }] });
+    const chosen = await accountCall(browser, 'PUT', path(a), { answers: [{ question: school, answer: 'Hillside Primary' }, { question: street, answer: "St. John's Road" }] });
     assert.equal(chosen.status, 200, chosen.body);
-    assert.deepEqual((await call(browser, 'GET', path(a))).json<{ chosen: string[] }>().chosen, [school, street]);
+    assert.deepEqual((await accountCall(browser, 'GET', path(a))).json<{ chosen: string[] }>().chosen, [school, street]);
     const stored = JSON.stringify(await directoryItems(a.tenant.slug));
     assert.ok(!/hillside|john/i.test(stored), 'no answer is stored readable');
     assert.match(stored, /security_questions/);
@@ -109,18 +99,18 @@ describe('security questions (off by default; an extra check on reset links)', (
     assert.ok(!JSON.stringify(failures).includes('Elm Street'), 'answers are not logged');
 
     // Removing them needs a recent sign-in (the new password is one); then resets ask nothing again.
-    const again = await signedIn({ ...a, tenant: { ...a.tenant, adminPassword: newPassword } });
-    assert.equal((await call(again, 'DELETE', path(a))).status, 204);
-    assert.equal((await call(again, 'DELETE', path(a))).status, 404);
+    const again = await signedInBrowser({ ...a, tenant: { ...a.tenant, adminPassword: newPassword } });
+    assert.equal((await accountCall(again, 'DELETE', path(a))).status, 204);
+    assert.equal((await accountCall(again, 'DELETE', path(a))).status, 404);
   });
 
   test('another tenant that has them off: the same user id and session mean nothing there', async () => {
     const a = await adminApi();
     const b = await adminApi();
     await a.call('PATCH', '/settings', { securityQuestions: { enabled: true, answersRequired: 1, questions: ['Which city were you born in?', 'What was your first pet called?', 'What is your favourite book?'] } });
-    const browser = await signedIn(a);
-    await eventually('the setting in effect', async () => ((await call(browser, 'GET', path(a))).status === 200 ? true : undefined));
-    assert.equal((await call(browser, 'PUT', path(a), { answers: [{ question: 'Which city were you born in?', answer: 'Lisbon' }] })).status, 200);
+    const browser = await signedInBrowser(a);
+    await eventually('the setting in effect', async () => ((await accountCall(browser, 'GET', path(a))).status === 200 ? true : undefined));
+    assert.equal((await accountCall(browser, 'PUT', path(a), { answers: [{ question: 'Which city were you born in?', answer: 'Lisbon' }] })).status, 200);
     const cookie = `idp_session=${browser.jar.get('idp_session')!.value}`;
     const there = await webClient(sharedRuntime.url).send('GET', path(b), undefined, { cookie, accept: 'application/json' });
     assert.equal(there.status, 401);
