@@ -52,9 +52,14 @@ export const httpFunctions: readonly FunctionDefinition[] = [
     description: 'Hosted login pages of every tenant',
     entry: 'functions/login/handler.ts',
     routes: loginRoutes,
-    grants: { directory: 'readWrite', sessions: 'readWrite', audit: 'append', keystore: 'sealAndOpen', mail: true },
+    // sessionIndex: ending sessions reads and removes their participants; audit read: the account export
+    // and erasure (its events rewritten under a pseudonym).
+    grants: { directory: 'readWrite', sessions: 'readWrite', sessionIndex: 'readWrite', audit: 'appendAndRead', keystore: 'sealAndOpen', mail: true },
     memorySize: 1024,
-    timeoutSeconds: 10,
+    // An account erasure searches every table of the tenant.
+    timeoutSeconds: 29,
+    // The passkey library (and its ASN.1 parsers) loads at the first ceremony, not at every cold start.
+    nodeModules: ['@simplewebauthn/server'],
   },
   {
     name: 'oidc',

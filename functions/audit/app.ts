@@ -1,3 +1,4 @@
+import { pseudonymOf } from '../../shared/domain/audit/pseudonyms.ts';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
@@ -53,7 +54,9 @@ export function createAuditFunction(deps: () => PlatformPorts) {
     delivery ??= createSiemDelivery({ siemSinks: ports.siemSinks, siemDeliveries: ports.siemDeliveries, vault: createSecureVault(ports.keyVault), post: ports.siemPost });
     const event = auditEventOf(record);
     if (!event) return;
-    const change = counterChange(event);
+    const counted = counterChange(event);
+    // Active users are counted under their pseudonym: the counters never hold who (nothing to erase there).
+    const change = counted?.activeUser ? { ...counted, activeUser: pseudonymOf(await ports.platformSecrets.get('audit-pseudonym'), event.tenant, counted.activeUser) } : counted;
     // Counted once per event id, before the SIEM delivery: a retry for a failed sink does not count again.
     if (change) await ports.auditCounters.apply(event.tenant, event.id, change);
     typesInBatch.set(event.type, (typesInBatch.get(event.type) ?? 0) + 1);

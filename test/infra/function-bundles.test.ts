@@ -53,12 +53,13 @@ test('every function bundle loads in a fresh Node process (top-level await and C
   }
 });
 
-test('login: the passkey library (loaded at the first ceremony) works bundled as the function bundles it', async () => {
+test('login: the passkey library is installed beside the bundle and works from there (loaded at the first ceremony)', async () => {
   const directory = assetDirectory('login');
+  assert.ok(existsSync(path.join(directory, 'node_modules', '@simplewebauthn', 'server', 'package.json')));
   const probe = path.join(directory, 'passkey-probe.mjs');
   await build({
     stdin: { contents: `export * from ${JSON.stringify(path.resolve('shared/domain/factors/passkeys.ts'))};`, resolveDir: process.cwd(), loader: 'ts' },
-    bundle: true, minify: true, platform: 'node', format: 'esm', target: 'node24', outfile: probe, logLevel: 'silent', external: ['@aws-sdk/*'],
+    bundle: true, minify: true, platform: 'node', format: 'esm', target: 'node24', outfile: probe, logLevel: 'silent', external: ['@aws-sdk/*', '@simplewebauthn/server'],
     banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
   });
   const runner = path.join(directory, 'run-passkey-probe.mjs');

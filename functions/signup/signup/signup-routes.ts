@@ -78,6 +78,9 @@ async function confirm(request: Request, token: string): Promise<HttpResponse> {
   await limit(request, 'signup-confirm', confirmLimit);
   const result = await confirmSignup(request.deps, token, contextOf(request));
   if (!result) throw linkUnusable();
+  // The audit function may only open platform secrets, not create them: the pseudonym key its
+  // digests and counters need exists from the first tenant on.
+  await request.deps.platformSecrets.get('audit-pseudonym');
   return wantsHtml(request.headers) ? htmlResponse(200, confirmedPage(request.state.nonce, result)) : json(200, result);
 }
 
