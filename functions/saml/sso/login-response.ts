@@ -5,6 +5,7 @@ import type { SamlLoginRequest } from '../../../shared/domain/ports/saml-exchang
 import type { SsoSession } from '../../../shared/domain/ports/session-store.ts';
 import { nameIdFor, releasedAttributes } from '../../../shared/domain/saml/assertion-content.ts';
 import { claimsWithheldBy } from '../../../shared/domain/consent/application-consent.ts';
+import type { StoredConsent } from '../../../shared/domain/ports/consent-store.ts';
 import { chooseAuthnContext } from '../../../shared/domain/saml/authn-context.ts';
 import { statusCodes } from '../../../shared/domain/saml/saml-names.ts';
 import { signMessage } from '../../../shared/domain/saml/sign-message.ts';
@@ -49,10 +50,10 @@ export async function statusResponse(req: Request, tenant: Tenant, target: Respo
 /**
  * The SSO answer for a signed-in user: NameID in the format asked for, attributes from the SP's
  * mapping, AuthnContextClassRef from how the session was authenticated, SessionIndex = the
- * session's sid. The SP joins the session (SessionIndex table) before the response leaves, so
+ * session's sid; the user's consent (as just read or recorded) withholds what they declined. The SP joins the session (SessionIndex table) before the response leaves, so
  * Single Logout can always reach it.
  */
-export async function loginResponse(req: Request, tenant: Tenant, target: ResponseTarget, session: SsoSession, user: User, request: Pick<SamlLoginRequest, 'nameIdFormat' | 'requestedAuthnContext'>): Promise<HttpResponse> {
+export async function loginResponse(req: Request, tenant: Tenant, target: ResponseTarget, session: SsoSession, user: User, request: Pick<SamlLoginRequest, 'nameIdFormat' | 'requestedAuthnContext'>, consent: StoredConsent | undefined): Promise<HttpResponse> {
   const { sp } = target;
   const authnContextClassRef = chooseAuthnContext(request.requestedAuthnContext, session.amr);
   if (!authnContextClassRef) return statusResponse(req, tenant, target, statusCodes.responder, statusCodes.noAuthnContext, 'The sign-in does not meet the requested authentication context');
@@ -73,7 +74,7 @@ export async function loginResponse(req: Request, tenant: Tenant, target: Respon
     sessionIndex,
     sessionNotOnOrAfter: session.absoluteExpiresAt,
     authnContextClassRef,
-    attributes: releasedAttributes(sp, user, groups, claimsWithheldBy(await req.deps.consents.find(tenant.id, user.id, sp.id))),
+    attributes: releasedAttributes(sp, user, groups, claimsWithheldBy(consent)),
     lifetimeSeconds: sp.assertionLifetimeSeconds,
     now,
   });

@@ -63,8 +63,9 @@ async function record(req: Request, tenant: Tenant, sp: ServiceProvider, user: U
 export async function answerWithConsent(req: Request, tenant: Tenant, target: ResponseTarget, session: SsoSession, user: User, request: SamlLoginRequest, exchange: { id?: string; isPassive: boolean; open: (id: string) => Promise<void> }): Promise<HttpResponse> {
   const { sp } = target;
   const state = await consentState(req.deps, tenant.id, user.id, applicationOfSp(sp));
+  let consent = state.previous;
   if ((state.needed.length || state.previous?.withdrawnAt) && mustAsk(state)) {
-    if (state.skipPrompt) await record(req, tenant, sp, user, state, 'first_party', new Set());
+    if (state.skipPrompt) consent = await record(req, tenant, sp, user, state, 'first_party', new Set());
     else {
       if (exchange.isPassive) return statusResponse(req, tenant, target, statusCodes.responder, statusCodes.noPassive, 'The user must be asked for consent, and the request was passive');
       const id = exchange.id ?? randomBytes(24).toString('base64url');
@@ -73,7 +74,7 @@ export async function answerWithConsent(req: Request, tenant: Tenant, target: Re
     }
   }
   if (exchange.id) await req.deps.samlExchanges.closeLogin(tenant.id, exchange.id);
-  return loginResponse(req, tenant, target, session, user, request);
+  return loginResponse(req, tenant, target, session, user, request, consent);
 }
 
 /** The pending exchange, its SP and the user's live session; anything missing stops with a clear page. */
@@ -132,6 +133,6 @@ export async function submitSamlConsent(req: Request): Promise<HttpResponse> {
     return statusResponse(req, tenant, target, statusCodes.responder, statusCodes.requestDenied, 'The user did not consent');
   }
   const state = await consentState(req.deps, tenant.id, user.id, applicationOfSp(sp));
-  await record(req, tenant, sp, user, state, 'prompt', tickedPurposes(state, form));
-  return loginResponse(req, tenant, target, session, user, request);
+  const consent = await record(req, tenant, sp, user, state, 'prompt', tickedPurposes(state, form));
+  return loginResponse(req, tenant, target, session, user, request, consent);
 }

@@ -15,11 +15,29 @@ const flowOf = (item: Record<string, unknown> | undefined): StoredFlow | undefin
   return flow as unknown as StoredFlow;
 };
 
+/**
+ * Current flows as a warm process last read them (absent ones too: most applications follow the
+ * default), for as long as the tenant cache trusts settings: every sign-in, authorization and
+ * assertion reads them, often twice. Shared by the functions of one process, and dropped there
+ * when a flow is published or removed; other processes see a change within the TTL, as with
+ * settings.
+ */
+const recentFlows = new Map<string, { flow: StoredFlow | undefined; until: number }>();
+const recentFlowsMax = 2_000;
+const flowTtlMs = () => Number(process.env.TENANT_CACHE_TTL_MS) || 30_000;
+const cacheKey = (tenant: string, name: string) => `${tenant}\n${name}`;
+
 export function createFlowStore(db: DynamoDBDocumentClient, tables: TableNames, auditRetentionDays: number): FlowStore {
   const D = tables.directory;
   return {
     async current(tenant, name) {
-      return flowOf((await db.send(new GetCommand({ TableName: D, Key: currentKey(tenant, name) }))).Item);
+      const key = cacheKey(tenant, name);
+      const cached = recentFlows.get(key);
+      if (cached && cached.until > Date.now()) return cached.flow;
+      const flow = flowOf((await db.send(new GetCommand({ TableName: D, Key: currentKey(tenant, name) }))).Item);
+      if (recentFlows.size >= recentFlowsMax) recentFlows.delete(recentFlows.keys().next().value!);
+      recentFlows.set(key, { flow, until: Date.now() + flowTtlMs() });
+      return flow;
     },
     async version(tenant, name, version) {
       return flowOf((await db.send(new GetCommand({ TableName: D, Key: versionKey(tenant, name, version) }))).Item);
@@ -29,6 +47,7 @@ export function createFlowStore(db: DynamoDBDocumentClient, tables: TableNames, 
       return items.map((item) => flowOf(item)!);
     },
     async publish(tenant, flow, expectedVersion, events) {
+      recentFlows.delete(cacheKey(tenant, flow.name));
       try {
         await db.send(
           new TransactWriteCommand({
@@ -46,6 +65,8 @@ export function createFlowStore(db: DynamoDBDocumentClient, tables: TableNames, 
             ],
           }),
         );
+        // Again after the write: a read between the first drop and the write may have cached the old flow.
+        recentFlows.delete(cacheKey(tenant, flow.name));
         return 'done';
       } catch (error) {
         if (isConditionFailure(error)) return 'conflict';
@@ -53,8 +74,10 @@ export function createFlowStore(db: DynamoDBDocumentClient, tables: TableNames, 
       }
     },
     async remove(tenant, name, events) {
+      recentFlows.delete(cacheKey(tenant, name));
       try {
         await db.send(new TransactWriteCommand({ TransactItems: [{ Delete: { TableName: D, Key: currentKey(tenant, name), ConditionExpression: 'attribute_exists(pk)' } }, ...auditPuts(tables.audit, events, auditRetentionDays)] }));
+        recentFlows.delete(cacheKey(tenant, name));
         return true;
       } catch (error) {
         if (isConditionFailure(error)) return false;
