@@ -30,10 +30,15 @@ function mapStrings(value: unknown, replace: (leaf: string) => string): unknown 
  */
 export const hashedForm = (key: Buffer, event: AuditEvent): unknown => mapStrings(event, (leaf) => pseudonymOf(key, event.tenant, leaf));
 
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** An address found inside a longer value only as a whole: `ann@x.io` is in `LOGIN#ann@x.io`, not in `joann@x.io` or `ann@x.iot`. */
+const wholeIn = (value: string, address: string) => new RegExp(`(^|[^a-z0-9._%+-])${escaped(address)}($|[^a-z0-9.-]|\\.(?![a-z0-9]))`, 'i').test(value);
+
 /** Whether a string names the person: it contains their id or one of their addresses, or equals (ignoring case) one of their names. */
 export function namesPerson(value: string, who: PersonalIdentifiers): boolean {
   const lower = value.toLowerCase();
-  return value.includes(who.id) || who.exact.some((v) => v.length > 0 && lower === v.toLowerCase()) || who.contained.some((v) => v.length > 0 && lower.includes(v.toLowerCase()));
+  return value.includes(who.id) || who.exact.some((v) => v.length > 0 && lower === v.toLowerCase()) || who.contained.some((v) => v.length > 0 && wholeIn(value, v));
 }
 
 /**
