@@ -119,7 +119,7 @@ const passkey: StepAuthenticator = {
 
 export const stepAuthenticators: Readonly<Record<Exclude<AuthenticatorId, 'password'>, StepAuthenticator>> = { totp, email_otp: emailOtp, recovery_code: recoveryCode, webauthn: passkey };
 
-export const stepAuthenticator = (id: AuthenticatorId): StepAuthenticator | undefined => (id === 'password' ? undefined : stepAuthenticators[id]);
+export const stepAuthenticator = (id: AuthenticatorId): StepAuthenticator | undefined => (id !== 'password' && Object.hasOwn(stepAuthenticators, id) ? stepAuthenticators[id] : undefined);
 
 /** Which of a step's options this user can use now. */
 export const usableOptions = (options: readonly string[], user: User, factors: readonly Factor[]): AuthenticatorId[] =>
