@@ -19,8 +19,9 @@ import { siemSinkOperations } from './resources/siem-sinks.ts';
 import { auditOperations } from './resources/audit.ts';
 import { consentPurposeOperations } from './resources/consent-purposes.ts';
 import type { AdminRoute } from './routes.ts';
+import { identityProviderOperations } from './resources/identity-providers.ts';
 
-export const adminOperations: readonly Operation[] = [...settingsOperations, ...userOperations, ...migrationOperations, ...groupOperations, ...applicationOperations, ...serviceProviderOperations, ...flowOperations, ...keyOperations, ...siemSinkOperations, ...auditOperations, ...consentPurposeOperations];
+export const adminOperations: readonly Operation[] = [...settingsOperations, ...userOperations, ...migrationOperations, ...groupOperations, ...applicationOperations, ...serviceProviderOperations, ...flowOperations, ...keyOperations, ...siemSinkOperations, ...auditOperations, ...consentPurposeOperations, ...identityProviderOperations];
 
 const getOpenApi: RouteHandler<AdminDeps> = async (req) =>
   json(200, openApiDocument(adminOperations, issuerOf(req.deps.publicUrl, tenantOf(req))), { 'cache-control': 'public, max-age=300' });

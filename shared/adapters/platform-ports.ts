@@ -54,6 +54,8 @@ import type { ConsentPurposeRegistry } from '../domain/ports/consent-purposes.ts
 import { createConsentPurposeRegistry } from './dynamodb/consent-purposes.ts';
 import type { Ceremonies } from '../domain/ports/ceremonies.ts';
 import type { PersonalData } from '../domain/ports/personal-data.ts';
+import type { IdentityProviderRegistry, LinkedIdentities } from '../domain/ports/identity-providers.ts';
+import { createIdentityProviderRegistry, createLinkedIdentities } from './dynamodb/identity-providers.ts';
 import { createPersonalData } from './dynamodb/personal-data.ts';
 import { createCeremonies } from './dynamodb/ceremonies.ts';
 import type { AuditCounters, AuditDigests, AuditTrail } from '../domain/ports/audit-log.ts';
@@ -75,6 +77,8 @@ export interface PlatformPorts {
   readonly loginStates: LoginStates;
   readonly ceremonies: Ceremonies;
   readonly personalData: PersonalData;
+  readonly identityProviders: IdentityProviderRegistry;
+  readonly linkedIdentities: LinkedIdentities;
   readonly flows: FlowStore;
   readonly actionTokens: ActionTokens;
   readonly signingKeys: SigningKeyStore;
@@ -136,6 +140,8 @@ export function portsFromEnvironment(options: { db?: DynamoDBDocumentClient } = 
     loginStates: createLoginStates(db, tables),
     ceremonies: createCeremonies(db, tables),
     personalData: createPersonalData(db, tables, retentionDays),
+    identityProviders: createIdentityProviderRegistry(db, tables, retentionDays),
+    linkedIdentities: createLinkedIdentities(db, tables, retentionDays),
     flows: createFlowStore(db, tables, retentionDays),
     actionTokens: createActionTokens(db, tables),
     signingKeys,

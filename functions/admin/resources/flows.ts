@@ -1,3 +1,4 @@
+import { idpIdOfOption } from '../../../shared/domain/federation/identity-provider.ts';
 import type { AuditEventType } from '../../../shared/domain/audit/catalogue.ts';
 import { z } from 'zod';
 import { defaultFlow, flowDocumentJsonSchema, flowDocumentSchema, InvalidFlowDocument, parseFlowDocument, type FlowDocument } from '../../../shared/domain/flows/flow-document.ts';
@@ -35,10 +36,16 @@ function validated(document: unknown) {
   }
 }
 
-/** A flow may only name this tenant's own consent purposes. */
-async function knownPurposes(call: AdminCall<unknown>, flow: FlowDocument): Promise<FlowDocument> {
+/** A flow may only name this tenant's own consent purposes and identity providers. */
+async function knownReferences(call: AdminCall<unknown>, flow: FlowDocument): Promise<FlowDocument> {
   const missing = [];
   for (const [i, id] of flow.consent.purposes.entries()) if (!(await call.req.deps.consentPurposes.get(call.tenant.id, id))) missing.push({ path: `consent.purposes.${i}`, message: `there is no consent purpose ${id}` });
+  for (const [s, step] of flow.steps.entries()) {
+    for (const [i, option] of step.options.entries()) {
+      const idpId = idpIdOfOption(option);
+      if (idpId && !(await call.req.deps.identityProviders.get(call.tenant.id, idpId))) missing.push({ path: `steps.${s}.options.${i}`, message: `there is no identity provider ${idpId}` });
+    }
+  }
   if (missing.length) throw new HttpError(400, 'validation_failed', `The flow document is invalid: ${missing[0]!.path}: ${missing[0]!.message}`, { details: { errors: missing } });
   return flow;
 }
@@ -47,7 +54,7 @@ async function publish(call: AdminCall<unknown>, name: string, document: unknown
   const current = await currentFlow(call, name);
   const version = expectedVersion(call.ifMatch, current ?? { version: 0 });
   const stored = current && current.version > 0 ? version : 0;
-  const next: StoredFlow = { name, version: version + 1, document: await knownPurposes(call, validated(document)), updatedAt: new Date().toISOString(), updatedBy: `${call.actor.kind}:${call.actor.id ?? ''}` };
+  const next: StoredFlow = { name, version: version + 1, document: await knownReferences(call, validated(document)), updatedAt: new Date().toISOString(), updatedBy: `${call.actor.kind}:${call.actor.id ?? ''}` };
   const outcome = await call.req.deps.flows.publish(call.tenant.id, next, stored, [call.event(type, `flow:${name}`, { version: next.version, ...details })]);
   if (outcome === 'conflict') throw new HttpError(412, 'precondition_failed', 'The flow was changed by someone else; read it again and retry with its new ETag');
   return { body: next, version: next.version };

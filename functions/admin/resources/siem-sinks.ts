@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { z } from 'zod';
-import { addressAllowed } from '../../../shared/adapters/outbound/guarded-post.ts';
+import { destinationProblem } from '../../../shared/adapters/outbound/destination.ts';
 import { createAuditEvent } from '../../../shared/domain/audit/event.ts';
 import { createSiemDelivery } from '../../../shared/domain/audit/siem-delivery.ts';
 import { auditedSiemSink, siemSinkInputSchema, type SiemSink, type SiemSinkInput } from '../../../shared/domain/audit/siem-sink.ts';
@@ -37,14 +37,8 @@ const newWebhookSecret = () => `whsec_${randomBytes(32).toString('base64url')}`;
  * a literal internal address. Names that resolve inside are refused again at every delivery.
  */
 function checkDestination(input: SiemSinkInput): void {
-  const url = new URL(input.url);
-  const allowLoopback = process.env.OUTBOUND_ALLOW_LOOPBACK === 'true';
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const isLoopbackName = host === 'localhost' || /^127\./.test(host) || host === '::1';
-  const refused = (message: string) => new HttpError(400, 'validation_failed', `The sink is invalid: url: ${message}`, { details: { errors: [{ path: 'url', message }] } });
-  if (url.username || url.password) throw refused('credentials in the URL are not accepted (Splunk tokens go in `token`)');
-  if (url.protocol !== 'https:' && !(allowLoopback && isLoopbackName)) throw refused('must be an https URL');
-  if (isLoopbackName ? !allowLoopback : /^[\d.]+$|:/.test(host) && !addressAllowed(host, allowLoopback)) throw refused('names an internal address');
+  const problem = destinationProblem(input.url);
+  if (problem) throw new HttpError(400, 'validation_failed', `The sink is invalid: url: ${problem}`, { details: { errors: [{ path: 'url', message: problem }] } });
 }
 
 /** The body (the operation already validated it against the schema), its destination checked too. */

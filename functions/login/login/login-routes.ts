@@ -20,7 +20,7 @@ import { formsMayReach } from '../../../shared/http/middleware/security-headers.
 import type { AuthTransaction } from '../../../shared/domain/ports/session-store.ts';
 import { loginPath } from './login-common.ts';
 import { flowFor } from '../../../shared/domain/flows/flow-selection.ts';
-import { firstStepMayUse } from '../../../shared/domain/flows/flow-plan.ts';
+import { firstStepMayUse, firstStepProviders } from '../../../shared/domain/flows/flow-plan.ts';
 import { signInCeremony } from '../factors/passkey-ceremony.ts';
 
 type Request = HttpRequest<PlatformPorts>;
@@ -49,8 +49,12 @@ export async function renderLogin(request: Request, tenant: Tenant, status: numb
   // A passkey can sign in without a username when the application's flow takes one for its first step.
   const flow = await flowFor(request.deps.flows, tenant.id, transaction?.application);
   const passkey = firstStepMayUse(flow, 'webauthn') ? await signInCeremony(request, tenant) : undefined;
+  const providers = (await Promise.all(firstStepProviders(flow).map((id) => request.deps.identityProviders.get(tenant.id, id)))).filter((idp) => idp?.enabled);
+  const query = new URLSearchParams({ ...(transaction ? { tx: transaction.id } : {}), ...(extra.returnTo ? { return_to: extra.returnTo } : {}) }).toString();
+  const federated = providers.map((idp) => ({ name: idp!.name, href: `${loginPath(tenant)}/federated/${idp!.id}${query ? `?${query}` : ''}` }));
   const view = {
     nonce: request.state.nonce, csrf: token, action: loginPath(tenant), settings: settingsOf(tenant), ...(transaction ? { transaction: transaction.id } : {}), ...extra,
+    ...(federated.length ? { federated } : {}),
     ...(passkey ? { passkey: { nonce: request.state.nonce, csrf: token, action: `${loginPath(tenant)}/passkey`, ceremony: passkey, button: 'Sign in with a passkey', hidden: { ...(transaction ? { tx: transaction.id } : {}), ...(extra.returnTo ? { return_to: extra.returnTo } : {}) } } } : {}),
   };
   const response = htmlResponse(status, loginPage(view), formsMayReach(request.state.nonce, transaction?.clientOrigin));

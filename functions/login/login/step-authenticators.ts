@@ -4,7 +4,7 @@ import { passkeysOf, type Factor, type RecoveryCodesFactor, type TotpFactor } fr
 import { parseCredential, passkeyAmr, PasskeyRejected, verifyAssertion } from '../../../shared/domain/factors/passkeys.ts';
 import { matchRecoveryCode } from '../../../shared/domain/factors/recovery-codes.ts';
 import { checkTotp } from '../../../shared/domain/factors/totp.ts';
-import type { AuthenticatorId } from '../../../shared/domain/flows/flow-document.ts';
+import type { AuthenticatorId, LocalAuthenticatorId } from '../../../shared/domain/flows/flow-document.ts';
 import { amrOf } from '../../../shared/domain/flows/flow-plan.ts';
 import type { LoginState } from '../../../shared/domain/ports/login-state.ts';
 import { createSecureVault } from '../../../shared/domain/secrets/secure-vault.ts';
@@ -49,8 +49,8 @@ export interface StepAuthenticator {
   verify(step: StepContext, answer: StepAnswer): Promise<StepOutcome>;
 }
 
-const ok = (method: AuthenticatorId): StepOutcome => ({ result: 'ok', amr: [amrOf[method]] });
-const spent = (accepted: boolean, method: AuthenticatorId): StepOutcome => (accepted ? ok(method) : { result: 'replayed' });
+const ok = (method: LocalAuthenticatorId): StepOutcome => ({ result: 'ok', amr: [amrOf[method]] });
+const spent = (accepted: boolean, method: LocalAuthenticatorId): StepOutcome => (accepted ? ok(method) : { result: 'replayed' });
 const stamp = () => new Date().toISOString();
 
 const totp: StepAuthenticator = {
@@ -117,9 +117,9 @@ const passkey: StepAuthenticator = {
   },
 };
 
-export const stepAuthenticators: Readonly<Record<Exclude<AuthenticatorId, 'password'>, StepAuthenticator>> = { totp, email_otp: emailOtp, recovery_code: recoveryCode, webauthn: passkey };
+export const stepAuthenticators: Readonly<Record<Exclude<LocalAuthenticatorId, 'password'>, StepAuthenticator>> = { totp, email_otp: emailOtp, recovery_code: recoveryCode, webauthn: passkey };
 
-export const stepAuthenticator = (id: AuthenticatorId): StepAuthenticator | undefined => (id !== 'password' && Object.hasOwn(stepAuthenticators, id) ? stepAuthenticators[id] : undefined);
+export const stepAuthenticator = (id: AuthenticatorId): StepAuthenticator | undefined => (id !== 'password' && Object.hasOwn(stepAuthenticators, id) ? stepAuthenticators[id as Exclude<LocalAuthenticatorId, 'password'>] : undefined);
 
 /** Which of a step's options this user can use now. */
 export const usableOptions = (options: readonly string[], user: User, factors: readonly Factor[]): AuthenticatorId[] =>

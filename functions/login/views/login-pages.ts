@@ -13,6 +13,8 @@ export interface LoginFormView {
   /** An account page to return to after signing in. */
   readonly returnTo?: string;
   readonly error?: string;
+  /** Upstream identity providers the flow's first step takes: a link each. */
+  readonly federated?: ReadonlyArray<{ readonly name: string; readonly href: string }>;
   /** A username-less passkey sign-in, when the flow takes one. */
   readonly passkey?: PasskeyFormView;
 }
@@ -32,6 +34,7 @@ ${view.returnTo ? html`<input type="hidden" name="return_to" value="${view.retur
 <button type="submit">Sign in</button>
 </form>
 ${view.passkey ? html`<div class="alternative"><p class="muted">or</p>${passkeyForm(view.passkey)}</div>` : ''}
+${view.federated?.length ? html`<div class="alternative" id="federated"><p class="muted">or</p>${view.federated.map((f) => html`<p><a class="button" href="${f.href}">Continue with ${f.name}</a></p>`)}</div>` : ''}
 <p><a href="${view.action}/forgot" id="forgot-password">Forgot your password?</a></p>
 ${view.settings.selfRegistration ? html`<p>New here? <a href="${view.action}/register" id="register">Create an account</a></p>` : ''}`);
 }

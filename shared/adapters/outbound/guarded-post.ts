@@ -49,16 +49,24 @@ export interface GuardedPostOptions {
   readonly timeoutMs?: number;
 }
 
-/** One POST: resolves to the status code and the answer's first 64 KB (redirects are not followed); refuses internal destinations. */
-export function guardedPost(url: string, headers: Record<string, string>, body: string, options: GuardedPostOptions): Promise<{ status: number; body: string }> {
-  const target = new URL(url);
+interface GuardedRequest {
+  readonly method: 'GET' | 'POST';
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  readonly body?: string;
+}
+
+/** One request: the status, headers and the answer's first `maxBytes` (redirects are not followed); refuses internal destinations. */
+export function guardedRequest(request: GuardedRequest, options: GuardedPostOptions & { maxBytes?: number }): Promise<{ status: number; headers: Record<string, string>; body: string }> {
+  const target = new URL(request.url);
   if (target.protocol !== 'https:' && !(target.protocol === 'http:' && options.allowLoopback)) return Promise.reject(new DestinationRefused('only https destinations'));
   const literal = target.hostname.replace(/^\[|\]$/g, '');
-  if (isIP(literal) && !addressAllowed(literal, options.allowLoopback)) return Promise.reject(new DestinationRefused(`${literal} is not a destination the platform posts to`));
+  if (isIP(literal) && !addressAllowed(literal, options.allowLoopback)) return Promise.reject(new DestinationRefused(`${literal} is not a destination the platform calls`));
   const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  const limit = options.maxBytes ?? maxAnswerBytes;
   const requestOptions: RequestOptions = {
-    method: 'POST',
-    headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+    method: request.method,
+    headers: { ...request.headers, ...(request.body !== undefined ? { 'content-length': String(Buffer.byteLength(request.body)) } : {}) },
     lookup: guardedLookup(options.allowLoopback),
     timeout: options.timeoutMs ?? 5000,
   };
@@ -67,14 +75,36 @@ export function guardedPost(url: string, headers: Record<string, string>, body: 
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (chunk: Buffer) => {
-        if (size < maxAnswerBytes) chunks.push(chunk.subarray(0, maxAnswerBytes - size));
+        if (size < limit) chunks.push(chunk.subarray(0, limit - size));
         size += chunk.length;
       });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      const headers = Object.fromEntries(Object.entries(res.headers).filter(([, v]) => typeof v === 'string') as Array<[string, string]>);
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') }));
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error('the destination did not answer in time')));
     req.on('error', reject);
-    req.end(body);
+    req.end(request.body);
   });
+}
+
+/** One POST: resolves to the status code and the answer's first 64 KB (redirects are not followed); refuses internal destinations. */
+export async function guardedPost(url: string, headers: Record<string, string>, body: string, options: GuardedPostOptions): Promise<{ status: number; body: string }> {
+  const { status, body: answer } = await guardedRequest({ method: 'POST', url, headers, body }, options);
+  return { status, body: answer };
+}
+
+/**
+ * A `fetch` for libraries that call URLs a tenant configured (openid-client talking to an
+ * upstream identity provider): the same guard, answers up to 256 KB, no redirects followed.
+ */
+export function guardedFetch(options: GuardedPostOptions) {
+  return async (url: string, init: { method?: string; headers?: Record<string, string> | Headers; body?: unknown } = {}): Promise<Response> => {
+    const headers: Record<string, string> = init.headers instanceof Headers ? Object.fromEntries(init.headers.entries()) : { ...(init.headers ?? {}) };
+    const body = init.body === undefined || init.body === null ? undefined : init.body instanceof URLSearchParams ? init.body.toString() : String(init.body);
+    if (init.body instanceof URLSearchParams && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) headers['content-type'] = 'application/x-www-form-urlencoded';
+    const method = init.method === 'POST' ? 'POST' : 'GET';
+    const answer = await guardedRequest({ method, url, headers, ...(body !== undefined ? { body } : {}) }, { ...options, maxBytes: 256 * 1024 });
+    return new Response(answer.status === 204 || answer.status === 304 ? null : answer.body, { status: answer.status, headers: answer.headers });
+  };
 }

@@ -2,9 +2,15 @@ import { z } from 'zod';
 
 /** The authenticators a flow can name; each is a handler in the authenticator registry. */
 export const authenticatorIds = ['password', 'totp', 'email_otp', 'recovery_code', 'webauthn'] as const;
-export type AuthenticatorId = (typeof authenticatorIds)[number];
+export type LocalAuthenticatorId = (typeof authenticatorIds)[number];
+/** A local authenticator, or a sign-in through one of the tenant's upstream identity providers (`federated:{id}`). */
+export type AuthenticatorId = LocalAuthenticatorId | `federated:${string}`;
 
-const authenticator = z.enum(authenticatorIds, { error: (issue) => `unknown authenticator ${JSON.stringify(issue.input)}; known: ${authenticatorIds.join(', ')}` });
+const federatedPattern = /^federated:[A-Za-z0-9_-]{1,64}$/;
+const authenticator = z.union([z.enum(authenticatorIds), z.string().regex(federatedPattern) as z.ZodType<`federated:${string}`>], {
+  error: (issue) => `unknown authenticator ${JSON.stringify(issue.input)}; known: ${authenticatorIds.join(', ')}, or federated:{identity provider id}`,
+});
+export const isFederated = (option: string) => federatedPattern.test(option);
 
 const cidr = z.string().regex(/^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/, 'an IPv4 or IPv6 CIDR range such as 10.0.0.0/8');
 
@@ -97,9 +103,12 @@ export const flowDocumentSchema = z
     if (!flow.steps[0]) return;
     const firstOptions = flow.steps[0].options;
     if (flow.steps[0].optional) ctx.addIssue({ code: 'custom', path: ['steps', 0, 'optional'], message: 'the first step identifies the user and cannot be optional' });
-    if (!firstOptions.every((o) => o === 'password' || o === 'webauthn')) {
-      ctx.addIssue({ code: 'custom', path: ['steps', 0, 'options'], message: 'the first step identifies the user: password or webauthn only' });
+    if (!firstOptions.every((o) => o === 'password' || o === 'webauthn' || isFederated(o))) {
+      ctx.addIssue({ code: 'custom', path: ['steps', 0, 'options'], message: 'the first step identifies the user: password, webauthn or federated:{id} only' });
     }
+    flow.steps.forEach((step, i) => {
+      if (i > 0 && step.options.some(isFederated)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'options'], message: 'an upstream identity provider identifies the user: federated options belong in the first step' });
+    });
     flow.rules.forEach((rule, i) => {
       const step = 'requireStep' in rule.then ? rule.then.requireStep : 'skipStep' in rule.then ? rule.then.skipStep : 'addOption' in rule.then ? rule.then.addOption.step : undefined;
       if (step !== undefined && step > flow.steps.length) ctx.addIssue({ code: 'custom', path: ['rules', i, 'then'], message: `there is no step ${step} (the flow has ${flow.steps.length})` });

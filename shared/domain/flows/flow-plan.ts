@@ -1,5 +1,5 @@
 import { BlockList, isIPv4, isIPv6 } from 'node:net';
-import type { Action, AuthenticatorId, Condition, FlowDocument } from './flow-document.ts';
+import { isFederated, type Action, type AuthenticatorId, type Condition, type FlowDocument, type LocalAuthenticatorId } from './flow-document.ts';
 
 /** What a sign-in is judged by: who (once known), from where, to what, and how it has gone so far. */
 export interface SignInContext {
@@ -30,7 +30,10 @@ export interface FlowPlan {
 }
 
 /** RFC 8176 method references each authenticator contributes to `amr`. */
-export const amrOf: Readonly<Record<AuthenticatorId, string>> = { password: 'pwd', totp: 'otp', email_otp: 'otp', recovery_code: 'otp', webauthn: 'hwk' };
+export const amrOf: Readonly<Record<LocalAuthenticatorId, string>> = { password: 'pwd', totp: 'otp', email_otp: 'otp', recovery_code: 'otp', webauthn: 'hwk' };
+/** RFC 8176 has no value for "an upstream identity provider vouched": `fed` says it (other values are allowed). */
+export const federatedAmr = 'fed';
+export const amrOfMethod = (option: AuthenticatorId): string => (isFederated(option) ? federatedAmr : amrOf[option as LocalAuthenticatorId]);
 
 function inRanges(ip: string, ranges: readonly string[]): boolean {
   const family = isIPv4(ip) ? 'ipv4' : isIPv6(ip) ? 'ipv6' : undefined;
@@ -107,7 +110,13 @@ export function planFlow(flow: FlowDocument, context: SignInContext): FlowPlan {
 export const firstStepMayUse = (flow: FlowDocument, method: AuthenticatorId): boolean =>
   flow.steps[0]!.options.includes(method) || flow.rules.some((rule) => 'addOption' in rule.then && rule.then.addOption.step === 1 && rule.then.addOption.authenticator === method);
 
-export const stepCovered = (step: PlannedStep, amr: readonly string[]) => step.options.some((option) => amr.includes(amrOf[option]));
+/** The upstream providers (ids) a page that does not know the user yet may offer for the first step. */
+export const firstStepProviders = (flow: FlowDocument): string[] => {
+  const options = [...flow.steps[0]!.options, ...flow.rules.flatMap((rule) => ('addOption' in rule.then && rule.then.addOption.step === 1 ? [rule.then.addOption.authenticator] : []))];
+  return [...new Set(options.filter(isFederated).map((o) => o.slice('federated:'.length)))];
+};
+
+export const stepCovered = (step: PlannedStep, amr: readonly string[]) => step.options.some((option) => amr.includes(amrOfMethod(option)));
 
 /**
  * The session policy: which planned steps an existing SSO session leaves to do. Too old a

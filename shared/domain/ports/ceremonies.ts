@@ -6,13 +6,15 @@
 export interface Ceremony {
   readonly id: string;
   readonly tenant: string;
-  readonly purpose: 'passkey-sign-in' | 'passkey-registration' | 'totp-enrolment';
+  readonly purpose: 'passkey-sign-in' | 'passkey-registration' | 'totp-enrolment' | 'federated-sign-in';
   /** The user the ceremony is for, when known (registration and enrolment). */
   readonly userId?: string;
   /** A WebAuthn challenge (base64url). */
   readonly challenge?: string;
   /** A TOTP seed offered for enrolment, sealed by the vault under (tenant, totp-seed, factorId). */
   readonly pendingTotp?: { readonly factorId: string; readonly sealedSecret: string };
+  /** A sign-in sent to an upstream identity provider: which, the nonce and PKCE verifier it must answer, and where to go after. */
+  readonly federation?: { readonly idpId: string; readonly nonce: string; readonly codeVerifier: string; readonly transaction?: string; readonly returnTo?: string };
   /** Wrong answers so far, for a ceremony that lets the user try again (an app's first code). */
   readonly attempts?: number;
   readonly expiresAt: number;

@@ -1,0 +1,40 @@
+import * as oidc from 'openid-client';
+import { guardedFetch } from '../../../shared/adapters/outbound/guarded-post.ts';
+import type { PlatformPorts } from '../../../shared/adapters/platform-ports.ts';
+import type { IdentityProvider } from '../../../shared/domain/federation/identity-provider.ts';
+import { createSecureVault } from '../../../shared/domain/secrets/secure-vault.ts';
+import type { Tenant } from '../../../shared/domain/tenants/tenant.ts';
+
+/**
+ * The platform as a relying party of an upstream OpenID Provider, through openid-client (which
+ * checks the ID token: signature by the upstream's JWKS, issuer, audience, nonce, expiry, and
+ * the authorization response's state and RFC 9207 `iss`). Every request goes through the SSRF
+ * guard; discovery is kept per process for ten minutes, per provider version.
+ */
+const discoveryTtlMs = 10 * 60_000;
+const configurations = new Map<string, { config: Promise<oidc.Configuration>; until: number }>();
+
+export const callbackPath = (tenant: Pick<Tenant, 'slug'>) => `/t/${tenant.slug}/login/federated/callback`;
+
+export async function upstreamConfiguration(deps: Pick<PlatformPorts, 'keyVault'>, idp: IdentityProvider): Promise<oidc.Configuration> {
+  const key = `${idp.tenant}\n${idp.id}\n${idp.version}`;
+  const cached = configurations.get(key);
+  if (cached && cached.until > Date.now()) return cached.config;
+  const allowLoopback = process.env.OUTBOUND_ALLOW_LOOPBACK === 'true';
+  const secret = idp.sealedClientSecret ? await createSecureVault(deps.keyVault).openText('idp-client-secret', idp.tenant, idp.id, idp.sealedClientSecret) : undefined;
+  const config = oidc
+    .discovery(new URL(idp.issuer), idp.clientId, secret, secret ? oidc.ClientSecretBasic(secret) : oidc.None(), {
+      [oidc.customFetch]: guardedFetch({ allowLoopback, timeoutMs: 5000 }) as never,
+      timeout: 5,
+      // Plain http only to loopback, and only in the local runtime (the guard refuses anything else).
+      ...(allowLoopback && new URL(idp.issuer).protocol === 'http:' ? { execute: [oidc.allowInsecureRequests] } : {}),
+    })
+    .catch((error: unknown) => {
+      configurations.delete(key);
+      throw error;
+    });
+  configurations.set(key, { config, until: Date.now() + discoveryTtlMs });
+  return config;
+}
+
+export const { randomNonce, randomPKCECodeVerifier, calculatePKCECodeChallenge, buildAuthorizationUrl, authorizationCodeGrant } = oidc;

@@ -1,0 +1,139 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { adminApi, type AdminApi } from '../../support/admin-api.ts';
+import { auditEventsOf } from '../../support/audit.ts';
+import { useSharedRuntimeEnvironment } from '../../support/aws-env.ts';
+import { registerClient } from '../../support/oidc-flows.ts';
+import { sharedRuntime } from '../../support/shared-runtime.ts';
+import { csrfTokenOf, webClient, type WebClient, type WebResponse } from '../../support/web-client.ts';
+
+before(useSharedRuntimeEnvironment);
+
+/**
+ * Two tenants of the platform: the upstream one is a real OpenID Provider the broker tenant
+ * federates to (its discovery, JWKS, authorization and token endpoints), so the whole exchange
+ * runs as it would against any other provider.
+ */
+async function federation(provisioning: 'create' | 'link_verified_email' | 'existing_only' = 'create') {
+  const [broker, upstream] = await Promise.all([adminApi(), adminApi()]);
+  const callback = `${sharedRuntime.url}/t/${broker.tenant.slug}/login/federated/callback`;
+  const client = await registerClient(upstream.tenant, { client_name: 'Broker', redirect_uris: [callback], first_party: true, grant_types: ['authorization_code'], token_endpoint_auth_method: 'client_secret_basic' });
+  const person = { email: `bob-${upstream.tenant.slug}@example.com`, password: 'an unrelated long passphrase 9' };
+  assert.equal((await upstream.call('POST', '/users', { emails: [{ value: person.email, verified: true }], name: { givenName: 'Bob', familyName: 'Upstream' }, password: person.password })).status, 201);
+  const created = await broker.call('POST', '/identity-providers', { name: 'Upstream Corp', kind: 'oidc', issuer: upstream.tenant.issuer, clientId: client.client_id, clientSecret: client.client_secret, provisioning });
+  assert.equal(created.status, 201, created.body);
+  const idp = created.json<{ id: string; hasClientSecret: boolean; clientSecret?: string }>();
+  assert.equal((await broker.call('PUT', '/flows/default', { steps: [{ options: ['password', `federated:${idp.id}`] }] })).status, 200);
+  return { broker, upstream, idp, person };
+}
+
+type Federation = Awaited<ReturnType<typeof federation>>;
+
+/** Follows redirects within the runtime (both tenants), signing in at the upstream when its login page comes; answers the last response. */
+async function follow(browser: WebClient, first: WebResponse, who?: { email: string; password: string }): Promise<WebResponse> {
+  let res = first;
+  for (let hops = 0; hops < 10; hops++) {
+    if (res.status === 200 && who && /name="password"/.test(res.body) && /<form method="post" action="\/t\/[^/]+\/login">/.test(res.body) && /name="tx"/.test(res.body)) {
+      const action = /<form method="post" action="([^"]+)"/.exec(res.body)![1]!;
+      res = await browser.postForm(action, { csrf: csrfTokenOf(res.body), identifier: who.email, password: who.password, tx: /name="tx" value="([^"]+)"/.exec(res.body)![1]! });
+      continue;
+    }
+    if (res.status !== 303 && res.status !== 302) return res;
+    const location = new URL(String(res.headers.location), sharedRuntime.url);
+    res = await browser.get(`${location.pathname}${location.search}`);
+  }
+  throw new Error('too many redirects');
+}
+
+/** From the broker's login page, "Continue with Upstream Corp", through the upstream's sign-in, back. */
+async function federatedSignIn(f: Federation, browser = webClient(sharedRuntime.url)) {
+  const page = await browser.get(`/t/${f.broker.tenant.slug}/login`);
+  const link = /<a class="button" href="([^"]+)">Continue with Upstream Corp<\/a>/.exec(page.body)?.[1];
+  assert.ok(link, 'the login page offers the provider');
+  const answer = await follow(browser, await browser.get(link.replace(/&amp;/g, '&')), f.person);
+  return { browser, answer };
+}
+
+const brokerUsers = async (api: AdminApi) => (await api.call('GET', '/users')).json<{ items: Array<{ id: string; userName: string; emails: Array<{ value: string; verified: boolean }>; name: { givenName?: string } }> }>().items;
+
+describe('federation to an upstream OpenID Provider', () => {
+  test('a first sign-in creates the user from the upstream ID token and links the identity; the next one finds the link', async () => {
+    const f = await federation();
+    assert.equal(f.idp.hasClientSecret, true);
+    assert.equal(f.idp.clientSecret, undefined, 'the secret is never shown');
+    const { answer } = await federatedSignIn(f);
+    assert.equal(answer.status, 200, answer.body.slice(0, 300));
+    assert.match(answer.body, /You are signed in/);
+    const created = (await brokerUsers(f.broker)).find((u) => u.emails[0]?.value === f.person.email)!;
+    assert.ok(created, 'a user for the upstream identity');
+    assert.deepEqual([created.emails[0]!.verified, created.name.givenName], [true, 'Bob']);
+
+    const again = await federatedSignIn(f);
+    assert.match(again.answer.body, /You are signed in/);
+    assert.equal((await brokerUsers(f.broker)).length, 2, 'the administrator and the one linked user, no second one');
+    const events = await auditEventsOf(f.broker.tenant.slug);
+    assert.equal(events.filter((e) => e.type === 'federation.linked').length, 1);
+    assert.deepEqual(events.filter((e) => e.type === 'signin.success' && e.details.method === 'federated').map((e) => e.details.idpId), [f.idp.id, f.idp.id]);
+    const session = events.filter((e) => e.type === 'session.started').at(-1)!;
+    assert.deepEqual(session.details.amr, ['fed']);
+  });
+
+  test('an upstream identity whose email is a local account: refused with provisioning "create", linked with "link_verified_email"', async () => {
+    for (const mode of ['create', 'link_verified_email'] as const) {
+      const f = await federation(mode);
+      const local = await f.broker.call('POST', '/users', { emails: [{ value: f.person.email, verified: true }], password: 'a local passphrase of some length' });
+      assert.equal(local.status, 201);
+      const { answer } = await federatedSignIn(f);
+      if (mode === 'create') {
+        assert.equal(answer.status, 401);
+        assert.match(answer.body, /An account with that email already exists here/);
+        assert.ok((await auditEventsOf(f.broker.tenant.slug)).some((e) => e.type === 'federation.failure' && e.details.reason === 'email_belongs_to_local_account'));
+      } else {
+        assert.match(answer.body, /You are signed in/);
+        const linked = (await auditEventsOf(f.broker.tenant.slug)).find((e) => e.type === 'federation.linked')!;
+        assert.deepEqual([linked.subject, linked.details.how], [local.json<{ id: string }>().id, 'verified_email']);
+      }
+    }
+  });
+
+  test('hostile: a replayed or forged callback, a provider the flow does not name, another tenant\'s provider, "existing_only", bad issuers', async () => {
+    const f = await federation('existing_only');
+    const browser = webClient(sharedRuntime.url);
+    const page = await browser.get(`/t/${f.broker.tenant.slug}/login`);
+    const link = /<a class="button" href="([^"]+)">Continue/.exec(page.body)![1]!;
+    const toUpstream = await browser.get(link);
+    assert.equal(toUpstream.status, 303);
+    const authorize = new URL(String(toUpstream.headers.location));
+    assert.equal(authorize.searchParams.get('code_challenge_method'), 'S256');
+    assert.ok(authorize.searchParams.get('nonce') && authorize.searchParams.get('state'));
+    const back = await follow(browser, await browser.get(`${authorize.pathname}${authorize.search}`), f.person);
+    assert.equal(back.status, 401, 'existing_only: an identity not linked yet is refused');
+
+    // The same callback again (the ceremony is spent), and made-up states.
+    const stateOnly = `/t/${f.broker.tenant.slug}/login/federated/callback?state=${authorize.searchParams.get('state')}&code=x`;
+    for (const path of [stateOnly, `/t/${f.broker.tenant.slug}/login/federated/callback?state=${'A'.repeat(43)}&code=x`, `/t/${f.broker.tenant.slug}/login/federated/callback?code=x`, `/t/${f.broker.tenant.slug}/login/federated/callback?state=%3Cscript%3E`]) {
+      const res = await browser.get(path);
+      assert.equal(res.status, 401, path);
+      assert.doesNotMatch(res.body, /<script>|stack/i);
+    }
+    const reasons = (await auditEventsOf(f.broker.tenant.slug)).filter((e) => e.type === 'federation.failure').map((e) => e.details.reason);
+    assert.deepEqual(reasons, ['not_linked', 'unknown_state', 'unknown_state', 'unknown_state', 'unknown_state']);
+
+    // The broker's provider at another tenant's login, and a provider its flow does not name.
+    const other = await adminApi();
+    assert.equal((await webClient(sharedRuntime.url).get(`/t/${other.tenant.slug}/login/federated/${f.idp.id}`)).status, 404);
+    assert.equal((await f.broker.call('PUT', '/flows/default', { steps: [{ options: ['password'] }] })).status, 200);
+    assert.equal((await webClient(sharedRuntime.url).get(link)).status, 404, 'not in the flow any more');
+    assert.doesNotMatch((await webClient(sharedRuntime.url).get(`/t/${f.broker.tenant.slug}/login`)).body, /Continue with/);
+
+    for (const issuer of ['http://idp.example.com', 'https://10.0.0.5/idp', 'https://user:pw@idp.example.com']) {
+      const res = await f.broker.call('POST', '/identity-providers', { name: 'Bad', kind: 'oidc', issuer, clientId: 'x' });
+      assert.equal(res.status, 400, issuer);
+    }
+    assert.equal((await f.broker.call('PUT', '/flows/default', { steps: [{ options: ['password'] }, { options: [`federated:${f.idp.id}`] }] })).status, 400, 'federated options belong in the first step');
+    const unknown = await f.broker.call('PUT', '/flows/default', { steps: [{ options: ['password', 'federated:no-such-idp'] }] });
+    assert.equal(unknown.status, 400);
+    assert.deepEqual(unknown.json<{ errors: Array<{ path: string }> }>().errors.map((e) => e.path), ['steps.0.options.1']);
+    assert.equal((await other.call('PUT', '/flows/default', { steps: [{ options: ['password', `federated:${f.idp.id}`] }] })).status, 400, 'another tenant cannot name this provider');
+  });
+});
