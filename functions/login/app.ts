@@ -8,7 +8,7 @@ import { continueAfterEnrolment, submitEnrolment, submitPasskeyEnrolment } from 
 import { submitPasskeySignIn } from './login/passkey-sign-in.ts';
 import type { LoginRoute } from './routes.ts';
 import { federatedCallback, startFederatedSignIn } from './federation/federated-sign-in.ts';
-import { changeOwnProfile, deleteOwnAccount, endOwnSession, exportOwnData, listOwnSessions, showOwnProfile } from './account/profile-routes.ts';
+import { changeOwnProfile, deleteOwnAccount, endOwnSession, exportOwnData, listOwnLinkedIdentities, listOwnSessions, showOwnProfile } from './account/profile-routes.ts';
 import { downloadOwnReceipt, listOwnConsents, withdrawOwnConsent } from './account/consent-routes.ts';
 import { removeOwnSecurityQuestions, setOwnSecurityQuestions, showOwnSecurityQuestions } from './account/security-question-routes.ts';
 import { addOwnPasskey, confirmOwnTotp, listOwnFactors, offerOwnTotp, passkeyOptions, removeOwnFactor, renewOwnRecoveryCodes } from './account/factor-routes.ts';
@@ -58,6 +58,7 @@ export function createLoginFunction(deps: () => PlatformPorts) {
       'GET /t/{tenant}/account/api/sessions': listOwnSessions,
       'DELETE /t/{tenant}/account/api/sessions/{sessionId}': endOwnSession,
       'GET /t/{tenant}/account/api/export': exportOwnData,
+      'GET /t/{tenant}/account/api/linked-identities': listOwnLinkedIdentities,
       'DELETE /t/{tenant}/account/api/account': deleteOwnAccount,
     },
   });

@@ -5,6 +5,6 @@ export const routes = ['GET /t/{tenant}/login', 'POST /t/{tenant}/login', 'POST 
   'GET /t/{tenant}/account/api/security-questions', 'PUT /t/{tenant}/account/api/security-questions', 'DELETE /t/{tenant}/account/api/security-questions',
   'GET /t/{tenant}/account/api/consents', 'DELETE /t/{tenant}/account/api/consents/{application}', 'GET /t/{tenant}/account/api/consent-receipts/{receiptId}',
   'GET /t/{tenant}/account/api/profile', 'PATCH /t/{tenant}/account/api/profile', 'GET /t/{tenant}/account/api/sessions', 'DELETE /t/{tenant}/account/api/sessions/{sessionId}',
-  'GET /t/{tenant}/account/api/export', 'DELETE /t/{tenant}/account/api/account'] as const;
+  'GET /t/{tenant}/account/api/export', 'GET /t/{tenant}/account/api/linked-identities', 'DELETE /t/{tenant}/account/api/account'] as const;
 
 export type LoginRoute = (typeof routes)[number];

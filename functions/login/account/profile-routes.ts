@@ -3,6 +3,7 @@ import type { PlatformPorts } from '../../../shared/adapters/platform-ports.ts';
 import { consentView } from '../../../shared/domain/consent/application-consent.ts';
 import { factorView } from '../../../shared/domain/factors/factor.ts';
 import type { SsoSession } from '../../../shared/domain/ports/session-store.ts';
+import type { LinkedIdentity } from '../../../shared/domain/ports/identity-providers.ts';
 import type { User } from '../../../shared/domain/users/user.ts';
 import { eraseAccount } from '../../../shared/http/account-erasure.ts';
 import { HttpError, notFound } from '../../../shared/http/errors.ts';
@@ -70,6 +71,14 @@ const sessionView = (session: SsoSession, current: SsoSession) => ({
   expiresAt: new Date(Math.min(session.idleExpiresAt, session.absoluteExpiresAt)).toISOString(),
 });
 
+const linkedView = (l: LinkedIdentity) => ({ provider: l.idpId, subject: l.subject, linkedAt: l.linkedAt, ...(l.email ? { email: l.email } : {}) });
+
+/** GET …/linked-identities: the upstream identities (identity providers) the user signs in with. */
+export async function listOwnLinkedIdentities(request: Request): Promise<HttpResponse> {
+  const { tenant, user } = await accountCaller(request);
+  return json(200, { items: (await request.deps.linkedIdentities.listForUser(tenant.id, user.id)).map(linkedView) });
+}
+
 /** GET …/sessions: the user's live sign-ins, this one marked. */
 export async function listOwnSessions(request: Request): Promise<HttpResponse> {
   const { tenant, user, session } = await accountCaller(request);
@@ -90,13 +99,14 @@ export async function endOwnSession(request: Request): Promise<HttpResponse> {
 export async function exportOwnData(request: Request): Promise<HttpResponse> {
   const { tenant, user, session } = await accountCaller(request);
   const now = Date.now();
-  const [groups, factors, consents, receipts, sessions, events] = await Promise.all([
+  const [groups, factors, consents, receipts, sessions, events, linked] = await Promise.all([
     request.deps.groups.groupsOf(tenant.id, user.id),
     request.deps.factors.listFactors(tenant.id, user.id),
     request.deps.consents.list(tenant.id, user.id),
     request.deps.consents.receipts(tenant.id, user.id),
     request.deps.sessions.listForUser(tenant.id, user.id, now),
     request.deps.auditTrail.search(tenant.id, { from: user.createdAt, to: new Date(now + 1000).toISOString(), subject: user.id }, { limit: 200 }),
+    request.deps.linkedIdentities.listForUser(tenant.id, user.id),
   ]);
   await request.deps.auditLog.record(loginEvent(request, tenant, 'user.data_exported', user.id, 'success', { events: events.items.length }));
   const document = {
@@ -108,6 +118,7 @@ export async function exportOwnData(request: Request): Promise<HttpResponse> {
     consents: consents.map(consentView),
     consentReceipts: receipts.map((r) => ({ id: r.id, application: r.clientId, issuedAt: r.issuedAt, jwt: r.jwt })),
     sessions: sessions.map((s) => sessionView(s, session)),
+    linkedIdentities: linked.map(linkedView),
     auditEvents: events.items,
     ...(events.cursor ? { auditEventsTruncated: true } : {}),
   };

@@ -26,4 +26,6 @@ export interface LinkedIdentities {
   find(tenant: string, idpId: string, subject: string): Promise<LinkedIdentity | undefined>;
   /** Links the identity, once: `exists` when that upstream identity is linked already. */
   link(identity: LinkedIdentity, events: readonly AuditEvent[]): Promise<'done' | 'exists'>;
+  /** The user's linked identities (all providers). */
+  listForUser(tenant: string, userId: string): Promise<LinkedIdentity[]>;
 }

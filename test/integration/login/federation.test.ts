@@ -4,7 +4,9 @@ import { adminApi, type AdminApi } from '../../support/admin-api.ts';
 import { auditEventsOf } from '../../support/audit.ts';
 import { useSharedRuntimeEnvironment } from '../../support/aws-env.ts';
 import { registerClient } from '../../support/oidc-flows.ts';
+import { mailTo } from '../../support/mailbox.ts';
 import { sharedRuntime } from '../../support/shared-runtime.ts';
+import { eventually } from '../../support/wait.ts';
 import { csrfTokenOf, webClient, type WebClient, type WebResponse } from '../../support/web-client.ts';
 
 before(useSharedRuntimeEnvironment);
@@ -76,6 +78,20 @@ describe('federation to an upstream OpenID Provider', () => {
     assert.deepEqual(events.filter((e) => e.type === 'signin.success' && e.details.method === 'federated').map((e) => e.details.idpId), [f.idp.id, f.idp.id]);
     const session = events.filter((e) => e.type === 'session.started').at(-1)!;
     assert.deepEqual(session.details.amr, ['fed']);
+    const links = await again.browser.send('GET', `/t/${f.broker.tenant.slug}/account/api/linked-identities`, undefined, { accept: 'application/json' });
+    assert.deepEqual(links.json<{ items: Array<{ provider: string; email: string }> }>().items.map((l) => [l.provider, l.email]), [[f.idp.id, f.person.email]], 'the user sees the link in the account API');
+  });
+
+  test('federation then a local second factor: the flow goes on after the upstream sign-in as after a password', async () => {
+    const f = await federation();
+    assert.equal((await f.broker.call('PUT', '/flows/default', { steps: [{ options: ['password', `federated:${f.idp.id}`] }, { options: ['email_otp'] }] })).status, 200);
+    const { browser, answer } = await federatedSignIn(f);
+    assert.match(answer.body, /Check your email/, 'the emailed-code step after the upstream sign-in');
+    const mail = await eventually('the code', async () => (await mailTo(f.person.email)).find((m) => /code: \d{6}/.test(m.subject)));
+    const done = await browser.postForm(`/t/${f.broker.tenant.slug}/login/step`, { csrf: csrfTokenOf(answer.body), method: 'email_otp', code: /code: (\d{6})/.exec(mail.subject)![1]! });
+    assert.equal(done.status, 200, done.body.slice(0, 300));
+    const session = (await auditEventsOf(f.broker.tenant.slug)).filter((e) => e.type === 'session.started').at(-1)!;
+    assert.deepEqual(session.details.amr, ['fed', 'otp']);
   });
 
   test('an upstream identity whose email is a local account: refused with provisioning "create", linked with "link_verified_email"', async () => {
