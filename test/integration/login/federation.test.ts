@@ -26,7 +26,7 @@ async function federation(provisioning: 'create' | 'link_verified_email' | 'exis
   assert.equal(created.status, 201, created.body);
   const idp = created.json<{ id: string; hasClientSecret: boolean; clientSecret?: string }>();
   assert.equal((await broker.call('PUT', '/flows/default', { steps: [{ options: ['password', `federated:${idp.id}`] }] })).status, 200);
-  return { broker, upstream, idp, person };
+  return { broker, upstream, idp, person, clientSecret: client.client_secret! };
 }
 
 type Federation = Awaited<ReturnType<typeof federation>>;
@@ -151,5 +151,16 @@ describe('federation to an upstream OpenID Provider', () => {
     assert.equal(unknown.status, 400);
     assert.deepEqual(unknown.json<{ errors: Array<{ path: string }> }>().errors.map((e) => e.path), ['steps.0.options.1']);
     assert.equal((await other.call('PUT', '/flows/default', { steps: [{ options: ['password', `federated:${f.idp.id}`] }] })).status, 400, 'another tenant cannot name this provider');
+
+    // Replaced without a secret (the sealed one is kept), read by another tenant (not found), removed.
+    const current = await f.broker.call('GET', `/identity-providers/${f.idp.id}`);
+    const renamed = await f.broker.call('PUT', `/identity-providers/${f.idp.id}`, { name: 'Upstream Corporation', kind: 'oidc', issuer: f.upstream.tenant.issuer, clientId: 'broker', provisioning: 'create' }, { 'if-match': String(current.headers.etag) });
+    assert.equal(renamed.status, 200, renamed.body);
+    assert.deepEqual([renamed.json<{ name: string }>().name, renamed.json<{ hasClientSecret: boolean }>().hasClientSecret], ['Upstream Corporation', true]);
+    assert.equal((await other.call('GET', `/identity-providers/${f.idp.id}`)).status, 404);
+    assert.equal((await f.broker.call('DELETE', `/identity-providers/${f.idp.id}`, undefined, { 'if-match': String(renamed.headers.etag) })).status, 204);
+    const changes = (await auditEventsOf(f.broker.tenant.slug)).filter((e) => e.type.startsWith('idp.'));
+    assert.deepEqual(changes.map((e) => e.type).sort(), ['idp.created', 'idp.deleted', 'idp.updated']);
+    assert.ok(!JSON.stringify(changes).includes(f.clientSecret), 'no secret in the trail');
   });
 });
