@@ -89,7 +89,7 @@ export const flowOperations = [
     },
   }),
   operation({
-    route: 'PUT /t/{tenant}/api/v1/flows/{name}', summary: 'Publish a new version of a flow', tag: 'Flows', access: 'write', status: 200, body: flowDocumentSchema, response: storedFlowSchema, conditional: true,
+    route: 'PUT /t/{tenant}/api/v1/flows/{name}', summary: 'Publish a new version of a flow (warm functions use it within 30 seconds, as with settings)', tag: 'Flows', access: 'write', status: 200, body: flowDocumentSchema, response: storedFlowSchema, conditional: true,
     handle: async (call) => publish(call, await flowName(call), call.body, 'flow.published', {}),
   }),
   operation({
