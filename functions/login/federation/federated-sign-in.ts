@@ -17,7 +17,7 @@ import { accountReturnPath } from '../account/account-session.ts';
 import { loginEvent } from '../login/login-common.ts';
 import { attemptLimit, renderLogin, transactionOf } from '../login/login-routes.ts';
 import { completeSignIn, continueSignIn, deniedSignIn } from '../login/sign-in-progress.ts';
-import { authorizationCodeGrant, buildAuthorizationUrl, calculatePKCECodeChallenge, callbackPath, randomNonce, randomPKCECodeVerifier, upstreamConfiguration } from './upstream-client.ts';
+import { callbackPath, upstreamConfiguration, upstreamLibrary } from './upstream-client.ts';
 
 /**
  * Sign-in through an upstream OpenID Provider (issue: identity broker): the first step of a
@@ -47,6 +47,7 @@ export async function startFederatedSignIn(request: Request): Promise<HttpRespon
   const idp = await allowedProvider(request, tenant, request.pathParameters.idpId ?? '', transaction?.application);
   if (!idp) throw notFound('This sign-in option is not available here.');
   const config = await upstreamConfiguration(request.deps, idp);
+  const { randomNonce, randomPKCECodeVerifier, calculatePKCECodeChallenge, buildAuthorizationUrl } = await upstreamLibrary();
   const state = randomBytes(32).toString('base64url');
   const nonce = randomNonce();
   const codeVerifier = randomPKCECodeVerifier();
@@ -132,7 +133,7 @@ export async function federatedCallback(request: Request): Promise<HttpResponse>
   try {
     const config = await upstreamConfiguration(request.deps, idp);
     const current = new URL(`${request.deps.publicUrl}${callbackPath(tenant)}?${request.query.toString()}`);
-    const tokens = await authorizationCodeGrant(config, current, { pkceCodeVerifier: federation.codeVerifier, expectedNonce: federation.nonce, expectedState: state!, idTokenExpected: true });
+    const tokens = await (await upstreamLibrary()).authorizationCodeGrant(config, current, { pkceCodeVerifier: federation.codeVerifier, expectedNonce: federation.nonce, expectedState: state!, idTokenExpected: true });
     const idToken = tokens.claims()!;
     claims = { sub: idToken.sub, ...(stringClaim(idToken.email, 254) ? { email: stringClaim(idToken.email, 254)! } : {}), emailVerified: idToken.email_verified === true, ...(stringClaim(idToken.given_name) ? { givenName: stringClaim(idToken.given_name)! } : {}), ...(stringClaim(idToken.family_name) ? { familyName: stringClaim(idToken.family_name)! } : {}), ...(stringClaim(idToken.name) ? { name: stringClaim(idToken.name)! } : {}) };
   } catch (error) {

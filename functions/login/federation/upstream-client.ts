@@ -1,4 +1,4 @@
-import * as oidc from 'openid-client';
+import type { Configuration } from 'openid-client';
 import { guardedFetch } from '../../../shared/adapters/outbound/guarded-post.ts';
 import type { PlatformPorts } from '../../../shared/adapters/platform-ports.ts';
 import type { IdentityProvider } from '../../../shared/domain/federation/identity-provider.ts';
@@ -9,18 +9,21 @@ import type { Tenant } from '../../../shared/domain/tenants/tenant.ts';
  * The platform as a relying party of an upstream OpenID Provider, through openid-client (which
  * checks the ID token: signature by the upstream's JWKS, issuer, audience, nonce, expiry, and
  * the authorization response's state and RFC 9207 `iss`). Every request goes through the SSRF
- * guard; discovery is kept per process for ten minutes, per provider version.
+ * guard; discovery is kept per process for ten minutes, per provider version. The library loads
+ * at the first federated sign-in, not at every cold start of the login function.
  */
+export const upstreamLibrary = () => import('openid-client');
 const discoveryTtlMs = 10 * 60_000;
-const configurations = new Map<string, { config: Promise<oidc.Configuration>; until: number }>();
+const configurations = new Map<string, { config: Promise<Configuration>; until: number }>();
 
 export const callbackPath = (tenant: Pick<Tenant, 'slug'>) => `/t/${tenant.slug}/login/federated/callback`;
 
-export async function upstreamConfiguration(deps: Pick<PlatformPorts, 'keyVault'>, idp: IdentityProvider): Promise<oidc.Configuration> {
+export async function upstreamConfiguration(deps: Pick<PlatformPorts, 'keyVault'>, idp: IdentityProvider): Promise<Configuration> {
   const key = `${idp.tenant}\n${idp.id}\n${idp.version}`;
   const cached = configurations.get(key);
   if (cached && cached.until > Date.now()) return cached.config;
   const allowLoopback = process.env.OUTBOUND_ALLOW_LOOPBACK === 'true';
+  const oidc = await upstreamLibrary();
   const secret = idp.sealedClientSecret ? await createSecureVault(deps.keyVault).openText('idp-client-secret', idp.tenant, idp.id, idp.sealedClientSecret) : undefined;
   const config = oidc
     .discovery(new URL(idp.issuer), idp.clientId, secret, secret ? oidc.ClientSecretBasic(secret) : oidc.None(), {
@@ -36,5 +39,3 @@ export async function upstreamConfiguration(deps: Pick<PlatformPorts, 'keyVault'
   configurations.set(key, { config, until: Date.now() + discoveryTtlMs });
   return config;
 }
-
-export const { randomNonce, randomPKCECodeVerifier, calculatePKCECodeChallenge, buildAuthorizationUrl, authorizationCodeGrant } = oidc;

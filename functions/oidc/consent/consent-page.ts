@@ -11,7 +11,7 @@ import { formsMayReach } from '../../../shared/http/middleware/security-headers.
 import { RedirectableError } from '../authorize/authorization-error.ts';
 import { applicationOf, consentEvent, issueCode, recordOidcConsent, redirectError } from '../authorize/authorize-endpoint.ts';
 import { consentState } from '../../../shared/domain/consent/application-consent.ts';
-import { consentPurposesSection, tickedPurposes } from '../../../shared/http/views/consent-purposes.ts';
+import { consentDecisionOf, consentForm, tickedPurposes } from '../../../shared/http/views/consent-purposes.ts';
 import type { OidcDeps } from '../deps.ts';
 import { consentItemsOf } from '../../../shared/domain/oauth/claims-request.ts';
 
@@ -63,13 +63,7 @@ export async function showConsent(req: Request): Promise<HttpResponse> {
     accent: settings.branding.primaryColor,
     body: html`<h1>Allow ${client.name} to access your ${settings.branding.displayName} account?</h1>
 <ul id="scopes">${consentItemsOf(request).map((item) => html`<li>${describe(item)}</li>`)}</ul>
-<form method="post" action="/t/${tenant.slug}/oauth2/consent">
-<input type="hidden" name="csrf" value="${token}">
-<input type="hidden" name="tx" value="${id}">
-${consentPurposesSection(client.name, state)}
-<button type="submit" name="decision" value="allow">Allow</button>
-<button type="submit" name="decision" value="deny">Deny</button>
-</form>`,
+${consentForm({ action: `/t/${tenant.slug}/oauth2/consent`, csrf: token, transaction: id, applicationName: client.name, state })}`,
   });
   return { ...htmlResponse(200, body, formsMayReach(req.state.nonce, request.redirectUri)), ...(cookie ? { cookies: [cookie] } : {}) };
 }
@@ -81,8 +75,7 @@ export async function submitConsent(req: Request): Promise<HttpResponse> {
   verifyCsrf(req, `consent:${tenant.id}`, form.get('csrf'), (await tenantCsrfOptions(req.deps, tenant)).key);
   const { id, request, client, session, now } = await pending(req, tenant, form.get('tx'));
   if (!session) return seeOther(`/t/${tenant.slug}/login?tx=${id}`);
-  const decision = form.get('decision');
-  if (decision !== 'allow' && decision !== 'deny') throw badRequest('Choose Allow or Deny.');
+  const decision = consentDecisionOf(form);
   await req.deps.grants.closeTransaction(tenant.id, id);
   if (decision === 'deny') {
     await req.deps.auditLog.record(consentEvent(req, tenant, session, client, request, 'prompt', 'consent.denied'));

@@ -9,17 +9,18 @@ import type { ServiceProvider } from '../../../shared/domain/saml/service-provid
 import { issuerOf, settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
 import type { User } from '../../../shared/domain/users/user.ts';
 import { issueCsrf, tenantCsrfOptions, verifyCsrf } from '../../../shared/http/csrf.ts';
-import { badRequest, HttpError } from '../../../shared/http/errors.ts';
+import { HttpError } from '../../../shared/http/errors.ts';
 import { formOf } from '../../../shared/http/forms.ts';
 import { formsMayReach } from '../../../shared/http/middleware/security-headers.ts';
 import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
 import { htmlResponse, seeOther } from '../../../shared/http/responses.ts';
 import { currentSession } from '../../../shared/http/sso-cookie.ts';
-import { consentPurposesSection, tickedPurposes } from '../../../shared/http/views/consent-purposes.ts';
+import { consentDecisionOf, consentForm, tickedPurposes } from '../../../shared/http/views/consent-purposes.ts';
 import { html } from '../../../shared/http/views/html.ts';
 import { page } from '../../../shared/http/views/page.ts';
 import type { SamlDeps } from '../deps.ts';
 import { loginResponse, statusResponse, type ResponseTarget } from './login-response.ts';
+import { pendingLogin, targetOf } from './pending-login.ts';
 
 /**
  * Consent before a SAML assertion (the same purposes, page and receipts as OIDC): a service
@@ -79,19 +80,13 @@ export async function answerWithConsent(req: Request, tenant: Tenant, target: Re
 
 /** The pending exchange, its SP and the user's live session; anything missing stops with a clear page. */
 async function pending(req: Request, tenant: Tenant, id: string | null) {
-  if (!id || !/^[A-Za-z0-9_-]{16,64}$/.test(id)) throw badRequest('This consent request is malformed.');
   const now = Date.now();
-  const exchange = await req.deps.samlExchanges.findLogin(tenant.id, id, now);
-  if (!exchange) throw new HttpError(400, 'expired_request', 'This request has expired. Go back to the application and start again.');
-  const sp = await req.deps.serviceProviders.get(tenant.id, exchange.request.spId);
-  if (!sp) throw badRequest('The service provider is no longer registered.');
+  const { request, sp } = await pendingLogin(req, tenant, id, now);
   const session = await currentSession(req, tenant, req.deps.sessions, settingsOf(tenant), now);
   const user = session ? await req.deps.users.getUser(tenant.id, session.userId) : undefined;
   if (!session || !user || user.status !== 'active') throw new HttpError(401, 'login_required', 'Sign in again from the application.');
-  return { id, request: exchange.request, sp, session, user };
+  return { id: id!, request, sp, session, user };
 }
-
-const targetFor = (sp: ServiceProvider, request: SamlLoginRequest): ResponseTarget => ({ sp, acsUrl: request.acsUrl, ...(request.requestId ? { inResponseTo: request.requestId } : {}), ...(request.relayState !== undefined ? { relayState: request.relayState } : {}) });
 
 /** GET /t/{tenant}/saml2/consent?tx=…: what the service provider will receive and why, Allow / Deny. */
 export async function showSamlConsent(req: Request): Promise<HttpResponse> {
@@ -107,13 +102,7 @@ export async function showSamlConsent(req: Request): Promise<HttpResponse> {
     accent: settings.branding.primaryColor,
     body: html`<h1>Allow ${name} to receive your ${settings.branding.displayName} details?</h1>
 <p>It will receive: ${sp.attributes.length ? sp.attributes.map((a) => a.friendlyName ?? a.name).join(', ') : 'an identifier for you'}.</p>
-<form method="post" action="/t/${tenant.slug}/saml2/consent">
-<input type="hidden" name="csrf" value="${token}">
-<input type="hidden" name="tx" value="${id}">
-${consentPurposesSection(name, state)}
-<button type="submit" name="decision" value="allow">Allow</button>
-<button type="submit" name="decision" value="deny">Deny</button>
-</form>`,
+${consentForm({ action: `/t/${tenant.slug}/saml2/consent`, csrf: token, transaction: id, applicationName: name, state })}`,
   });
   return { ...htmlResponse(200, body, formsMayReach(req.state.nonce, request.acsUrl)), ...(cookie ? { cookies: [cookie] } : {}) };
 }
@@ -124,10 +113,9 @@ export async function submitSamlConsent(req: Request): Promise<HttpResponse> {
   const form = formOf(req);
   verifyCsrf(req, `consent:${tenant.id}`, form.get('csrf'), (await tenantCsrfOptions(req.deps, tenant)).key);
   const { id, request, sp, session, user } = await pending(req, tenant, form.get('tx'));
-  const decision = form.get('decision');
-  if (decision !== 'allow' && decision !== 'deny') throw badRequest('Choose Allow or Deny.');
+  const decision = consentDecisionOf(form);
   await req.deps.samlExchanges.closeLogin(tenant.id, id);
-  const target = targetFor(sp, request);
+  const target = targetOf(sp, request);
   if (decision === 'deny') {
     await req.deps.auditLog.record(createAuditEvent({ tenant: tenant.id, type: 'consent.denied', actor: { kind: 'user', id: user.id }, subject: user.id, clientIp: req.state.clientIp, userAgent: req.state.userAgent, correlationId: req.state.correlationId, outcome: 'denied', details: { clientId: sp.id, entityId: sp.entityId, how: 'prompt' } }));
     return statusResponse(req, tenant, target, statusCodes.responder, statusCodes.requestDenied, 'The user did not consent');

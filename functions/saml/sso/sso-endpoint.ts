@@ -16,19 +16,14 @@ import type { SamlDeps } from '../deps.ts';
 import { receiveMessage, type Binding } from '../inbound/receive-message.ts';
 import { idpEndpoints } from '../saml-entities.ts';
 import { refusingBadMessages } from '../saml-errors.ts';
-import { statusResponse, type ResponseTarget } from './login-response.ts';
+import { statusResponse } from './login-response.ts';
 import { answerWithConsent } from './sso-consent.ts';
+import { pendingLogin, targetOf } from './pending-login.ts';
 
 type Request = HttpRequest<SamlDeps>;
 
 const transactionLifetimeMs = 10 * 60_000;
 
-const targetOf = (sp: ServiceProvider, request: Pick<SamlLoginRequest, 'acsUrl' | 'requestId' | 'relayState'>): ResponseTarget => ({
-  sp,
-  acsUrl: request.acsUrl,
-  ...(request.requestId ? { inResponseTo: request.requestId } : {}),
-  ...(request.relayState !== undefined ? { relayState: request.relayState } : {}),
-});
 
 /**
  * Whether the session is enough for the SP (fresh when ForceAuthn asked for it, and no step the
@@ -105,13 +100,9 @@ export async function ssoEndpoint(req: Request): Promise<HttpResponse> {
 /** GET /t/{tenant}/saml2/sso/resume?tx=…: back from the login pages with a session for the pending request. */
 export async function resumeSso(req: Request): Promise<HttpResponse> {
   const tenant = tenantOf(req);
-  const id = req.query.get('tx') ?? '';
-  if (!/^[A-Za-z0-9_-]{16,64}$/.test(id)) throw badRequest('This sign-in request is malformed.');
   const now = Date.now();
-  const pending = await req.deps.samlExchanges.findLogin(tenant.id, id, now);
-  if (!pending) throw new HttpError(400, 'expired_request', 'This sign-in request has expired. Go back to the application and start again.');
-  const sp = await req.deps.serviceProviders.get(tenant.id, pending.request.spId);
-  if (!sp) throw badRequest('The service provider is no longer registered.');
+  const pending = await pendingLogin(req, tenant, req.query.get('tx'), now);
+  const { id, sp } = pending;
   const session = await currentSession(req, tenant, req.deps.sessions, settingsOf(tenant), now);
   const verdict = await sessionSatisfies(req, tenant, sp, session, pending.request, pending.createdAt, now);
   if (verdict === 'login') return seeOther(`/t/${tenant.slug}/login?tx=${id}`);

@@ -1,5 +1,6 @@
 import type { ConsentPurpose } from '../../domain/consent/consent-purpose.ts';
 import type { ConsentState } from '../../domain/consent/application-consent.ts';
+import { badRequest } from '../errors.ts';
 import { html, type SafeHtml } from './html.ts';
 
 /** Why data may be used, as a person reads it (GDPR Art. 6(1)). */
@@ -27,3 +28,19 @@ export function consentPurposesSection(applicationName: string, state: ConsentSt
 
 /** The optional purposes a submitted consent form ticked. */
 export const tickedPurposes = (state: ConsentState, form: URLSearchParams): Set<string> => new Set(state.needed.filter((p) => form.get(`purpose_${p.id}`) === 'accept').map((p) => p.id));
+
+/** The consent form of either protocol: the pending request, the purposes, Allow and Deny. */
+export const consentForm = (view: { action: string; csrf: string; transaction: string; applicationName: string; state: ConsentState }): SafeHtml => html`<form method="post" action="${view.action}">
+<input type="hidden" name="csrf" value="${view.csrf}">
+<input type="hidden" name="tx" value="${view.transaction}">
+${consentPurposesSection(view.applicationName, view.state)}
+<button type="submit" name="decision" value="allow">Allow</button>
+<button type="submit" name="decision" value="deny">Deny</button>
+</form>`;
+
+/** The button the user pressed on a consent form. */
+export function consentDecisionOf(form: URLSearchParams): 'allow' | 'deny' {
+  const decision = form.get('decision');
+  if (decision !== 'allow' && decision !== 'deny') throw badRequest('Choose Allow or Deny.');
+  return decision;
+}
