@@ -37,6 +37,9 @@ export interface FunctionDefinition {
   readonly copiedFiles?: readonly { readonly from: string; readonly to: string }[];
 }
 
+/** The SAML XSDs the schema validator reads beside its bundle. */
+const samlSchemas = { from: 'node_modules/@authenio/samlify-xmllint-wasm/build/schemas', to: 'saml-schemas' } as const;
+
 export const httpFunctions: readonly FunctionDefinition[] = [
   {
     name: 'signup',
@@ -58,8 +61,11 @@ export const httpFunctions: readonly FunctionDefinition[] = [
     memorySize: 1024,
     // An account erasure searches every table of the tenant.
     timeoutSeconds: 29,
-    // The passkey library (and its ASN.1 parsers) loads at the first ceremony, not at every cold start.
-    nodeModules: ['@simplewebauthn/server'],
+    // Loaded at first use, not at every cold start: the passkey library (and its ASN.1 parsers) at the first
+    // ceremony; samlify, libxml2 (with the SAML schemas beside the bundle) at the first upstream SAML sign-in;
+    // the RE2 engine for the first claim mapping with a pattern.
+    nodeModules: ['@simplewebauthn/server', 'samlify', 'libxml2-wasm', 're2js'],
+    copiedFiles: [samlSchemas],
   },
   {
     name: 'oidc',
@@ -82,7 +88,7 @@ export const httpFunctions: readonly FunctionDefinition[] = [
     // The schema validator reads the SAML XSD files from `saml-schemas` beside its bundle, and imports
     // libxml2 on the first message (esbuild cannot defer a bundled module that uses top-level await).
     nodeModules: ['libxml2-wasm'],
-    copiedFiles: [{ from: 'node_modules/@authenio/samlify-xmllint-wasm/build/schemas', to: 'saml-schemas' }],
+    copiedFiles: [samlSchemas],
   },
   {
     name: 'admin',

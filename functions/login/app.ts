@@ -7,7 +7,7 @@ import { showStep, submitPasswordChange, submitStep } from './login/sign-in-step
 import { continueAfterEnrolment, submitEnrolment, submitPasskeyEnrolment } from './login/step-enrolment.ts';
 import { submitPasskeySignIn } from './login/passkey-sign-in.ts';
 import type { LoginRoute } from './routes.ts';
-import { federatedCallback, startFederatedSignIn } from './federation/federated-sign-in.ts';
+import { brokerSamlMetadata, federatedCallback, samlAssertionConsumer, startFederatedSignIn } from './federation/federated-sign-in.ts';
 import { changeOwnProfile, deleteOwnAccount, endOwnSession, exportOwnData, listOwnLinkedIdentities, listOwnSessions, showOwnProfile } from './account/profile-routes.ts';
 import { downloadOwnReceipt, listOwnConsents, withdrawOwnConsent } from './account/consent-routes.ts';
 import { removeOwnSecurityQuestions, setOwnSecurityQuestions, showOwnSecurityQuestions } from './account/security-question-routes.ts';
@@ -24,6 +24,8 @@ export function createLoginFunction(deps: () => PlatformPorts) {
       'POST /t/{tenant}/login/select': selectAccount,
       'POST /t/{tenant}/login/passkey': submitPasskeySignIn,
       'GET /t/{tenant}/login/federated/callback': federatedCallback,
+      'POST /t/{tenant}/login/federated/saml/acs': samlAssertionConsumer,
+      'GET /t/{tenant}/login/federated/saml/metadata': brokerSamlMetadata,
       'GET /t/{tenant}/login/federated/{idpId}': startFederatedSignIn,
       'GET /t/{tenant}/login/register': showRegistration,
       'POST /t/{tenant}/login/register': submitRegistration,

@@ -2,7 +2,7 @@ import * as samlify from 'samlify';
 import type { SamlCertificate, SamlSigningKey } from '../../shared/domain/keys/key-service.ts';
 import { bindings, encryptionAlgorithms, signatureAlgorithms, supportedNameIdFormats } from '../../shared/domain/saml/saml-names.ts';
 import type { ServiceProvider } from '../../shared/domain/saml/service-provider.ts';
-import { validateSamlSchema } from './schema-validator.ts';
+import { validateSamlSchema } from '../../shared/adapters/xml/saml-schema-validator.ts';
 
 samlify.setSchemaValidator({ validate: validateSamlSchema });
 

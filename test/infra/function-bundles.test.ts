@@ -7,7 +7,6 @@ import { build } from 'esbuild';
 import { httpFunctions } from '../../infra/functions.ts';
 import { functionLogicalId, synthesize } from './synth.ts';
 
-const samlFunction = httpFunctions.find((definition) => definition.name === 'saml')!;
 
 // Bundles every function as `cdk deploy` would (esbuild, a few seconds), so files copied beside a bundle are checked for real.
 const synthesized = synthesize({}, { bundle: true });
@@ -22,16 +21,17 @@ function assetDirectory(functionName: string): string {
   return path.join(assembly.directory, `asset.${key.replace(/\.zip$/, '')}`);
 }
 
-test('saml: the deployed bundle carries the SAML schemas and validates messages with them, offline', async () => {
-  const directory = assetDirectory('saml');
+for (const name of ['saml', 'login']) test(`${name}: the deployed bundle carries the SAML schemas and validates messages with them, offline`, async () => {
+  const definition = httpFunctions.find((d) => d.name === name)!;
+  const directory = assetDirectory(name);
   assert.ok(existsSync(path.join(directory, 'index.mjs')));
   assert.ok(existsSync(path.join(directory, 'saml-schemas', 'saml-schema-protocol-2.0.xsd')));
   assert.ok(existsSync(path.join(directory, 'node_modules', 'libxml2-wasm', 'package.json')));
   // The validator bundled on its own into the same directory must find the copied schemas and libxml2 there (not in the repository).
   const probe = path.join(directory, 'probe.mjs');
   await build({
-    stdin: { contents: `import { validateSamlSchema } from ${JSON.stringify(path.resolve('functions/saml/schema-validator.ts'))}; export { validateSamlSchema };`, resolveDir: process.cwd(), loader: 'ts' },
-    bundle: true, minify: true, platform: 'node', format: 'esm', target: 'node24', outfile: probe, logLevel: 'silent', external: [...(samlFunction.nodeModules ?? [])],
+    stdin: { contents: `import { validateSamlSchema } from ${JSON.stringify(path.resolve('shared/adapters/xml/saml-schema-validator.ts'))}; export { validateSamlSchema };`, resolveDir: process.cwd(), loader: 'ts' },
+    bundle: true, minify: true, platform: 'node', format: 'esm', target: 'node24', outfile: probe, logLevel: 'silent', external: [...(definition.nodeModules ?? [])],
     banner: { js: "import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);" },
   });
   const runner = path.join(directory, 'run-probe.mjs');
@@ -55,7 +55,7 @@ test('every function bundle loads in a fresh Node process (top-level await and C
 
 test('login: the passkey library is installed beside the bundle and works from there (loaded at the first ceremony)', async () => {
   const directory = assetDirectory('login');
-  assert.ok(existsSync(path.join(directory, 'node_modules', '@simplewebauthn', 'server', 'package.json')));
+  for (const installed of ['@simplewebauthn/server', 'samlify', 're2js']) assert.ok(existsSync(path.join(directory, 'node_modules', installed, 'package.json')), installed);
   const probe = path.join(directory, 'passkey-probe.mjs');
   await build({
     stdin: { contents: `export * from ${JSON.stringify(path.resolve('shared/domain/factors/passkeys.ts'))};`, resolveDir: process.cwd(), loader: 'ts' },

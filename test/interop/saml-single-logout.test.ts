@@ -4,7 +4,7 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { SAML, ValidateInResponseTo, type Profile } from '@node-saml/node-saml';
-import { validateSamlSchema } from '../../functions/saml/schema-validator.ts';
+import { validateSamlSchema } from '../../shared/adapters/xml/saml-schema-validator.ts';
 import * as samlify from 'samlify';
 import * as oidc from 'openid-client';
 import { adminApi, type AdminApi } from '../support/admin-api.ts';

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as samlify from 'samlify';
-import { validateSamlSchema } from '../../functions/saml/schema-validator.ts';
+import { validateSamlSchema } from '../../shared/adapters/xml/saml-schema-validator.ts';
 import type { AdminApi } from './admin-api.ts';
 import { registerServiceProvider, spCredentials } from './saml.ts';
 import { webClient } from './web-client.ts';

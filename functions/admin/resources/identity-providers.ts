@@ -1,24 +1,53 @@
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
 import { destinationProblem } from '../../../shared/adapters/outbound/destination.ts';
-import { identityProviderInputSchema, identityProviderView, type IdentityProvider, type IdentityProviderInput } from '../../../shared/domain/federation/identity-provider.ts';
+import { patternProblems } from '../../../shared/domain/federation/claim-mapping.ts';
+import { identityProviderInputSchema, identityProviderView, samlIdpSettingsSchema, type IdentityProvider, type IdentityProviderInput } from '../../../shared/domain/federation/identity-provider.ts';
+import { identityProviderFromMetadata } from '../../../shared/domain/saml/idp-metadata.ts';
+import { SamlMessageRejected } from '../../../shared/domain/saml/inbound-message.ts';
 import { createSecureVault } from '../../../shared/domain/secrets/secure-vault.ts';
 import { HttpError } from '../../../shared/http/errors.ts';
 import { operation, type AdminCall } from '../api/operation.ts';
 import { existingResource, expectWritten } from '../api/outcomes.ts';
 import { pageOf } from '../api/schemas.ts';
 
-const identityProviderSchema = z.object({
-  id: z.string(), name: z.string(), kind: z.literal('oidc'), issuer: z.string(), clientId: z.string(), scopes: z.array(z.string()),
-  provisioning: z.string(), enabled: z.boolean(), hasClientSecret: z.boolean(), createdAt: z.string(), updatedAt: z.string(), version: z.number().int(),
-});
+const commonFields = { id: z.string(), name: z.string(), provisioning: z.string(), claimMappings: z.array(z.object({ target: z.string(), value: z.unknown() })).optional(), enabled: z.boolean(), createdAt: z.string(), updatedAt: z.string(), version: z.number().int() };
+const identityProviderSchema = z.union([
+  z.object({ ...commonFields, kind: z.literal('oidc'), issuer: z.string(), clientId: z.string(), scopes: z.array(z.string()), hasClientSecret: z.boolean() }),
+  z.object({ ...commonFields, kind: z.literal('saml'), entityId: z.string(), ssoUrl: z.string(), ssoBinding: z.string(), sloUrl: z.string().optional(), signingCertificates: z.array(z.string()), signAuthnRequests: z.boolean(), nameIdFormat: z.string() }),
+]);
 
-/** The body (already validated against the schema), its issuer checked as a destination the platform may call. */
-function parseInput(call: AdminCall<unknown>): IdentityProviderInput {
+const invalid = (path: string, message: string) => new HttpError(400, 'validation_failed', `The identity provider is invalid: ${path}: ${message}`, { details: { errors: [{ path, message }] } });
+
+type StoredSettings = Omit<IdentityProvider, 'tenant' | 'id' | 'createdAt' | 'updatedAt' | 'version' | 'sealedClientSecret'>;
+
+/**
+ * The body (already validated against the schema) as stored settings: an OIDC issuer checked as a
+ * destination the platform may call; a SAML IdP's metadata read into its entityID, SSO endpoint and
+ * certificates; every claim mapping's pattern compiled by RE2.
+ */
+async function parseInput(call: AdminCall<unknown>): Promise<{ settings: StoredSettings; clientSecret?: string }> {
   const input = call.body as IdentityProviderInput;
-  const problem = destinationProblem(input.issuer);
-  if (problem) throw new HttpError(400, 'validation_failed', `The identity provider is invalid: issuer: ${problem}`, { details: { errors: [{ path: 'issuer', message: problem }] } });
-  return input;
+  const problems = await patternProblems(input.claimMappings ?? []);
+  if (problems.length) throw invalid(`claimMappings.${problems[0]!.path}`, problems[0]!.message);
+  if (input.kind === 'oidc') {
+    const problem = destinationProblem(input.issuer);
+    if (problem) throw invalid('issuer', problem);
+    const { clientSecret, ...settings } = input;
+    return { settings, ...(clientSecret ? { clientSecret } : {}) };
+  }
+  const { metadata, ...settings } = input;
+  let read;
+  try {
+    read = identityProviderFromMetadata(metadata);
+  } catch (error) {
+    if (error instanceof SamlMessageRejected) throw invalid('metadata', error.reason);
+    throw error;
+  }
+  const checked = samlIdpSettingsSchema.safeParse(read);
+  if (!checked.success) throw invalid(`metadata.${checked.error.issues[0]!.path.join('.')}`, checked.error.issues[0]!.message);
+  if (read.wantsSignedRequests && !settings.signAuthnRequests) throw invalid('signAuthnRequests', 'the identity provider’s metadata asks for signed AuthnRequests');
+  return { settings: { ...settings, ...checked.data } };
 }
 
 const sealSecret = (call: AdminCall<unknown>, id: string, secret: string) => createSecureVault(call.req.deps.keyVault).seal('idp-client-secret', call.tenant.id, id, secret);
@@ -39,12 +68,12 @@ export const identityProviderOperations = [
     },
   }),
   operation({
-    route: 'POST /t/{tenant}/api/v1/identity-providers', summary: 'Add an upstream OpenID Connect provider (its client secret is sealed and never shown again); name it in a flow’s first step as `federated:{id}`', tag: 'Federation', access: 'write', status: 201, body: identityProviderInputSchema, response: identityProviderSchema, idempotent: true,
+    route: 'POST /t/{tenant}/api/v1/identity-providers', summary: 'Add an upstream OpenID Connect provider (its client secret is sealed and never shown again) or SAML 2.0 identity provider (from its metadata); name it in a flow’s first step as `federated:{id}`', tag: 'Federation', access: 'write', status: 201, body: identityProviderInputSchema, response: identityProviderSchema, idempotent: true,
     handle: async (call) => {
-      const { clientSecret, ...input } = parseInput(call);
+      const { settings, clientSecret } = await parseInput(call);
       const id = randomUUID();
       const now = new Date().toISOString();
-      const idp: IdentityProvider = { ...input, tenant: call.tenant.id, id, ...(clientSecret ? { sealedClientSecret: await sealSecret(call, id, clientSecret) } : {}), createdAt: now, updatedAt: now, version: 1 };
+      const idp = { ...settings, tenant: call.tenant.id, id, ...(clientSecret ? { sealedClientSecret: await sealSecret(call, id, clientSecret) } : {}), createdAt: now, updatedAt: now, version: 1 } as IdentityProvider;
       await call.req.deps.identityProviders.create(idp, [call.event('idp.created', `idp:${id}`, { after: audited(idp) })]);
       return { body: identityProviderView(idp), version: 1, headers: { location: `/t/${call.tenant.slug}/api/v1/identity-providers/${id}` } };
     },
@@ -60,8 +89,11 @@ export const identityProviderOperations = [
     route: 'PUT /t/{tenant}/api/v1/identity-providers/{idpId}', summary: 'Replace an identity provider’s settings; the client secret is replaced only when given', tag: 'Federation', access: 'write', status: 200, body: identityProviderInputSchema, response: identityProviderSchema, conditional: true,
     handle: async (call) => {
       const idp = await existing(call);
-      const { clientSecret, ...input } = parseInput(call);
-      const next: IdentityProvider = { ...idp, ...input, ...(clientSecret ? { sealedClientSecret: await sealSecret(call, idp.id, clientSecret) } : {}), updatedAt: new Date().toISOString(), version: idp.version + 1 };
+      const { settings, clientSecret } = await parseInput(call);
+      if (settings.kind !== idp.kind) throw invalid('kind', `is ${idp.kind} and cannot change (its users are linked by ${idp.kind} subjects); add another provider instead`);
+      // A replace sets every setting: optional ones left out are removed, except a stored client secret.
+      const sealedClientSecret = clientSecret ? await sealSecret(call, idp.id, clientSecret) : idp.kind === 'oidc' ? idp.sealedClientSecret : undefined;
+      const next = { ...settings, tenant: idp.tenant, id: idp.id, ...(sealedClientSecret ? { sealedClientSecret } : {}), createdAt: idp.createdAt, updatedAt: new Date().toISOString(), version: idp.version + 1 } as IdentityProvider;
       expectWritten(await call.req.deps.identityProviders.replace(idp, next, [call.event('idp.updated', `idp:${idp.id}`, { before: audited(idp), after: audited(next), secretReplaced: clientSecret !== undefined })]), 'identity provider');
       return { body: identityProviderView(next), version: next.version };
     },

@@ -1,12 +1,14 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import type { PlatformPorts } from '../../../shared/adapters/platform-ports.ts';
-import { federatedOption, type IdentityProvider } from '../../../shared/domain/federation/identity-provider.ts';
+import { federatedOption, type IdentityProvider, type OidcIdentityProvider, type SamlIdentityProvider } from '../../../shared/domain/federation/identity-provider.ts';
 import { federatedAmr, firstStepMayUse } from '../../../shared/domain/flows/flow-plan.ts';
 import { flowFor } from '../../../shared/domain/flows/flow-selection.ts';
 import { afterFirstStep } from '../../../shared/domain/flows/sign-in-context.ts';
 import type { Ceremony } from '../../../shared/domain/ports/ceremonies.ts';
-import { settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
-import type { User } from '../../../shared/domain/users/user.ts';
+import { SamlMessageRejected } from '../../../shared/domain/saml/inbound-message.ts';
+import { issuerOf, settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
+import { autoPostResponse } from '../../../shared/http/auto-post.ts';
+import { formOf } from '../../../shared/http/forms.ts';
 import { isKnownDevice } from '../../../shared/http/device-cookie.ts';
 import { notFound } from '../../../shared/http/errors.ts';
 import { throttle } from '../../../shared/http/rate-limit.ts';
@@ -17,13 +19,16 @@ import { accountReturnPath } from '../account/account-session.ts';
 import { loginEvent } from '../login/login-common.ts';
 import { attemptLimit, renderLogin, transactionOf } from '../login/login-routes.ts';
 import { completeSignIn, continueSignIn, deniedSignIn } from '../login/sign-in-progress.ts';
+import { bindToBrowser, isSameBrowser } from './browser-binding.ts';
+import { localUserFor, type UpstreamIdentity } from './federated-user.ts';
 import { callbackPath, upstreamConfiguration, upstreamLibrary } from './upstream-client.ts';
 
 /**
- * Sign-in through an upstream OpenID Provider (issue: identity broker): the first step of a
- * flow that names `federated:{id}`. The browser goes to the upstream with state, nonce and PKCE
- * kept server-side in a single-use ceremony; back here, the code is exchanged and the ID token
- * checked, the upstream identity is found among the linked ones or provisioned as the provider
+ * Sign-in through an upstream identity provider (issue: identity broker): the first step of a
+ * flow that names `federated:{id}`. The browser goes to the upstream (an OpenID Provider, with
+ * state, nonce and PKCE; or a SAML IdP, with a signed AuthnRequest) while what the answer must
+ * match is kept server-side in a single-use ceremony bound to this browser; back here, the answer
+ * is checked, the upstream identity is found among the linked ones or provisioned as the provider
  * says, and the flow goes on (e.g. a local second factor) as after a password.
  */
 
@@ -39,6 +44,19 @@ async function allowedProvider(request: Request, tenant: Tenant, idpId: string, 
   return firstStepMayUse(await flowFor(request.deps.flows, tenant.id, application), federatedOption(idp.id)) ? idp : undefined;
 }
 
+/** The upstream SAML module (samlify, xml-crypto) loads at the first SAML federation, not at every cold start. */
+export const upstreamSaml = () => import('./upstream-saml.ts');
+
+export const acsPath = (tenant: Pick<Tenant, 'slug'>) => `/t/${tenant.slug}/login/federated/saml/acs`;
+const brokerEndpoints = (request: Request, tenant: Tenant) => ({ issuer: issuerOf(request.deps.publicUrl, tenant), acsUrl: `${request.deps.publicUrl}${acsPath(tenant)}` });
+
+/** GET /t/{tenant}/login/federated/saml/metadata: the broker's SAML SP metadata, to register at upstream identity providers. */
+export async function brokerSamlMetadata(request: Request): Promise<HttpResponse> {
+  const tenant = tenantOf(request);
+  const xml = (await upstreamSaml()).brokerMetadata(brokerEndpoints(request, tenant), await request.deps.keys.samlSigningKey(tenant.id));
+  return { statusCode: 200, headers: { 'content-type': 'application/samlmetadata+xml; charset=utf-8', 'cache-control': 'public, max-age=300' }, body: xml };
+}
+
 /** GET /t/{tenant}/login/federated/{idpId}[?tx=…&return_to=…]: off to the upstream provider. */
 export async function startFederatedSignIn(request: Request): Promise<HttpResponse> {
   const tenant = tenantOf(request);
@@ -46,17 +64,23 @@ export async function startFederatedSignIn(request: Request): Promise<HttpRespon
   const transaction = await transactionOf(request, tenant, request.query.get('tx'));
   const idp = await allowedProvider(request, tenant, request.pathParameters.idpId ?? '', transaction?.application);
   if (!idp) throw notFound('This sign-in option is not available here.');
+  const state = randomBytes(32).toString('base64url');
+  const binding = bindToBrowser(request, tenant);
+  const returnTo = transaction ? undefined : accountReturnPath(tenant, request.query.get('return_to'));
+  const common = { idpId: idp.id, browserBinding: binding.hash, ...(transaction ? { transaction: transaction.id } : {}), ...(returnTo ? { returnTo } : {}) };
+  const start = (federation: Federation) => request.deps.ceremonies.start({ id: state, tenant: tenant.id, purpose: 'federated-sign-in', federation, expiresAt: Date.now() + ceremonyLifetimeMs });
+  const withCookie = (response: HttpResponse): HttpResponse => ({ ...response, cookies: [...(response.cookies ?? []), binding.cookie] });
+  if (idp.kind === 'saml') {
+    const key = await request.deps.keys.samlSigningKey(tenant.id);
+    const outbound = (await upstreamSaml()).authnRequestTo(idp, brokerEndpoints(request, tenant), key, state, transaction?.forceLogin === true);
+    await start({ ...common, requestId: outbound.requestId });
+    return withCookie(outbound.binding === 'redirect' ? seeOther(outbound.url) : autoPostResponse(outbound.action, outbound.values, request.state.nonce));
+  }
   const config = await upstreamConfiguration(request.deps, idp);
   const { randomNonce, randomPKCECodeVerifier, calculatePKCECodeChallenge, buildAuthorizationUrl } = await upstreamLibrary();
-  const state = randomBytes(32).toString('base64url');
   const nonce = randomNonce();
   const codeVerifier = randomPKCECodeVerifier();
-  const returnTo = transaction ? undefined : accountReturnPath(tenant, request.query.get('return_to'));
-  await request.deps.ceremonies.start({
-    id: state, tenant: tenant.id, purpose: 'federated-sign-in',
-    federation: { idpId: idp.id, nonce, codeVerifier, ...(transaction ? { transaction: transaction.id } : {}), ...(returnTo ? { returnTo } : {}) },
-    expiresAt: Date.now() + ceremonyLifetimeMs,
-  });
+  await start({ ...common, nonce, codeVerifier });
   const url = buildAuthorizationUrl(config, {
     redirect_uri: `${request.deps.publicUrl}${callbackPath(tenant)}`,
     scope: idp.scopes.join(' '),
@@ -66,81 +90,92 @@ export async function startFederatedSignIn(request: Request): Promise<HttpRespon
     code_challenge: await calculatePKCECodeChallenge(codeVerifier),
     code_challenge_method: 'S256',
     ...(transaction?.loginHint ? { login_hint: transaction.loginHint } : {}),
+    ...(transaction?.forceLogin ? { prompt: 'login' } : {}),
   });
-  return seeOther(url.href);
+  return withCookie(seeOther(url.href));
 }
 
-interface UpstreamClaims {
-  readonly sub: string;
-  readonly email?: string;
-  readonly emailVerified: boolean;
-  readonly givenName?: string;
-  readonly familyName?: string;
-  readonly name?: string;
-}
+type Federation = NonNullable<Ceremony['federation']>;
+type Failure = (reason: string, userId?: string) => Promise<HttpResponse>;
 
-const stringClaim = (value: unknown, max = 256) => (typeof value === 'string' && value.length > 0 && value.length <= max ? value : undefined);
-
-/** The local user for an upstream identity: the one linked, or one provisioned as the provider says; else why not. */
-async function localUser(request: Request, tenant: Tenant, idp: IdentityProvider, claims: UpstreamClaims): Promise<User | string> {
-  const linked = await request.deps.linkedIdentities.find(tenant.id, idp.id, claims.sub);
-  if (linked) {
-    const user = await request.deps.users.getUser(tenant.id, linked.userId);
-    return user && user.status === 'active' ? user : 'user_not_active';
-  }
-  if (idp.provisioning === 'existing_only') return 'not_linked';
-  const local = claims.email ? (await request.deps.users.findByLogin(tenant.id, claims.email))?.user : undefined;
-  const link = async (user: User, how: 'created' | 'verified_email') => {
-    const outcome = await request.deps.linkedIdentities.link({ tenant: tenant.id, idpId: idp.id, subject: claims.sub, userId: user.id, linkedAt: new Date().toISOString(), ...(claims.email ? { email: claims.email } : {}) }, [loginEvent(request, tenant, 'federation.linked', user.id, 'success', { idpId: idp.id, how })]);
-    return outcome === 'done' ? user : 'link_race';
+/** A federated answer's ceremony (single-use, this tenant's, this browser's) and where the sign-in was going. */
+async function answeredCeremony(request: Request, tenant: Tenant, state: string | null | undefined) {
+  const ceremony = state && /^[A-Za-z0-9_-]{43}$/.test(state) ? await request.deps.ceremonies.take(tenant.id, state, 'federated-sign-in', Date.now()) : undefined;
+  const federation = ceremony?.federation;
+  const transaction = federation?.transaction ? await transactionOf(request, tenant, federation.transaction) : undefined;
+  const idp = federation ? await request.deps.identityProviders.get(tenant.id, federation.idpId) : undefined;
+  const fail: Failure = async (reason, userId) => {
+    await request.deps.auditLog.record(loginEvent(request, tenant, 'federation.failure', userId, 'failure', { idpId: federation?.idpId ?? 'unknown', reason: reason.slice(0, 200) }));
+    const message = reason === 'email_belongs_to_local_account' ? `An account with that email already exists here. Sign in with it instead.` : `Signing in with ${idp?.name ?? 'that provider'} did not work. Try again, or sign in another way.`;
+    return renderLogin(request, tenant, 401, transaction, { error: message, ...(federation?.returnTo ? { returnTo: federation.returnTo } : {}) });
   };
-  if (local) {
-    // Only the upstream's word that it verified the address, and the tenant's choice to trust it, links an existing account.
-    const verifiedHere = local.emails.some((e) => e.verified && e.value.toLowerCase() === claims.email!.toLowerCase());
-    if (idp.provisioning === 'link_verified_email' && claims.emailVerified && verifiedHere && local.status === 'active') return link(local, 'verified_email');
-    return 'email_belongs_to_local_account';
-  }
-  const now = new Date().toISOString();
-  const user: User = {
-    id: randomUUID(), tenant: tenant.id,
-    userName: claims.email ?? `${idp.id.slice(0, 8)}-${createHash('sha256').update(claims.sub).digest('hex').slice(0, 16)}`,
-    emails: claims.email ? [{ value: claims.email, verified: claims.emailVerified, primary: true }] : [],
-    name: { ...(claims.givenName ? { givenName: claims.givenName } : {}), ...(claims.familyName ? { familyName: claims.familyName } : {}), ...(claims.name ? { formatted: claims.name } : {}) },
-    status: 'active', attributes: {}, createdAt: now, updatedAt: now, version: 1,
-  };
-  const created = await request.deps.users.createUser(user, {}, [loginEvent(request, tenant, 'user.created', user.id, 'success', { userName: user.userName, via: `federated:${idp.id}` })]);
-  if (created === 'taken') return 'email_belongs_to_local_account';
-  return link(user, 'created');
+  const refusal = !federation || !idp?.enabled ? 'unknown_state' : !isSameBrowser(request, federation.browserBinding) ? 'another_browser' : undefined;
+  return { federation: federation!, transaction, idp: idp!, fail, refusal };
 }
 
-/** GET /t/{tenant}/login/federated/callback?code&state[&iss]: back from the upstream provider. */
+/** GET /t/{tenant}/login/federated/callback?code&state[&iss]: back from an upstream OpenID Provider. */
 export async function federatedCallback(request: Request): Promise<HttpResponse> {
   const tenant = tenantOf(request);
   await throttle(request, `login#${tenant.id}#${request.state.clientIp}`, attemptLimit, { tenant: tenant.id, endpoint: 'login' });
   const state = request.query.get('state');
-  const ceremony: Ceremony | undefined = state && /^[A-Za-z0-9_-]{43}$/.test(state) ? await request.deps.ceremonies.take(tenant.id, state, 'federated-sign-in', Date.now()) : undefined;
-  const federation = ceremony?.federation;
-  const transaction = federation?.transaction ? await transactionOf(request, tenant, federation.transaction) : undefined;
-  const idp = federation ? await request.deps.identityProviders.get(tenant.id, federation.idpId) : undefined;
-  const fail = async (reason: string, userId?: string) => {
-    await request.deps.auditLog.record(loginEvent(request, tenant, 'federation.failure', userId, 'failure', { idpId: federation?.idpId ?? 'unknown', reason }));
-    const message = reason === 'email_belongs_to_local_account' ? `An account with that email already exists here. Sign in with it instead.` : `Signing in with ${idp?.name ?? 'that provider'} did not work. Try again, or sign in another way.`;
-    return renderLogin(request, tenant, 401, transaction, { error: message, ...(federation?.returnTo ? { returnTo: federation.returnTo } : {}) });
-  };
-  if (!federation || !idp?.enabled) return fail('unknown_state');
+  const { federation, transaction, idp, fail, refusal } = await answeredCeremony(request, tenant, state);
+  if (refusal) return fail(refusal);
+  if (idp.kind !== 'oidc' || !federation.nonce || !federation.codeVerifier) return fail('unknown_state');
   if (request.query.has('error')) return fail(`upstream_${(request.query.get('error') ?? '').replace(/[^a-z_]/g, '').slice(0, 40)}`);
-  let claims: UpstreamClaims;
+  let identity: UpstreamIdentity;
   try {
-    const config = await upstreamConfiguration(request.deps, idp);
-    const current = new URL(`${request.deps.publicUrl}${callbackPath(tenant)}?${request.query.toString()}`);
-    const tokens = await (await upstreamLibrary()).authorizationCodeGrant(config, current, { pkceCodeVerifier: federation.codeVerifier, expectedNonce: federation.nonce, expectedState: state!, idTokenExpected: true });
-    const idToken = tokens.claims()!;
-    claims = { sub: idToken.sub, ...(stringClaim(idToken.email, 254) ? { email: stringClaim(idToken.email, 254)! } : {}), emailVerified: idToken.email_verified === true, ...(stringClaim(idToken.given_name) ? { givenName: stringClaim(idToken.given_name)! } : {}), ...(stringClaim(idToken.family_name) ? { familyName: stringClaim(idToken.family_name)! } : {}), ...(stringClaim(idToken.name) ? { name: stringClaim(idToken.name)! } : {}) };
+    identity = await oidcIdentity(request, tenant, idp, federation, state!);
   } catch (error) {
     // What the upstream or the checks said goes to the audit trail's reason, not to the page.
     return fail(`upstream_response_refused: ${error instanceof Error ? error.message.slice(0, 150) : 'unknown'}`);
   }
-  const user = await localUser(request, tenant, idp, claims);
+  return finishFederatedSignIn(request, tenant, idp, identity, federation, transaction, fail);
+}
+
+/** The code exchanged (PKCE, nonce, state, `iss` checked by openid-client), and the UserInfo claims under the ID token's. */
+async function oidcIdentity(request: Request, tenant: Tenant, idp: OidcIdentityProvider, federation: Federation, state: string): Promise<UpstreamIdentity> {
+  const oidc = await upstreamLibrary();
+  const config = await upstreamConfiguration(request.deps, idp);
+  const current = new URL(`${request.deps.publicUrl}${callbackPath(tenant)}?${request.query.toString()}`);
+  const tokens = await oidc.authorizationCodeGrant(config, current, { pkceCodeVerifier: federation.codeVerifier!, expectedNonce: federation.nonce!, expectedState: state, idTokenExpected: true });
+  const idToken = tokens.claims()!;
+  // openid-client checks that UserInfo's `sub` is the ID token's.
+  const userInfo = config.serverMetadata().userinfo_endpoint && idp.scopes.some((scope) => scope !== 'openid') ? await oidc.fetchUserInfo(config, tokens.access_token, idToken.sub) : {};
+  return { subject: idToken.sub, claims: { ...userInfo, ...idToken } };
+}
+
+/** POST /t/{tenant}/login/federated/saml/acs (SAMLResponse, RelayState): back from an upstream SAML identity provider. */
+export async function samlAssertionConsumer(request: Request): Promise<HttpResponse> {
+  const tenant = tenantOf(request);
+  await throttle(request, `login#${tenant.id}#${request.state.clientIp}`, attemptLimit, { tenant: tenant.id, endpoint: 'login' });
+  const form = formOf(request);
+  const encoded = form.getAll('SAMLResponse');
+  const { federation, transaction, idp, fail, refusal } = await answeredCeremony(request, tenant, form.getAll('RelayState').length === 1 ? form.get('RelayState') : undefined);
+  if (refusal) return fail(refusal);
+  if (idp.kind !== 'saml' || !federation.requestId) return fail('unknown_state');
+  if (encoded.length !== 1) return fail('saml_response_refused: SAMLResponse is missing or sent more than once');
+  let identity: UpstreamIdentity;
+  try {
+    identity = await samlIdentity(request, tenant, idp, federation, encoded[0]!);
+  } catch (error) {
+    if (error instanceof SamlMessageRejected) return fail(`saml_response_refused: ${error.reason}`);
+    throw error;
+  }
+  return finishFederatedSignIn(request, tenant, idp, identity, federation, transaction, fail);
+}
+
+/** The Response checked (see verifyResponse) and its assertion's ID spent: a replayed assertion is refused. */
+async function samlIdentity(request: Request, tenant: Tenant, idp: SamlIdentityProvider, federation: Federation, encoded: string): Promise<UpstreamIdentity> {
+  const saml = await upstreamSaml();
+  const key = await request.deps.keys.samlSigningKey(tenant.id);
+  const { assertion, rememberUntil } = await saml.verifyResponse(idp, brokerEndpoints(request, tenant), key, encoded, federation.requestId!, Date.now());
+  if (!(await request.deps.grants.useAssertionId(tenant.id, `saml-idp:${idp.id}`, assertion.id, rememberUntil))) throw new SamlMessageRejected('the assertion was already used (replay)');
+  return { subject: assertion.nameId, claims: saml.claimsOf(assertion) };
+}
+
+/** After the upstream's answer was checked: the local user, then the flow goes on as after a first step. */
+async function finishFederatedSignIn(request: Request, tenant: Tenant, idp: IdentityProvider, identity: UpstreamIdentity, federation: Federation, transaction: Awaited<ReturnType<typeof transactionOf>>, fail: Failure): Promise<HttpResponse> {
+  const user = await localUserFor(request, tenant, idp, identity);
   if (typeof user === 'string') return fail(user);
   const amr = [federatedAmr];
   const verdict = await afterFirstStep(request.deps, tenant.id, user, {

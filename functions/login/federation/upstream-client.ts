@@ -1,7 +1,7 @@
 import type { Configuration } from 'openid-client';
 import { guardedFetch } from '../../../shared/adapters/outbound/guarded-post.ts';
 import type { PlatformPorts } from '../../../shared/adapters/platform-ports.ts';
-import type { IdentityProvider } from '../../../shared/domain/federation/identity-provider.ts';
+import type { OidcIdentityProvider } from '../../../shared/domain/federation/identity-provider.ts';
 import { createSecureVault } from '../../../shared/domain/secrets/secure-vault.ts';
 import type { Tenant } from '../../../shared/domain/tenants/tenant.ts';
 
@@ -18,7 +18,7 @@ const configurations = new Map<string, { config: Promise<Configuration>; until: 
 
 export const callbackPath = (tenant: Pick<Tenant, 'slug'>) => `/t/${tenant.slug}/login/federated/callback`;
 
-export async function upstreamConfiguration(deps: Pick<PlatformPorts, 'keyVault'>, idp: IdentityProvider): Promise<Configuration> {
+export async function upstreamConfiguration(deps: Pick<PlatformPorts, 'keyVault'>, idp: OidcIdentityProvider): Promise<Configuration> {
   const key = `${idp.tenant}\n${idp.id}\n${idp.version}`;
   const cached = configurations.get(key);
   if (cached && cached.until > Date.now()) return cached.config;

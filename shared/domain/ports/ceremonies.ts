@@ -13,8 +13,20 @@ export interface Ceremony {
   readonly challenge?: string;
   /** A TOTP seed offered for enrolment, sealed by the vault under (tenant, totp-seed, factorId). */
   readonly pendingTotp?: { readonly factorId: string; readonly sealedSecret: string };
-  /** A sign-in sent to an upstream identity provider: which, the nonce and PKCE verifier it must answer, and where to go after. */
-  readonly federation?: { readonly idpId: string; readonly nonce: string; readonly codeVerifier: string; readonly transaction?: string; readonly returnTo?: string };
+  /**
+   * A sign-in sent to an upstream identity provider: which, what its answer must match (an OpenID
+   * Provider's nonce and PKCE verifier; a SAML AuthnRequest's ID), the hash of the browser-binding
+   * cookie it must come back with, and where to go after.
+   */
+  readonly federation?: {
+    readonly idpId: string;
+    readonly browserBinding: string;
+    readonly nonce?: string;
+    readonly codeVerifier?: string;
+    readonly requestId?: string;
+    readonly transaction?: string;
+    readonly returnTo?: string;
+  };
   /** Wrong answers so far, for a ceremony that lets the user try again (an app's first code). */
   readonly attempts?: number;
   readonly expiresAt: number;

@@ -7,7 +7,7 @@ export type AttributeSource = (typeof attributeSources)[number] | `attributes.${
 
 const sourceSchema = z.union([z.enum(attributeSources), z.string().regex(/^attributes\.[A-Za-z0-9_.-]{1,64}$/)]) as z.ZodType<AttributeSource>;
 
-const httpsUrl = z
+export const httpsUrl = z
   .string()
   .max(2048)
   .refine((value) => {
@@ -20,7 +20,7 @@ const httpsUrl = z
     }
   }, 'must be an https URL (http only on loopback)');
 
-const certificate = z
+export const certificateSchema = z
   .string()
   .max(8192)
   .transform((value) => value.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, ''))
@@ -49,8 +49,8 @@ export const serviceProviderInputSchema = z
     singleLogoutService: z.object({ url: httpsUrl, binding: z.enum([bindings.redirect, bindings.post]).default(bindings.redirect) }).optional(),
     /** The SP's SOAP SingleLogoutService: sessions an administrator ends (no browser there) reach it server to server. */
     backChannelLogoutUrl: httpsUrl.optional(),
-    signingCertificates: z.array(certificate).max(4).default([]),
-    encryptionCertificate: certificate.optional(),
+    signingCertificates: z.array(certificateSchema).max(4).default([]),
+    encryptionCertificate: certificateSchema.optional(),
     /** AuthnRequests without a valid signature are refused. */
     requireSignedAuthnRequests: z.boolean().default(false),
     /** LogoutRequests and LogoutResponses must be signed unless the SP is explicitly exempted. */

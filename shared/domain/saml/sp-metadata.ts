@@ -1,18 +1,6 @@
-import { childOf, childrenOf, parseScreenedXml, SamlMessageRejected } from './inbound-message.ts';
+import { childOf, childrenOf, SamlMessageRejected } from './inbound-message.ts';
+import { certificatesOf, entityDescriptorOf } from './metadata-document.ts';
 import { bindings, namespaces } from './saml-names.ts';
-
-/** Metadata documents are larger than messages (several certificates, many endpoints). */
-const maxMetadataBytes = 512 * 1024;
-
-const certificatesOf = (descriptor: Element, use: 'signing' | 'encryption'): string[] =>
-  childrenOf(descriptor, namespaces.metadata, 'KeyDescriptor')
-    .filter((k) => !k.getAttribute('use') || k.getAttribute('use') === use)
-    .flatMap((k) => {
-      // xmldom's NodeList is not iterable.
-      const certificates = k.getElementsByTagNameNS(namespaces.dsig, 'X509Certificate');
-      return Array.from({ length: certificates.length }, (_, i) => (certificates.item(i)?.textContent ?? '').replace(/\s/g, ''));
-    })
-    .filter(Boolean);
 
 /**
  * A service provider's settings read from its SAML metadata (an EntityDescriptor with an
@@ -23,14 +11,7 @@ const certificatesOf = (descriptor: Element, use: 'signing' | 'encryption'): str
  * entities and processing instructions are not.
  */
 export function serviceProviderFromMetadata(xml: string): Record<string, unknown> {
-  const doc = parseScreenedXml(xml, { maxBytes: maxMetadataBytes, allowComments: true });
-  let entity: Element = doc.documentElement!;
-  if (entity.namespaceURI === namespaces.metadata && entity.localName === 'EntitiesDescriptor') {
-    const entities = childrenOf(entity, namespaces.metadata, 'EntityDescriptor');
-    if (entities.length !== 1) throw new SamlMessageRejected('the metadata must describe exactly one entity');
-    entity = entities[0]!;
-  }
-  if (entity.namespaceURI !== namespaces.metadata || entity.localName !== 'EntityDescriptor') throw new SamlMessageRejected('the document is not SAML metadata (EntityDescriptor)');
+  const entity = entityDescriptorOf(xml);
   const descriptor = childOf(entity, namespaces.metadata, 'SPSSODescriptor');
   if (!descriptor) throw new SamlMessageRejected('the metadata has no SPSSODescriptor');
   const acs = childrenOf(descriptor, namespaces.metadata, 'AssertionConsumerService')

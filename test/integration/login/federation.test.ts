@@ -7,7 +7,8 @@ import { registerClient } from '../../support/oidc-flows.ts';
 import { mailTo } from '../../support/mailbox.ts';
 import { sharedRuntime } from '../../support/shared-runtime.ts';
 import { eventually } from '../../support/wait.ts';
-import { csrfTokenOf, webClient, type WebClient, type WebResponse } from '../../support/web-client.ts';
+import { browse, providerLink, signInThroughProvider } from '../../support/federation.ts';
+import { csrfTokenOf, webClient } from '../../support/web-client.ts';
 
 before(useSharedRuntimeEnvironment);
 
@@ -31,29 +32,10 @@ async function federation(provisioning: 'create' | 'link_verified_email' | 'exis
 
 type Federation = Awaited<ReturnType<typeof federation>>;
 
-/** Follows redirects within the runtime (both tenants), signing in at the upstream when its login page comes; answers the last response. */
-async function follow(browser: WebClient, first: WebResponse, who?: { email: string; password: string }): Promise<WebResponse> {
-  let res = first;
-  for (let hops = 0; hops < 10; hops++) {
-    if (res.status === 200 && who && /name="password"/.test(res.body) && /<form method="post" action="\/t\/[^/]+\/login">/.test(res.body) && /name="tx"/.test(res.body)) {
-      const action = /<form method="post" action="([^"]+)"/.exec(res.body)![1]!;
-      res = await browser.postForm(action, { csrf: csrfTokenOf(res.body), identifier: who.email, password: who.password, tx: /name="tx" value="([^"]+)"/.exec(res.body)![1]! });
-      continue;
-    }
-    if (res.status !== 303 && res.status !== 302) return res;
-    const location = new URL(String(res.headers.location), sharedRuntime.url);
-    res = await browser.get(`${location.pathname}${location.search}`);
-  }
-  throw new Error('too many redirects');
-}
-
 /** From the broker's login page, "Continue with Upstream Corp", through the upstream's sign-in, back. */
 async function federatedSignIn(f: Federation, browser = webClient(sharedRuntime.url)) {
-  const page = await browser.get(`/t/${f.broker.tenant.slug}/login`);
-  const link = /<a class="button" href="([^"]+)">Continue with Upstream Corp<\/a>/.exec(page.body)?.[1];
-  assert.ok(link, 'the login page offers the provider');
-  const answer = await follow(browser, await browser.get(link.replace(/&amp;/g, '&')), f.person);
-  return { browser, answer };
+  const { res } = await signInThroughProvider(f.broker.tenant.slug, 'Upstream Corp', f.person, browser);
+  return { browser, answer: res };
 }
 
 const brokerUsers = async (api: AdminApi) => (await api.call('GET', '/users')).json<{ items: Array<{ id: string; userName: string; emails: Array<{ value: string; verified: boolean }>; name: { givenName?: string } }> }>().items;
@@ -112,6 +94,19 @@ describe('federation to an upstream OpenID Provider', () => {
     }
   });
 
+  test('the callback must come to the browser that started the sign-in (no login CSRF)', async () => {
+    const f = await federation();
+    const starter = webClient(sharedRuntime.url);
+    const toUpstream = await starter.get(providerLink(await starter.get(`/t/${f.broker.tenant.slug}/login`), 'Upstream Corp'));
+    const authorize = new URL(String(toUpstream.headers.location));
+    // Someone else's browser completes the upstream sign-in and is handed the callback.
+    const victim = webClient(sharedRuntime.url);
+    const { res } = await browse(victim, await victim.get(`${authorize.pathname}${authorize.search}`), f.person);
+    assert.equal(res.status, 401);
+    assert.deepEqual((await auditEventsOf(f.broker.tenant.slug)).filter((e) => e.type === 'federation.failure').map((e) => e.details.reason), ['another_browser']);
+    assert.equal((await brokerUsers(f.broker)).length, 1, 'nobody provisioned');
+  });
+
   test('hostile: a replayed or forged callback, a provider the flow does not name, another tenant\'s provider, "existing_only", bad issuers', async () => {
     const f = await federation('existing_only');
     const browser = webClient(sharedRuntime.url);
@@ -122,7 +117,7 @@ describe('federation to an upstream OpenID Provider', () => {
     const authorize = new URL(String(toUpstream.headers.location));
     assert.equal(authorize.searchParams.get('code_challenge_method'), 'S256');
     assert.ok(authorize.searchParams.get('nonce') && authorize.searchParams.get('state'));
-    const back = await follow(browser, await browser.get(`${authorize.pathname}${authorize.search}`), f.person);
+    const { res: back } = await browse(browser, await browser.get(`${authorize.pathname}${authorize.search}`), f.person);
     assert.equal(back.status, 401, 'existing_only: an identity not linked yet is refused');
 
     // The same callback again (the ceremony is spent), and made-up states.
