@@ -1,3 +1,6 @@
+import assert from 'node:assert/strict';
+import { adminApi } from './admin-api.ts';
+import { registerClient } from './oidc-flows.ts';
 import { sharedRuntime } from './shared-runtime.ts';
 import { autoPostForm } from './saml.ts';
 import { csrfTokenOf, webClient, type WebClient, type WebResponse } from './web-client.ts';
@@ -53,3 +56,22 @@ export async function signInThroughProvider(slug: string, name: string, who: Per
   const outcome = await browse(browser, await browser.get(providerLink(page, name)), who);
   return { browser, ...outcome };
 }
+
+/**
+ * Two tenants of the platform: the upstream one is a real OpenID Provider the broker tenant
+ * federates to (its discovery, JWKS, authorization and token endpoints), so the whole exchange
+ * runs as it would against any other provider.
+ */
+export async function oidcUpstream(provisioning: 'create' | 'link_verified_email' | 'existing_only' = 'create', options: { email?: string } = {}) {
+  const [broker, upstream] = await Promise.all([adminApi(), adminApi()]);
+  const callback = `${sharedRuntime.url}/t/${broker.tenant.slug}/login/federated/callback`;
+  const client = await registerClient(upstream.tenant, { client_name: 'Broker', redirect_uris: [callback], first_party: true, grant_types: ['authorization_code'], token_endpoint_auth_method: 'client_secret_basic' });
+  const person = { email: options.email ?? `bob-${upstream.tenant.slug}@example.com`, password: 'an unrelated long passphrase 9' };
+  assert.equal((await upstream.call('POST', '/users', { emails: [{ value: person.email, verified: true }], name: { givenName: 'Bob', familyName: 'Upstream' }, password: person.password })).status, 201);
+  const created = await broker.call('POST', '/identity-providers', { name: 'Upstream Corp', kind: 'oidc', issuer: upstream.tenant.issuer, clientId: client.client_id, clientSecret: client.client_secret, provisioning });
+  assert.equal(created.status, 201, created.body);
+  const idp = created.json<{ id: string; hasClientSecret: boolean; clientSecret?: string }>();
+  assert.equal((await broker.call('PUT', '/flows/default', { steps: [{ options: ['password', `federated:${idp.id}`] }] })).status, 200);
+  return { broker, upstream, idp, person, clientSecret: client.client_secret! };
+}
+

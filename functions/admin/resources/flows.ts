@@ -1,3 +1,4 @@
+import { patternProblems } from '../../../shared/domain/federation/claim-mapping.ts';
 import { idpIdOfOption } from '../../../shared/domain/federation/identity-provider.ts';
 import type { AuditEventType } from '../../../shared/domain/audit/catalogue.ts';
 import { z } from 'zod';
@@ -36,7 +37,7 @@ function validated(document: unknown) {
   }
 }
 
-/** A flow may only name this tenant's own consent purposes and identity providers. */
+/** A flow may only name this tenant's own consent purposes and identity providers; its claim mappings' patterns must compile on RE2. */
 async function knownReferences(call: AdminCall<unknown>, flow: FlowDocument): Promise<FlowDocument> {
   const missing = [];
   for (const [i, id] of flow.consent.purposes.entries()) if (!(await call.req.deps.consentPurposes.get(call.tenant.id, id))) missing.push({ path: `consent.purposes.${i}`, message: `there is no consent purpose ${id}` });
@@ -46,6 +47,7 @@ async function knownReferences(call: AdminCall<unknown>, flow: FlowDocument): Pr
       if (idpId && !(await call.req.deps.identityProviders.get(call.tenant.id, idpId))) missing.push({ path: `steps.${s}.options.${i}`, message: `there is no identity provider ${idpId}` });
     }
   }
+  for (const problem of await patternProblems(flow.claims)) missing.push({ path: `claims.${problem.path}`, message: problem.message });
   if (missing.length) throw new HttpError(400, 'validation_failed', `The flow document is invalid: ${missing[0]!.path}: ${missing[0]!.message}`, { details: { errors: missing } });
   return flow;
 }

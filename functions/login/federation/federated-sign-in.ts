@@ -89,13 +89,16 @@ export async function startFederatedSignIn(request: Request): Promise<HttpRespon
     nonce,
     code_challenge: await calculatePKCECodeChallenge(codeVerifier),
     code_challenge_method: 'S256',
-    ...(transaction?.loginHint ? { login_hint: transaction.loginHint } : {}),
+    ...(loginHintOf(transaction, request.query.get('login_hint')) ? { login_hint: loginHintOf(transaction, request.query.get('login_hint'))! } : {}),
     ...(transaction?.forceLogin ? { prompt: 'login' } : {}),
   });
   return withCookie(seeOther(url.href));
 }
 
 type Federation = NonNullable<Ceremony['federation']>;
+
+/** Who the upstream should expect: the application's login_hint, or the email the user typed before home realm discovery sent them on. */
+const loginHintOf = (transaction: Awaited<ReturnType<typeof transactionOf>>, typed: string | null) => transaction?.loginHint ?? (typed && typed.length <= 256 && /^[^\s@]+@[^\s@]+$/.test(typed) ? typed : undefined);
 type Failure = (reason: string, userId?: string) => Promise<HttpResponse>;
 
 /** A federated answer's ceremony (single-use, this tenant's, this browser's) and where the sign-in was going. */

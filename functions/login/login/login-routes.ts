@@ -18,7 +18,8 @@ import { isKnownDevice } from '../../../shared/http/device-cookie.ts';
 import { badRequest, HttpError } from '../../../shared/http/errors.ts';
 import { formsMayReach } from '../../../shared/http/middleware/security-headers.ts';
 import type { AuthTransaction } from '../../../shared/domain/ports/session-store.ts';
-import { loginPath } from './login-common.ts';
+import { loginEvent, loginPath } from './login-common.ts';
+import { asksIdentifierFirst, homeRealmOf } from '../../../shared/domain/flows/home-realm.ts';
 import { flowFor } from '../../../shared/domain/flows/flow-selection.ts';
 import { firstStepMayUse, firstStepProviders } from '../../../shared/domain/flows/flow-plan.ts';
 import { signInCeremony } from '../factors/passkey-ceremony.ts';
@@ -44,16 +45,24 @@ export const returnField = (tenant: Tenant, form: URLSearchParams) => {
   return returnTo ? { returnTo } : {};
 };
 
+/** Where "Continue with {provider}" starts: the federated sign-in, carrying the transaction or the account page, and what the user typed as a hint. */
+function federatedStart(tenant: Tenant, idpId: string, transaction: AuthTransaction | undefined, returnTo: string | undefined, loginHint?: string) {
+  const query = new URLSearchParams({ ...(transaction ? { tx: transaction.id } : {}), ...(returnTo ? { return_to: returnTo } : {}), ...(loginHint ? { login_hint: loginHint } : {}) }).toString();
+  return `${loginPath(tenant)}/federated/${idpId}${query ? `?${query}` : ''}`;
+}
+
 export async function renderLogin(request: Request, tenant: Tenant, status: number, transaction: AuthTransaction | undefined, extra: { identifier?: string; error?: string; returnTo?: string }): Promise<HttpResponse> {
   const { token, cookie } = issueCsrf(request, `login:${tenant.id}`, await tenantCsrfOptions(request.deps, tenant));
   // A passkey can sign in without a username when the application's flow takes one for its first step.
   const flow = await flowFor(request.deps.flows, tenant.id, transaction?.application);
   const passkey = firstStepMayUse(flow, 'webauthn') ? await signInCeremony(request, tenant) : undefined;
+  // With realm rules the identifier comes first: it may send the user to their organisation's provider instead of asking a password.
+  const identifierFirst = asksIdentifierFirst(flow) && extra.identifier === undefined;
+  const password = firstStepMayUse(flow, 'password') && !identifierFirst;
   const providers = (await Promise.all(firstStepProviders(flow).map((id) => request.deps.identityProviders.get(tenant.id, id)))).filter((idp) => idp?.enabled);
-  const query = new URLSearchParams({ ...(transaction ? { tx: transaction.id } : {}), ...(extra.returnTo ? { return_to: extra.returnTo } : {}) }).toString();
-  const federated = providers.map((idp) => ({ name: idp!.name, href: `${loginPath(tenant)}/federated/${idp!.id}${query ? `?${query}` : ''}` }));
+  const federated = providers.map((idp) => ({ name: idp!.name, href: federatedStart(tenant, idp!.id, transaction, extra.returnTo) }));
   const view = {
-    nonce: request.state.nonce, csrf: token, action: loginPath(tenant), settings: settingsOf(tenant), ...(transaction ? { transaction: transaction.id } : {}), ...extra,
+    nonce: request.state.nonce, csrf: token, action: loginPath(tenant), settings: settingsOf(tenant), password, identifierFirst, ...(transaction ? { transaction: transaction.id } : {}), ...extra,
     ...(federated.length ? { federated } : {}),
     ...(passkey ? { passkey: { nonce: request.state.nonce, csrf: token, action: `${loginPath(tenant)}/passkey`, ceremony: passkey, button: 'Sign in with a passkey', hidden: { ...(transaction ? { tx: transaction.id } : {}), ...(extra.returnTo ? { return_to: extra.returnTo } : {}) } } } : {}),
   };
@@ -100,6 +109,9 @@ export async function showLogin(request: Request): Promise<HttpResponse> {
     }
     return htmlResponse(200, signedInPage(request.state.nonce, settings, who, `${loginPath(tenant)}/logout`));
   }
+  // Home realm discovery: the application's hints (or its login_hint's domain) may name the provider outright.
+  const realm = transaction ? homeRealmOf(await flowFor(request.deps.flows, tenant.id, transaction.application), transaction) : undefined;
+  if (realm && (await request.deps.identityProviders.get(tenant.id, realm))?.enabled) return seeOther(federatedStart(tenant, realm, transaction, undefined));
   return renderLogin(request, tenant, 200, transaction, { ...(transaction?.loginHint ? { identifier: transaction.loginHint.slice(0, 256) } : {}), ...(returnTo ? { returnTo } : {}) });
 }
 
@@ -127,6 +139,15 @@ export async function submitLogin(request: Request): Promise<HttpResponse> {
   const identifier = (form.get('identifier') ?? '').slice(0, 256);
   const password = (form.get('password') ?? '').slice(0, 1024);
   const transaction = await transactionOf(request, tenant, form.get('tx'));
+  const flow = await flowFor(request.deps.flows, tenant.id, transaction?.application);
+  const realm = homeRealmOf(flow, { identifier });
+  if (realm && (await request.deps.identityProviders.get(tenant.id, realm))?.enabled) return seeOther(federatedStart(tenant, realm, transaction, accountReturnPath(tenant, form.get('return_to')), identifier));
+  // The first half of an identifier-first sign-in, for someone whose domain has no provider: now the password.
+  if (!form.has('password') && asksIdentifierFirst(flow)) return renderLogin(request, tenant, 200, transaction, { identifier, ...returnField(tenant, form) });
+  // An application whose flow signs in only through an upstream provider (or a passkey) takes no password, whatever is posted.
+  if (!firstStepMayUse(flow, 'password')) {
+    return renderLogin(request, tenant, 400, transaction, { error: 'Passwords are not used here. Sign in with one of the options below.', ...returnField(tenant, form) });
+  }
   const context = { tenant: tenant.id, settings, clientIp: request.state.clientIp, userAgent: request.state.userAgent, correlationId: request.state.correlationId, now };
   const result = await passwordLogin(request.deps.users, identifier, password, context, gate);
   if (!result.ok) {
@@ -145,6 +166,11 @@ export async function submitLogin(request: Request): Promise<HttpResponse> {
   if (verdict.denied) {
     for (const event of result.events ?? []) await request.deps.auditLog.record(event);
     return deniedSignIn(request, tenant, user, verdict.denied);
+  }
+  if (!verdict.first?.options.includes('password')) {
+    // A rule offers the password to some users only; this one is not among them (said as any other failure).
+    await request.deps.auditLog.record(loginEvent(request, tenant, 'signin.failure', user.id, 'failure', { reason: 'password_not_allowed', method: 'password' }));
+    return renderLogin(request, tenant, 401, transaction, { identifier, error: genericFailure, ...returnField(tenant, form) });
   }
   const mustChangePassword = user.passwordChangeRequired === true || result.passwordExpired;
   const progress = await progressOf(request, tenant, transaction, form);

@@ -17,25 +17,29 @@ export interface LoginFormView {
   readonly federated?: ReadonlyArray<{ readonly name: string; readonly href: string }>;
   /** A username-less passkey sign-in, when the flow takes one. */
   readonly passkey?: PasskeyFormView;
+  /** The flow takes a password in its first step. */
+  readonly password: boolean;
+  /** Ask only for the identifier first (home realm discovery may send the user to their provider). */
+  readonly identifierFirst: boolean;
 }
 
 
 export function loginPage(view: LoginFormView): string {
   return brandedPage(view.settings, view.nonce, `Sign in to ${view.settings.branding.displayName}`, html`<h1>Sign in</h1>
 ${view.error ? html`<p class="notice" role="alert" id="login-error">${view.error}</p>` : ''}
-<form method="post" action="${view.action}">
+${view.password || view.identifierFirst ? html`<form method="post" action="${view.action}">
 <input type="hidden" name="csrf" value="${view.csrf}">
 ${view.transaction ? html`<input type="hidden" name="tx" value="${view.transaction}">` : ''}
 ${view.returnTo ? html`<input type="hidden" name="return_to" value="${view.returnTo}">` : ''}
-<label for="identifier">Email or username
-<input id="identifier" name="identifier" type="text" autocomplete="username" required maxlength="256" value="${view.identifier ?? ''}" autofocus></label>
-<label for="password">Password
-<input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"></label>
-<button type="submit">Sign in</button>
-</form>
+<label for="identifier">${view.identifierFirst ? 'Email' : 'Email or username'}
+<input id="identifier" name="identifier" type="${view.identifierFirst ? 'email' : 'text'}" autocomplete="username" required maxlength="256" value="${view.identifier ?? ''}"${view.identifier ? '' : ' autofocus'}></label>
+${view.password ? html`<label for="password">Password
+<input id="password" name="password" type="password" autocomplete="current-password" required maxlength="1024"${view.identifier ? ' autofocus' : ''}></label>
+<button type="submit">Sign in</button>` : html`<button type="submit">Continue</button>`}
+</form>` : ''}
 ${view.passkey ? html`<div class="alternative"><p class="muted">or</p>${passkeyForm(view.passkey)}</div>` : ''}
-${view.federated?.length ? html`<div class="alternative" id="federated"><p class="muted">or</p>${view.federated.map((f) => html`<p><a class="button" href="${f.href}">Continue with ${f.name}</a></p>`)}</div>` : ''}
-<p><a href="${view.action}/forgot" id="forgot-password">Forgot your password?</a></p>
+${view.federated?.length ? html`<div class="alternative" id="federated">${view.password || view.identifierFirst || view.passkey ? html`<p class="muted">or</p>` : ''}${view.federated.map((f) => html`<p><a class="button" href="${f.href}">Continue with ${f.name}</a></p>`)}</div>` : ''}
+${view.password ? html`<p><a href="${view.action}/forgot" id="forgot-password">Forgot your password?</a></p>` : ''}
 ${view.settings.selfRegistration ? html`<p>New here? <a href="${view.action}/register" id="register">Create an account</a></p>` : ''}`);
 }
 

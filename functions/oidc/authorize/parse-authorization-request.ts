@@ -117,6 +117,9 @@ export async function parseAuthorizationRequest(
       prompt,
       ...(maxAgeParam !== null ? { maxAge: Number(maxAgeParam) } : {}),
       ...(params.get('login_hint') ? { loginHint: params.get('login_hint')! } : {}),
+      // Hints only steer the login page; malformed ones are ignored rather than refused (OIDC Core treats hints as advisory).
+      ...(/^[A-Za-z0-9_-]{1,64}$/.test(params.get('idp_hint') ?? '') ? { idpHint: params.get('idp_hint')! } : {}),
+      ...(/^[A-Za-z0-9.-]{1,253}$/.test(params.get('domain_hint') ?? '') ? { domainHint: params.get('domain_hint')!.toLowerCase() } : {}),
       ...(params.get('acr_values') ? { acrValues: params.get('acr_values')!.split(' ') } : {}),
       ...(claims ? { claims } : {}),
       ...(hint ? { hintSubject: hint.sub } : {}),

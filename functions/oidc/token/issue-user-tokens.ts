@@ -5,6 +5,7 @@ import { hashToken } from '../../../shared/domain/auth/sso-session.ts';
 import { issueAccessToken } from '../../../shared/domain/oauth/access-token.ts';
 import { issueIdToken } from '../../../shared/domain/oauth/id-token.ts';
 import { claimsWithheldBy } from '../../../shared/domain/consent/application-consent.ts';
+import { claimsForApplication } from '../../../shared/domain/federation/outbound-claims.ts';
 import { generateSecret } from '../../../shared/domain/secrets/secret-hashing.ts';
 import type { UserGrant } from '../../../shared/domain/oauth/authorization.ts';
 import type { GrantContext, TokenResponse } from './grants.ts';
@@ -30,8 +31,9 @@ export async function issueUserTokens(context: GrantContext, grant: UserGrant, o
   });
   // The consent as it stands now: a purpose withdrawn since the grant takes its claims out of this token.
   const withheld = grant.scopes.includes('openid') ? claimsWithheldBy(await context.deps.consents.find(context.tenant, grant.user.id, client.clientId)) : [];
+  const applicationClaims = grant.scopes.includes('openid') ? await claimsForApplication(context.deps, context.tenant, client.clientId, grant.user, withheld) : {};
   const idToken = grant.scopes.includes('openid')
-    ? await issueIdToken(context.deps.keys, { ...grant, withheld, issuer: context.issuer, client, accessToken: access.token, now: context.now })
+    ? await issueIdToken(context.deps.keys, { ...grant, withheld, applicationClaims, issuer: context.issuer, client, accessToken: access.token, now: context.now })
     : undefined;
   return {
     access_token: access.token,

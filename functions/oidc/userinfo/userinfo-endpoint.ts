@@ -1,6 +1,7 @@
 import { invalidRequest, invalidToken } from '../../../shared/domain/oauth/errors.ts';
 import { claimsFor } from '../../../shared/domain/oauth/user-claims.ts';
 import { claimsWithheldBy } from '../../../shared/domain/consent/application-consent.ts';
+import { claimsForApplication } from '../../../shared/domain/federation/outbound-claims.ts';
 import { bearerToken, verifyAccessToken } from '../../../shared/domain/oauth/verify-access-token.ts';
 import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
 import { json } from '../../../shared/http/responses.ts';
@@ -26,5 +27,7 @@ export async function userinfoEndpoint(request: HttpRequest<OidcDeps>): Promise<
   const user = await request.deps.users.getUser(tenant.id, token.sub);
   if (!user || user.status !== 'active') throw invalidToken('The user is no longer active');
   const withheld = claimsWithheldBy(await request.deps.consents.find(tenant.id, user.id, String(token.client_id)));
-  return json(200, { sub: user.id, ...claimsFor(user, token.scope.split(' '), Array.isArray(token.userinfo_claims) ? token.userinfo_claims : [], withheld) }, { 'cache-control': 'no-store' });
+  const standard = claimsFor(user, token.scope.split(' '), Array.isArray(token.userinfo_claims) ? token.userinfo_claims : [], withheld);
+  const own = await claimsForApplication(request.deps, tenant.id, String(token.client_id), user, withheld);
+  return json(200, { ...standard, ...own, sub: user.id }, { 'cache-control': 'no-store' });
 }

@@ -3,7 +3,8 @@ import { sidOf } from '../../../shared/domain/auth/end-session.ts';
 import { createAuditEvent } from '../../../shared/domain/audit/event.ts';
 import type { SamlLoginRequest } from '../../../shared/domain/ports/saml-exchanges.ts';
 import type { SsoSession } from '../../../shared/domain/ports/session-store.ts';
-import { nameIdFor, releasedAttributes } from '../../../shared/domain/saml/assertion-content.ts';
+import { nameIdFor, releasedAttributes, withApplicationAttributes } from '../../../shared/domain/saml/assertion-content.ts';
+import { claimsForApplication } from '../../../shared/domain/federation/outbound-claims.ts';
 import { claimsWithheldBy } from '../../../shared/domain/consent/application-consent.ts';
 import type { StoredConsent } from '../../../shared/domain/ports/consent-store.ts';
 import { chooseAuthnContext } from '../../../shared/domain/saml/authn-context.ts';
@@ -74,7 +75,7 @@ export async function loginResponse(req: Request, tenant: Tenant, target: Respon
     sessionIndex,
     sessionNotOnOrAfter: session.absoluteExpiresAt,
     authnContextClassRef,
-    attributes: releasedAttributes(sp, user, groups, claimsWithheldBy(consent)),
+    attributes: withApplicationAttributes(releasedAttributes(sp, user, groups, claimsWithheldBy(consent)), await claimsForApplication(req.deps, tenant.id, sp.id, user, claimsWithheldBy(consent))),
     lifetimeSeconds: sp.assertionLifetimeSeconds,
     now,
   });

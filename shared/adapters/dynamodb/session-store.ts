@@ -132,6 +132,8 @@ export function createAuthTransactions(client: DynamoDBDocumentClient, tables: T
         id, tenant, returnTo: Item.returnTo, expiresAt: Item.expiresAtMs, forceLogin: Item.forceLogin === true,
         chooseAccount: Item.chooseAccount === true && Item.accountChosen !== true && Item.forceLogin !== true,
         ...(typeof Item.loginHint === 'string' ? { loginHint: Item.loginHint } : {}),
+        ...(typeof Item.idpHint === 'string' ? { idpHint: Item.idpHint } : {}),
+        ...(typeof Item.domainHint === 'string' ? { domainHint: Item.domainHint } : {}),
         ...(typeof Item.clientOrigin === 'string' ? { clientOrigin: Item.clientOrigin } : {}),
         ...(typeof Item.application === 'string' ? { application: Item.application } : {}),
         ...(Array.isArray(Item.acrValues) ? { acrValues: Item.acrValues as string[] } : {}),

@@ -136,6 +136,9 @@ export const claimMappingsSchema = z
     if (nodes > maxNodes) ctx.addIssue({ code: 'custom', message: `the mappings have ${nodes} expressions; at most ${maxNodes}` });
   });
 
+/** Claims a mapping may not write: they are the protocol's own (a mapping could otherwise forge a subject or an audience). */
+export const reservedClaimNames: ReadonlySet<string> = new Set(['iss', 'sub', 'aud', 'exp', 'iat', 'nbf', 'jti', 'nonce', 'auth_time', 'acr', 'amr', 'sid', 'at_hash', 'c_hash', 's_hash', 'azp', 'cnf', 'events', 'typ', 'scope', 'client_id']);
+
 // ---- evaluation -------------------------------------------------------------------------------
 
 const boundedString = (value: string): string | undefined => (value.length <= maxString ? value : undefined);
@@ -268,6 +271,13 @@ function holds(condition: Condition, context: Evaluation): boolean {
   if ('all' in c) return (c.all as Condition[]).every((x) => holds(x, context));
   if ('any' in c) return (c.any as Condition[]).some((x) => holds(x, context));
   return false;
+}
+
+/** The claim names an expression reads (`{ claim }` nodes anywhere in it). */
+export function claimsReadBy(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(claimsReadBy);
+  if (node === null || typeof node !== 'object') return [];
+  return Object.entries(node).flatMap(([key, value]) => (key === 'claim' && typeof value === 'string' ? [value] : key === 'table' || key === 'values' ? [] : claimsReadBy(value)));
 }
 
 /** Every regular expression in the mappings, with where it is. */

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { claimMappingsSchema, reservedClaimNames } from '../federation/claim-mapping.ts';
 
 /** The authenticators a flow can name; each is a handler in the authenticator registry. */
 export const authenticatorIds = ['password', 'totp', 'email_otp', 'recovery_code', 'webauthn'] as const;
@@ -90,6 +91,33 @@ export const flowDocumentSchema = z
       })
       .strict()
       .default({ purposes: [], skipPrompt: false }),
+    /**
+     * The application's own claims (OIDC ID token and UserInfo) or attributes (SAML), computed from
+     * the user with the claim transformation language; they cannot replace the protocol's claims.
+     */
+    /**
+     * Home realm discovery: which upstream provider a sign-in goes to without the user choosing —
+     * by the domain of the email they type (or the application's login_hint), or by the
+     * application's idp_hint / domain_hint when `hints` allows. A rule's provider must be one of
+     * the first step's options.
+     */
+    homeRealm: z
+      .object({
+        rules: z.array(z.object({
+          emailDomains: z.array(z.string().regex(/^(\*\.)?([a-z0-9-]{1,63}\.)+[a-z]{2,63}$/, 'a lowercase domain such as corp.example or *.corp.example')).min(1).max(50),
+          idp: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/),
+        }).strict()).max(50).default([]),
+        hints: z.boolean().default(true),
+      })
+      .strict()
+      .default({ rules: [], hints: true }),
+    claims: claimMappingsSchema
+      .superRefine((mappings, ctx) => {
+        mappings.forEach((m, i) => {
+          if (reservedClaimNames.has(m.target)) ctx.addIssue({ code: 'custom', path: [i, 'target'], message: `${m.target} is the protocol's own claim` });
+        });
+      })
+      .default([]),
     enrolment: z
       .object({
         /** Users may enrol a factor a step requires when they sign in without one. */
@@ -108,6 +136,9 @@ export const flowDocumentSchema = z
     }
     flow.steps.forEach((step, i) => {
       if (i > 0 && step.options.some(isFederated)) ctx.addIssue({ code: 'custom', path: ['steps', i, 'options'], message: 'an upstream identity provider identifies the user: federated options belong in the first step' });
+    });
+    flow.homeRealm.rules.forEach((rule, i) => {
+      if (!firstOptions.includes(`federated:${rule.idp}`)) ctx.addIssue({ code: 'custom', path: ['homeRealm', 'rules', i, 'idp'], message: `federated:${rule.idp} is not an option of the first step` });
     });
     flow.rules.forEach((rule, i) => {
       const step = 'requireStep' in rule.then ? rule.then.requireStep : 'skipStep' in rule.then ? rule.then.skipStep : 'addOption' in rule.then ? rule.then.addOption.step : undefined;

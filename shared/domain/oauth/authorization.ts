@@ -27,6 +27,9 @@ export interface AuthorizationRequest {
   readonly prompt: readonly string[];
   readonly maxAge?: number;
   readonly loginHint?: string;
+  /** Home realm discovery: the upstream provider (idp_hint) or the user's organisation domain (domain_hint) the application already knows. */
+  readonly idpHint?: string;
+  readonly domainHint?: string;
   readonly acrValues?: readonly string[];
   readonly claims?: ClaimsRequest;
   /** The subject of a verified id_token_hint: only this user may be signed in for the request. */

@@ -13,6 +13,8 @@ export interface IdTokenRequest extends UserGrant {
   readonly client: OAuthClient;
   readonly accessToken: string;
   readonly now: number;
+  /** The application's own claims (its flow's claim mappings), over the standard ones, never over the protocol's. */
+  readonly applicationClaims?: Readonly<Record<string, unknown>>;
 }
 
 const idTokenLifetimeSeconds = 600;
@@ -35,6 +37,7 @@ export function issueIdToken(keys: KeyService, request: IdTokenRequest): Promise
       acr: request.amr.length > 1 ? 'urn:idp:acr:mfa' : 'urn:idp:acr:pwd',
       sid: request.sid,
       ...claimsFor(request.user, request.scopes, request.claims?.idToken, request.withheld),
+      ...request.applicationClaims,
     },
     { alg: request.client.idTokenSignedResponseAlg },
   );

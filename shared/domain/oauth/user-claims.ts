@@ -9,7 +9,8 @@ const scopeClaims: Readonly<Record<string, readonly string[]>> = {
   address: ['address'],
 };
 
-function allClaims(user: User): Record<string, unknown> {
+/** Every standard claim the user has a value for (OIDC Core §5.1 names). */
+export function standardClaims(user: User): Record<string, unknown> {
   const email = user.emails.find((e) => e.primary) ?? user.emails[0];
   return {
     name: user.name.formatted ?? ([user.name.givenName, user.name.familyName].filter(Boolean).join(' ') || undefined),
@@ -39,7 +40,7 @@ export const releasedClaimNames = (scopes: readonly string[], named: readonly st
  * their consent withholds (a declined purpose).
  */
 export function claimsFor(user: User, scopes: readonly string[], named: readonly string[] = [], withheld: readonly string[] = []): Record<string, unknown> {
-  const available = allClaims(user);
+  const available = standardClaims(user);
   const out: Record<string, unknown> = {};
   for (const claim of releasedClaimNames(scopes, named)) if (available[claim] !== undefined && !withheld.includes(claim)) out[claim] = available[claim];
   return out;

@@ -44,6 +44,9 @@ export interface AuthTransaction {
   readonly clientOrigin?: string;
   /** Who the application expects to sign in (login_hint), to fill in the form. */
   readonly loginHint?: string;
+  /** Home realm discovery hints of the application (OIDC idp_hint, domain_hint). */
+  readonly idpHint?: string;
+  readonly domainHint?: string;
   /** Authentication context the application asked for (OIDC acr_values, SAML RequestedAuthnContext): the flow's rules see it. */
   readonly acrValues?: readonly string[];
 }

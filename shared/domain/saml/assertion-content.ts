@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
 import { primaryEmail, type User } from '../users/user.ts';
-import { nameIdFormats } from './saml-names.ts';
+import { attributeNameFormats, nameIdFormats } from './saml-names.ts';
 import type { AttributeSource, ServiceProvider } from './service-provider.ts';
 
 /** A value of a user that can be released: its source names it. */
@@ -42,6 +42,20 @@ export const releasedAttributes = (sp: Pick<ServiceProvider, 'attributes'>, user
     .filter((a) => !withheld.includes(claimOf(a.source) ?? ''))
     .map((a) => ({ name: a.name, nameFormat: a.nameFormat, ...(a.friendlyName ? { friendlyName: a.friendlyName } : {}), values: sourceValues(user, groups, a.source) }))
     .filter((a) => a.values.length > 0);
+
+/**
+ * The attributes the SP's mapping releases, with the application's own (its flow's claim
+ * mappings) added: a mapped name replaces a released attribute of that name. Names that look like
+ * URIs (urn:oid:…, http://…) take the uri name format, others basic.
+ */
+export function withApplicationAttributes(released: readonly ReleasedAttribute[], mapped: Readonly<Record<string, string | number | boolean | readonly string[]>>): ReleasedAttribute[] {
+  const own = Object.entries(mapped).map(([name, value]) => ({
+    name,
+    nameFormat: /^(urn:|https?:\/\/)/.test(name) ? attributeNameFormats.uri : attributeNameFormats.basic,
+    values: Array.isArray(value) ? [...value] : [String(value)],
+  }));
+  return [...released.filter((a) => !Object.hasOwn(mapped, a.name)), ...own.filter((a) => a.values.length > 0)];
+}
 
 export interface NameId {
   readonly format: string;

@@ -3,32 +3,15 @@ import { before, describe, test } from 'node:test';
 import { adminApi, type AdminApi } from '../../support/admin-api.ts';
 import { auditEventsOf } from '../../support/audit.ts';
 import { useSharedRuntimeEnvironment } from '../../support/aws-env.ts';
-import { registerClient } from '../../support/oidc-flows.ts';
 import { mailTo } from '../../support/mailbox.ts';
 import { sharedRuntime } from '../../support/shared-runtime.ts';
 import { eventually } from '../../support/wait.ts';
-import { browse, providerLink, signInThroughProvider } from '../../support/federation.ts';
+import { browse, oidcUpstream, providerLink, signInThroughProvider } from '../../support/federation.ts';
 import { csrfTokenOf, webClient } from '../../support/web-client.ts';
 
 before(useSharedRuntimeEnvironment);
 
-/**
- * Two tenants of the platform: the upstream one is a real OpenID Provider the broker tenant
- * federates to (its discovery, JWKS, authorization and token endpoints), so the whole exchange
- * runs as it would against any other provider.
- */
-async function federation(provisioning: 'create' | 'link_verified_email' | 'existing_only' = 'create') {
-  const [broker, upstream] = await Promise.all([adminApi(), adminApi()]);
-  const callback = `${sharedRuntime.url}/t/${broker.tenant.slug}/login/federated/callback`;
-  const client = await registerClient(upstream.tenant, { client_name: 'Broker', redirect_uris: [callback], first_party: true, grant_types: ['authorization_code'], token_endpoint_auth_method: 'client_secret_basic' });
-  const person = { email: `bob-${upstream.tenant.slug}@example.com`, password: 'an unrelated long passphrase 9' };
-  assert.equal((await upstream.call('POST', '/users', { emails: [{ value: person.email, verified: true }], name: { givenName: 'Bob', familyName: 'Upstream' }, password: person.password })).status, 201);
-  const created = await broker.call('POST', '/identity-providers', { name: 'Upstream Corp', kind: 'oidc', issuer: upstream.tenant.issuer, clientId: client.client_id, clientSecret: client.client_secret, provisioning });
-  assert.equal(created.status, 201, created.body);
-  const idp = created.json<{ id: string; hasClientSecret: boolean; clientSecret?: string }>();
-  assert.equal((await broker.call('PUT', '/flows/default', { steps: [{ options: ['password', `federated:${idp.id}`] }] })).status, 200);
-  return { broker, upstream, idp, person, clientSecret: client.client_secret! };
-}
+const federation = oidcUpstream;
 
 type Federation = Awaited<ReturnType<typeof federation>>;
 

@@ -94,6 +94,12 @@ describe('federation to an upstream SAML 2.0 identity provider', () => {
     const f = await platformUpstream();
     const { registerClient } = await import('../../support/oidc-flows.ts');
     const client = await registerClient(f.broker.tenant, { client_name: 'Bridged app', redirect_uris: ['http://127.0.0.1:9/callback'], first_party: true, token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code'] });
+    // The application's flow trusts the SAML IdP and adds claims of its own dialect, from the attributes the inbound mapping made.
+    const flow = await f.broker.call('PUT', `/flows/${client.client_id}`, {
+      steps: [{ options: ['password', `federated:${f.idp.id}`] }],
+      claims: [{ target: 'department', value: { claim: 'attributes.department' } }, { target: 'org_unit', value: { lower: { concat: [{ const: 'OU-' }, { claim: 'attributes.department' }] } } }],
+    });
+    assert.equal(flow.status, 200, flow.body);
     const oidc = await import('openid-client');
     const config = await oidc.discovery(new URL(f.broker.tenant.issuer), client.client_id, client.client_secret, undefined, { execute: [oidc.allowInsecureRequests] });
     const verifier = oidc.randomPKCECodeVerifier();
@@ -108,6 +114,11 @@ describe('federation to an upstream SAML 2.0 identity provider', () => {
     const tokens = await oidc.authorizationCodeGrant(config, back.leftTo, { pkceCodeVerifier: verifier, expectedState: state });
     const claims = tokens.claims()!;
     assert.deepEqual([claims.email, claims.email_verified, claims.given_name, claims.amr], [f.person.email.toLowerCase(), true, 'Carol', ['fed']]);
+    assert.deepEqual([claims.department, claims.org_unit], ['Sales', 'ou-sales'], 'the flow\'s own claims in the ID token');
+    const userInfo = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
+    assert.deepEqual([userInfo.department, userInfo.org_unit, userInfo.sub], ['Sales', 'ou-sales', claims.sub], 'and from UserInfo');
+    const reserved = await f.broker.call('PUT', `/flows/${client.client_id}`, { steps: [{ options: ['password'] }], claims: [{ target: 'sub', value: { const: 'someone-else' } }] });
+    assert.equal(reserved.status, 400, 'a mapping cannot replace the subject');
   });
 });
 
