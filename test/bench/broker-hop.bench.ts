@@ -50,7 +50,10 @@ export async function run(): Promise<BenchResult[]> {
     };
 
     // Warm both paths (discovery cache, JIT provisioning of the brokered user), then alternate.
-    for (let i = 0; i < 3; i++) await directSignIn(), await brokeredSignIn();
+    for (let i = 0; i < 3; i++) {
+      await directSignIn();
+      await brokeredSignIn();
+    }
     const directMs: number[] = [];
     const brokeredMs: number[] = [];
     for (let i = 0; i < rounds; i++) {
