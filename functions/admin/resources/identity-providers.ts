@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair } from 'jose';
 import { z } from 'zod';
 import { destinationProblem } from '../../../shared/adapters/outbound/destination.ts';
 import { patternProblems } from '../../../shared/domain/federation/claim-mapping.ts';
-import { identityProviderInputSchema, identityProviderView, samlIdpSettingsSchema, type IdentityProvider, type IdentityProviderInput } from '../../../shared/domain/federation/identity-provider.ts';
+import { identityProviderInputSchema, identityProviderView, samlIdpSettingsSchema, type IdentityProvider, type IdentityProviderInput, type OidcIdentityProvider } from '../../../shared/domain/federation/identity-provider.ts';
 import { identityProviderFromMetadata } from '../../../shared/domain/saml/idp-metadata.ts';
 import { SamlMessageRejected } from '../../../shared/domain/saml/inbound-message.ts';
 import { createSecureVault } from '../../../shared/domain/secrets/secure-vault.ts';
@@ -13,13 +14,15 @@ import { pageOf } from '../api/schemas.ts';
 
 const commonFields = { id: z.string(), name: z.string(), provisioning: z.string(), claimMappings: z.array(z.object({ target: z.string(), value: z.unknown() })).optional(), enabled: z.boolean(), createdAt: z.string(), updatedAt: z.string(), version: z.number().int() };
 const identityProviderSchema = z.union([
-  z.object({ ...commonFields, kind: z.literal('oidc'), issuer: z.string(), clientId: z.string(), scopes: z.array(z.string()), hasClientSecret: z.boolean() }),
+  z.object({ ...commonFields, kind: z.literal('oidc'), issuer: z.string(), clientId: z.string(), scopes: z.array(z.string()), clientAuthentication: z.string(), hasClientSecret: z.boolean(), clientJwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).optional().describe('For private_key_jwt: the public key to register at the upstream') }),
   z.object({ ...commonFields, kind: z.literal('saml'), entityId: z.string(), ssoUrl: z.string(), ssoBinding: z.string(), sloUrl: z.string().optional(), signingCertificates: z.array(z.string()), signAuthnRequests: z.boolean(), nameIdFormat: z.string() }),
 ]);
 
 const invalid = (path: string, message: string) => new HttpError(400, 'validation_failed', `The identity provider is invalid: ${path}: ${message}`, { details: { errors: [{ path, message }] } });
 
-type StoredSettings = Omit<IdentityProvider, 'tenant' | 'id' | 'createdAt' | 'updatedAt' | 'version' | 'sealedClientSecret'>;
+type OidcSettings = Omit<Extract<IdentityProviderInput, { kind: 'oidc' }>, 'clientSecret'>;
+type SamlSettings = Omit<Extract<IdentityProviderInput, { kind: 'saml' }>, 'metadata'> & z.output<typeof samlIdpSettingsSchema>;
+type StoredSettings = OidcSettings | SamlSettings;
 
 /**
  * The body (already validated against the schema) as stored settings: an OIDC issuer checked as a
@@ -50,7 +53,31 @@ async function parseInput(call: AdminCall<unknown>): Promise<{ settings: StoredS
   return { settings: { ...settings, ...checked.data } };
 }
 
-const sealSecret = (call: AdminCall<unknown>, id: string, secret: string) => createSecureVault(call.req.deps.keyVault).seal('idp-client-secret', call.tenant.id, id, secret);
+type OidcCredentials = Pick<OidcIdentityProvider, 'clientAuthentication' | 'sealedClientSecret' | 'sealedClientKey' | 'clientJwks'>;
+
+/**
+ * How the platform will authenticate at an OpenID Provider's token endpoint: a secret (sealed,
+ * kept across replaces unless a new one is given), or a key pair of its own for private_key_jwt
+ * (ES256, made once per provider; the private half sealed, the public half shown to register).
+ */
+async function oidcCredentials(call: AdminCall<unknown>, id: string, settings: OidcSettings, clientSecret: string | undefined, previous?: OidcIdentityProvider): Promise<OidcCredentials> {
+  const vault = createSecureVault(call.req.deps.keyVault);
+  const storedSecret = previous?.sealedClientSecret;
+  const method = settings.clientAuthentication ?? (clientSecret || storedSecret ? 'client_secret_basic' : 'none');
+  if (method === 'client_secret_basic' || method === 'client_secret_post') {
+    const sealedClientSecret = clientSecret ? await vault.seal('idp-client-secret', call.tenant.id, id, clientSecret) : storedSecret;
+    if (!sealedClientSecret) throw invalid('clientSecret', `is required for ${method}`);
+    return { clientAuthentication: method, sealedClientSecret };
+  }
+  if (method === 'private_key_jwt') {
+    if (previous?.sealedClientKey && previous.clientJwks) return { clientAuthentication: method, sealedClientKey: previous.sealedClientKey, clientJwks: previous.clientJwks };
+    const { privateKey, publicKey } = await generateKeyPair('ES256', { extractable: true });
+    const kid = randomUUID();
+    const sealedClientKey = await vault.seal('idp-client-key', call.tenant.id, id, JSON.stringify({ ...(await exportJWK(privateKey)), kid, alg: 'ES256' }));
+    return { clientAuthentication: method, sealedClientKey, clientJwks: { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }] } };
+  }
+  return { clientAuthentication: 'none' };
+}
 
 const audited = (idp: IdentityProvider) => {
   const { createdAt: _c, updatedAt: _u, version: _v, ...rest } = identityProviderView(idp);
@@ -73,7 +100,8 @@ export const identityProviderOperations = [
       const { settings, clientSecret } = await parseInput(call);
       const id = randomUUID();
       const now = new Date().toISOString();
-      const idp = { ...settings, tenant: call.tenant.id, id, ...(clientSecret ? { sealedClientSecret: await sealSecret(call, id, clientSecret) } : {}), createdAt: now, updatedAt: now, version: 1 } as IdentityProvider;
+      const credentials = settings.kind === 'oidc' ? await oidcCredentials(call, id, settings, clientSecret) : {};
+      const idp = { ...settings, ...credentials, tenant: call.tenant.id, id, createdAt: now, updatedAt: now, version: 1 } as IdentityProvider;
       await call.req.deps.identityProviders.create(idp, [call.event('idp.created', `idp:${id}`, { after: audited(idp) })]);
       return { body: identityProviderView(idp), version: 1, headers: { location: `/t/${call.tenant.slug}/api/v1/identity-providers/${id}` } };
     },
@@ -91,9 +119,9 @@ export const identityProviderOperations = [
       const idp = await existing(call);
       const { settings, clientSecret } = await parseInput(call);
       if (settings.kind !== idp.kind) throw invalid('kind', `is ${idp.kind} and cannot change (its users are linked by ${idp.kind} subjects); add another provider instead`);
-      // A replace sets every setting: optional ones left out are removed, except a stored client secret.
-      const sealedClientSecret = clientSecret ? await sealSecret(call, idp.id, clientSecret) : idp.kind === 'oidc' ? idp.sealedClientSecret : undefined;
-      const next = { ...settings, tenant: idp.tenant, id: idp.id, ...(sealedClientSecret ? { sealedClientSecret } : {}), createdAt: idp.createdAt, updatedAt: new Date().toISOString(), version: idp.version + 1 } as IdentityProvider;
+      // A replace sets every setting: optional ones left out are removed, except stored credentials.
+      const credentials = settings.kind === 'oidc' ? await oidcCredentials(call, idp.id, settings, clientSecret, idp as OidcIdentityProvider) : {};
+      const next = { ...settings, ...credentials, tenant: idp.tenant, id: idp.id, createdAt: idp.createdAt, updatedAt: new Date().toISOString(), version: idp.version + 1 } as IdentityProvider;
       expectWritten(await call.req.deps.identityProviders.replace(idp, next, [call.event('idp.updated', `idp:${idp.id}`, { before: audited(idp), after: audited(next), secretReplaced: clientSecret !== undefined })]), 'identity provider');
       return { body: identityProviderView(next), version: next.version };
     },

@@ -130,9 +130,19 @@ export async function federatedCallback(request: Request): Promise<HttpResponse>
     identity = await oidcIdentity(request, tenant, idp, federation, state!);
   } catch (error) {
     // What the upstream or the checks said goes to the audit trail's reason, not to the page.
-    return fail(`upstream_response_refused: ${error instanceof Error ? error.message.slice(0, 150) : 'unknown'}`);
+    return fail(`upstream_response_refused: ${refusalOf(error)}`);
   }
   return finishFederatedSignIn(request, tenant, idp, identity, federation, transaction, fail);
+}
+
+/** openid-client's refusal, with the check that failed (the library's own message and the claim it compared) for the audit trail. */
+function refusalOf(error: unknown): string {
+  if (!(error instanceof Error)) return 'unknown';
+  // openid-client wraps oauth4webapi's error, whose message and `cause.claim` say which check failed.
+  const inner = error.cause instanceof Error ? error.cause : undefined;
+  const claim = (inner?.cause as { claim?: unknown } | undefined)?.claim ?? (error.cause as { claim?: unknown } | undefined)?.claim;
+  const detail = [inner?.message, typeof claim === 'string' ? `claim ${claim}` : undefined].filter(Boolean).join('; ');
+  return `${error.message.slice(0, 80)}${detail ? ` (${detail.slice(0, 110)})` : ''}`;
 }
 
 /** The code exchanged (PKCE, nonce, state, `iss` checked by openid-client), and the UserInfo claims under the ID token's. */

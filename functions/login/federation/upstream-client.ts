@@ -1,3 +1,4 @@
+import { importJWK, type JWK } from 'jose';
 import type { Configuration } from 'openid-client';
 import { guardedFetch } from '../../../shared/adapters/outbound/guarded-post.ts';
 import type { PlatformPorts } from '../../../shared/adapters/platform-ports.ts';
@@ -7,7 +8,7 @@ import type { Tenant } from '../../../shared/domain/tenants/tenant.ts';
 
 /**
  * The platform as a relying party of an upstream OpenID Provider, through openid-client (which
- * checks the ID token: signature by the upstream's JWKS, issuer, audience, nonce, expiry, and
+ * checks the ID token: signature by the upstream's JWKS (non-repudiation checks on), issuer, audience, nonce, expiry, and
  * the authorization response's state and RFC 9207 `iss`). Every request goes through the SSRF
  * guard; discovery is kept per process for ten minutes, per provider version. The library loads
  * at the first federated sign-in, not at every cold start of the login function.
@@ -18,19 +19,39 @@ const configurations = new Map<string, { config: Promise<Configuration>; until: 
 
 export const callbackPath = (tenant: Pick<Tenant, 'slug'>) => `/t/${tenant.slug}/login/federated/callback`;
 
+/** openid-client's client authentication for the provider's method, its secret or private key opened from the vault. */
+async function clientAuthentication(deps: Pick<PlatformPorts, 'keyVault'>, idp: OidcIdentityProvider) {
+  const oidc = await upstreamLibrary();
+  const vault = createSecureVault(deps.keyVault);
+  // Providers stored before the method was a setting: a secret meant client_secret_basic.
+  const method = idp.clientAuthentication ?? (idp.sealedClientSecret ? 'client_secret_basic' : 'none');
+  if ((method === 'client_secret_basic' || method === 'client_secret_post') && idp.sealedClientSecret) {
+    const secret = await vault.openText('idp-client-secret', idp.tenant, idp.id, idp.sealedClientSecret);
+    return method === 'client_secret_post' ? oidc.ClientSecretPost(secret) : oidc.ClientSecretBasic(secret);
+  }
+  if (method === 'private_key_jwt' && idp.sealedClientKey) {
+    const jwk = JSON.parse(await vault.openText('idp-client-key', idp.tenant, idp.id, idp.sealedClientKey)) as JWK;
+    return oidc.PrivateKeyJwt({ key: (await importJWK(jwk, 'ES256')) as CryptoKey, kid: jwk.kid! });
+  }
+  return oidc.None();
+}
+
 export async function upstreamConfiguration(deps: Pick<PlatformPorts, 'keyVault'>, idp: OidcIdentityProvider): Promise<Configuration> {
   const key = `${idp.tenant}\n${idp.id}\n${idp.version}`;
   const cached = configurations.get(key);
   if (cached && cached.until > Date.now()) return cached.config;
   const allowLoopback = process.env.OUTBOUND_ALLOW_LOOPBACK === 'true';
   const oidc = await upstreamLibrary();
-  const secret = idp.sealedClientSecret ? await createSecureVault(deps.keyVault).openText('idp-client-secret', idp.tenant, idp.id, idp.sealedClientSecret) : undefined;
   const config = oidc
-    .discovery(new URL(idp.issuer), idp.clientId, secret, secret ? oidc.ClientSecretBasic(secret) : oidc.None(), {
+    .discovery(new URL(idp.issuer), idp.clientId, undefined, await clientAuthentication(deps, idp), {
       [oidc.customFetch]: guardedFetch({ allowLoopback, timeoutMs: 5000 }) as never,
       timeout: 5,
-      // Plain http only to loopback, and only in the local runtime (the guard refuses anything else).
-      ...(allowLoopback && new URL(idp.issuer).protocol === 'http:' ? { execute: [oidc.allowInsecureRequests] } : {}),
+      execute: [
+        // ID tokens are verified against the upstream's JWKS even from its token endpoint (OIDC Core lets TLS stand in for that; a broker should not).
+        oidc.enableNonRepudiationChecks,
+        // Plain http only to loopback, and only in the local runtime (the guard refuses anything else).
+        ...(allowLoopback && new URL(idp.issuer).protocol === 'http:' ? [oidc.allowInsecureRequests] : []),
+      ],
     })
     .catch((error: unknown) => {
       configurations.delete(key);

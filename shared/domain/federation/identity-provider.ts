@@ -10,6 +10,7 @@ import { claimMappingsSchema, type ClaimMapping, type Expression } from './claim
  * service provider (signed AuthnRequests, signed and possibly encrypted assertions).
  */
 export const provisioningModes = ['create', 'link_verified_email', 'existing_only'] as const;
+export const oidcClientAuthentications = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
 
 /**
  * Local user fields a provider's claims may fill at the first sign-in (`attributes.{name}` for
@@ -49,8 +50,15 @@ const oidcInputSchema = z
     /** Never shown again; sealed by the vault. Absent on a replace: the stored one is kept. */
     clientSecret: z.string().min(8).max(1024).optional(),
     scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,64}$/)).max(20).default(['openid', 'email', 'profile']),
+    /**
+     * How the platform authenticates at the upstream's token endpoint. Absent: client_secret_basic
+     * with a secret, none without. `private_key_jwt`: the platform makes a key pair for this
+     * provider (ES256) and shows its public JWKS, to register at the upstream; no secret is shared.
+     */
+    clientAuthentication: z.enum(oidcClientAuthentications).optional(),
   })
-  .refine((input) => input.scopes.includes('openid'), { path: ['scopes'], message: 'must include openid' });
+  .refine((input) => input.scopes.includes('openid'), { path: ['scopes'], message: 'must include openid' })
+  .refine((input) => !(input.clientSecret && (input.clientAuthentication === 'private_key_jwt' || input.clientAuthentication === 'none')), { path: ['clientSecret'], message: 'is not used with this clientAuthentication' });
 
 const samlInputSchema = z.strictObject({
   ...common,
@@ -93,6 +101,10 @@ export interface OidcIdentityProvider extends Common {
   readonly scopes: readonly string[];
   /** The client secret, sealed by the vault ('idp-client-secret', tenant, id). */
   readonly sealedClientSecret?: string;
+  readonly clientAuthentication: (typeof oidcClientAuthentications)[number];
+  /** For private_key_jwt: the private JWK sealed ('idp-client-key', tenant, id), and its public half to register upstream. */
+  readonly sealedClientKey?: string;
+  readonly clientJwks?: { readonly keys: readonly Record<string, unknown>[] };
 }
 
 export interface SamlIdentityProvider extends Common, z.output<typeof samlIdpSettingsSchema> {
@@ -109,7 +121,7 @@ export const identityProviderView = (idp: IdentityProvider) => {
     const { tenant: _t, ...rest } = idp;
     return rest;
   }
-  const { tenant: _t, sealedClientSecret, ...rest } = idp;
+  const { tenant: _t, sealedClientSecret, sealedClientKey: _k, ...rest } = idp;
   return { ...rest, hasClientSecret: sealedClientSecret !== undefined };
 };
 

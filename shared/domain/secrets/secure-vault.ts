@@ -4,7 +4,7 @@ import type { KeyVault } from '../ports/key-vault.ts';
  * Secrets the platform must read back, each sealed under its own purpose. Everything
  * else secret is only ever checked and goes through secret-hashing.ts instead.
  */
-export type ReadableSecret = 'platform-secret' | 'signing-key' | 'totp-seed' | 'idp-client-secret' | 'webhook-credential' | 'siem-credential' | 'saml-private-key';
+export type ReadableSecret = 'platform-secret' | 'signing-key' | 'totp-seed' | 'idp-client-secret' | 'idp-client-key' | 'webhook-credential' | 'siem-credential' | 'saml-private-key';
 
 /**
  * The one way a readable secret is stored: sealed by the keystore under (tenant, kind,

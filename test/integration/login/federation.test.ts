@@ -124,6 +124,9 @@ describe('federation to an upstream OpenID Provider', () => {
       const res = await f.broker.call('POST', '/identity-providers', { name: 'Bad', kind: 'oidc', issuer, clientId: 'x' });
       assert.equal(res.status, 400, issuer);
     }
+    for (const [body, why] of [[{ clientAuthentication: 'private_key_jwt', clientSecret: 'a secret of length' }, 'a secret with private_key_jwt'], [{ clientAuthentication: 'client_secret_post' }, 'client_secret_post without a secret']] as const) {
+      assert.equal((await f.broker.call('POST', '/identity-providers', { name: 'Bad', kind: 'oidc', issuer: f.upstream.tenant.issuer, clientId: 'x', ...body })).status, 400, why);
+    }
     assert.equal((await f.broker.call('PUT', '/flows/default', { steps: [{ options: ['password'] }, { options: [`federated:${f.idp.id}`] }] })).status, 400, 'federated options belong in the first step');
     const unknown = await f.broker.call('PUT', '/flows/default', { steps: [{ options: ['password', 'federated:no-such-idp'] }] });
     assert.equal(unknown.status, 400);
