@@ -62,7 +62,7 @@ export async function signInThroughProvider(slug: string, name: string, who: Per
  * federates to (its discovery, JWKS, authorization and token endpoints), so the whole exchange
  * runs as it would against any other provider.
  */
-export async function oidcUpstream(provisioning: 'create' | 'link_verified_email' | 'existing_only' = 'create', options: { email?: string } = {}) {
+export async function oidcUpstream(provisioning: 'create' | 'link_verified_email' | 'link_after_local_sign_in' | 'existing_only' = 'create', options: { email?: string } = {}) {
   const [broker, upstream] = await Promise.all([adminApi(), adminApi()]);
   const callback = `${sharedRuntime.url}/t/${broker.tenant.slug}/login/federated/callback`;
   const client = await registerClient(upstream.tenant, { client_name: 'Broker', redirect_uris: [callback], first_party: true, grant_types: ['authorization_code'], token_endpoint_auth_method: 'client_secret_basic' });

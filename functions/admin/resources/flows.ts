@@ -48,6 +48,8 @@ async function knownReferences(call: AdminCall<unknown>, flow: FlowDocument): Pr
     }
   }
   for (const problem of await patternProblems(flow.claims)) missing.push({ path: `claims.${problem.path}`, message: problem.message });
+  for (const problem of await patternProblems(flow.provisioning.groupRules)) missing.push({ path: `provisioning.groupRules.${problem.path}`, message: problem.message });
+  for (const [i, rule] of flow.provisioning.groupRules.entries()) if (!(await call.req.deps.groups.getGroup(call.tenant.id, rule.group))) missing.push({ path: `provisioning.groupRules.${i}.group`, message: `there is no group ${rule.group}` });
   if (missing.length) throw new HttpError(400, 'validation_failed', `The flow document is invalid: ${missing[0]!.path}: ${missing[0]!.message}`, { details: { errors: missing } });
   return flow;
 }

@@ -31,8 +31,9 @@ type StoredSettings = OidcSettings | SamlSettings;
  */
 async function parseInput(call: AdminCall<unknown>): Promise<{ settings: StoredSettings; clientSecret?: string }> {
   const input = call.body as IdentityProviderInput;
-  const problems = await patternProblems(input.claimMappings ?? []);
-  if (problems.length) throw invalid(`claimMappings.${problems[0]!.path}`, problems[0]!.message);
+  const problems = [...(await patternProblems(input.claimMappings ?? [])).map((p) => ({ ...p, path: `claimMappings.${p.path}` })), ...(await patternProblems(input.groupRules ?? [])).map((p) => ({ ...p, path: `groupRules.${p.path}` }))];
+  if (problems.length) throw invalid(problems[0]!.path, problems[0]!.message);
+  for (const [i, rule] of (input.groupRules ?? []).entries()) if (!(await call.req.deps.groups.getGroup(call.tenant.id, rule.group))) throw invalid(`groupRules.${i}.group`, `there is no group ${rule.group}`);
   if (input.kind === 'oidc') {
     const problem = destinationProblem(input.issuer);
     if (problem) throw invalid('issuer', problem);

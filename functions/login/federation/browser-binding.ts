@@ -9,7 +9,7 @@ import type { HttpRequest } from '../../../shared/http/request.ts';
  * SAML Response) to someone else's browser, which would then be signed in as them (login CSRF).
  * The ceremony keeps a hash of a random value this cookie holds; the answer must come back with
  * it. Over https the cookie is SameSite=None so a SAML Response POSTed from the IdP's site
- * carries it; it lives only under the tenant's federation paths, for the ceremony's lifetime.
+ * carries it; it lives only under the tenant's login paths (a pending link is confirmed by the login form), for the ceremony's lifetime.
  */
 const cookieName = 'idp_federation';
 const lifetimeSeconds = 10 * 60;
@@ -18,7 +18,7 @@ const hashOf = (value: string) => createHash('sha256').update(value).digest('bas
 
 const cookieOptions = (tenant: Tenant, publicUrl: string) => {
   const secure = isSecureOrigin(publicUrl);
-  return { path: `/t/${tenant.slug}/login/federated`, secure, sameSite: secure ? ('None' as const) : ('Lax' as const), maxAgeSeconds: lifetimeSeconds };
+  return { path: `/t/${tenant.slug}/login`, secure, sameSite: secure ? ('None' as const) : ('Lax' as const), maxAgeSeconds: lifetimeSeconds };
 };
 
 /** The binding for a new ceremony: the browser's value (kept, so two tabs can federate at once) or a new one, and the cookie to set. */

@@ -20,7 +20,7 @@ import { loginEvent } from '../login/login-common.ts';
 import { attemptLimit, renderLogin, transactionOf } from '../login/login-routes.ts';
 import { completeSignIn, continueSignIn, deniedSignIn } from '../login/sign-in-progress.ts';
 import { bindToBrowser, isSameBrowser } from './browser-binding.ts';
-import { localUserFor, type UpstreamIdentity } from './federated-user.ts';
+import { joinGroupsByRules, localUserFor, type LinkAfterSignIn, type UpstreamIdentity } from './federated-user.ts';
 import { callbackPath, upstreamConfiguration, upstreamLibrary } from './upstream-client.ts';
 
 /**
@@ -186,10 +186,32 @@ async function samlIdentity(request: Request, tenant: Tenant, idp: SamlIdentityP
   return { subject: assertion.nameId, claims: saml.claimsOf(assertion) };
 }
 
+/**
+ * Provisioning `link_after_local_sign_in`: the upstream identity's email is a local account's, so
+ * its owner signs in to it once (the password proves it is theirs) and the link is made then. The
+ * pending link is a single-use ceremony, for that account only, bound to this browser.
+ */
+async function askToSignInLocally(request: Request, tenant: Tenant, idp: IdentityProvider, identity: UpstreamIdentity, pending: LinkAfterSignIn, federation: Federation, transaction: Awaited<ReturnType<typeof transactionOf>>): Promise<HttpResponse> {
+  const id = randomBytes(32).toString('base64url');
+  await request.deps.ceremonies.start({
+    id, tenant: tenant.id, purpose: 'federated-link', userId: pending.confirmLinkTo.id,
+    pendingLink: { idpId: idp.id, subject: identity.subject, email: pending.email, browserBinding: federation.browserBinding },
+    expiresAt: Date.now() + ceremonyLifetimeMs,
+  });
+  return renderLogin(request, tenant, 200, transaction, {
+    identifier: pending.email, link: id, notice: `You already have an account here with ${pending.email}. Sign in to it once to link your ${idp.name} account; after that, ${idp.name} is enough.`,
+    ...(federation.returnTo ? { returnTo: federation.returnTo } : {}),
+  });
+}
+
 /** After the upstream's answer was checked: the local user, then the flow goes on as after a first step. */
 async function finishFederatedSignIn(request: Request, tenant: Tenant, idp: IdentityProvider, identity: UpstreamIdentity, federation: Federation, transaction: Awaited<ReturnType<typeof transactionOf>>, fail: Failure): Promise<HttpResponse> {
   const user = await localUserFor(request, tenant, idp, identity);
   if (typeof user === 'string') return fail(user);
+  if ('confirmLinkTo' in user) return askToSignInLocally(request, tenant, idp, identity, user, federation, transaction);
+  const flow = await flowFor(request.deps.flows, tenant.id, transaction?.application);
+  // Provisioning rules run before the flow's own rules, which may look at the groups they add.
+  await joinGroupsByRules(request, tenant, idp, [...(idp.groupRules ?? []), ...flow.provisioning.groupRules], user, identity);
   const amr = [federatedAmr];
   const verdict = await afterFirstStep(request.deps, tenant.id, user, {
     ...(transaction?.application ? { application: transaction.application } : {}),

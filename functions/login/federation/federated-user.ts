@@ -1,11 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { PlatformPorts } from '../../../shared/adapters/platform-ports.ts';
-import { applyClaimMappings } from '../../../shared/domain/federation/claim-mapping.ts';
+import { applyClaimMappings, conditionHolds, type GroupRule } from '../../../shared/domain/federation/claim-mapping.ts';
 import { defaultInboundMappings, type IdentityProvider } from '../../../shared/domain/federation/identity-provider.ts';
 import type { Tenant } from '../../../shared/domain/tenants/tenant.ts';
 import type { User } from '../../../shared/domain/users/user.ts';
 import type { HttpRequest } from '../../../shared/http/request.ts';
 import { loginEvent } from '../login/login-common.ts';
+import { isSameBrowser } from './browser-binding.ts';
 
 /**
  * Who an upstream identity is here: the user it is linked to, or one provisioned as the provider
@@ -53,8 +54,29 @@ export async function profileOf(idp: IdentityProvider, identity: UpstreamIdentit
   };
 }
 
+/** A local account with the upstream's email that its owner must sign in to once before the link is made. */
+export interface LinkAfterSignIn {
+  readonly confirmLinkTo: User;
+  readonly email: string;
+}
+
+/** Groups the provider's and the application's rules put this user in, from the upstream's claims (added, never removed). */
+export async function joinGroupsByRules(request: Request, tenant: Tenant, idp: IdentityProvider, rules: readonly GroupRule[], user: User, identity: UpstreamIdentity): Promise<void> {
+  for (const rule of rules) {
+    if (!(await conditionHolds(rule.when, identity.claims))) continue;
+    const group = await request.deps.groups.getGroup(tenant.id, rule.group);
+    if (group) await request.deps.groups.addMember(tenant.id, group.id, user.id, [loginEvent(request, tenant, 'group.member_added', user.id, 'success', { userId: user.id, group: group.name, via: `federated:${idp.id}` })]);
+  }
+}
+
+/** Links an upstream identity to a user the person just proved is theirs by signing in to it. */
+export async function linkAfterLocalSignIn(request: Request, tenant: Tenant, user: User, pending: { idpId: string; subject: string; email?: string }): Promise<boolean> {
+  const outcome = await request.deps.linkedIdentities.link({ tenant: tenant.id, idpId: pending.idpId, subject: pending.subject, userId: user.id, linkedAt: new Date().toISOString(), ...(pending.email ? { email: pending.email } : {}) }, [loginEvent(request, tenant, 'federation.linked', user.id, 'success', { idpId: pending.idpId, how: 'local_sign_in' })]);
+  return outcome === 'done';
+}
+
 /** The local user for an upstream identity: the one linked, or one provisioned as the provider says; else why not. */
-export async function localUserFor(request: Request, tenant: Tenant, idp: IdentityProvider, identity: UpstreamIdentity): Promise<User | string> {
+export async function localUserFor(request: Request, tenant: Tenant, idp: IdentityProvider, identity: UpstreamIdentity): Promise<User | LinkAfterSignIn | string> {
   const linked = await request.deps.linkedIdentities.find(tenant.id, idp.id, identity.subject);
   if (linked) {
     const user = await request.deps.users.getUser(tenant.id, linked.userId);
@@ -71,6 +93,7 @@ export async function localUserFor(request: Request, tenant: Tenant, idp: Identi
     // Only the upstream's word that it verified the address, and the tenant's choice to trust it, links an existing account.
     const verifiedHere = local.emails.some((e) => e.verified && e.value.toLowerCase() === profile.email!.toLowerCase());
     if (idp.provisioning === 'link_verified_email' && profile.emailVerified && verifiedHere && local.status === 'active') return link(local, 'verified_email');
+    if (idp.provisioning === 'link_after_local_sign_in' && local.status === 'active') return { confirmLinkTo: local, email: profile.email! };
     return 'email_belongs_to_local_account';
   }
   const now = new Date().toISOString();
@@ -87,4 +110,17 @@ export async function localUserFor(request: Request, tenant: Tenant, idp: Identi
   const created = await request.deps.users.createUser(user, {}, [loginEvent(request, tenant, 'user.created', user.id, 'success', { userName: user.userName, via: `federated:${idp.id}` })]);
   if (created === 'taken') return 'email_belongs_to_local_account';
   return link(user, 'created');
+}
+
+/** The link a local password sign-in confirms (POST /login with `link`): only for the account it was offered to, in the same browser. */
+export async function confirmPendingLink(request: Request, tenant: Tenant, user: User, linkId: string | null): Promise<void> {
+  if (!linkId || !/^[A-Za-z0-9_-]{43}$/.test(linkId)) return;
+  const ceremony = await request.deps.ceremonies.take(tenant.id, linkId, 'federated-link', Date.now());
+  const pending = ceremony?.pendingLink;
+  if (!pending) return;
+  if (ceremony.userId !== user.id || !isSameBrowser(request, pending.browserBinding)) {
+    await request.deps.auditLog.record(loginEvent(request, tenant, 'federation.failure', user.id, 'failure', { idpId: pending.idpId, reason: ceremony.userId !== user.id ? 'link_offered_to_another_account' : 'another_browser' }));
+    return;
+  }
+  await linkAfterLocalSignIn(request, tenant, user, pending);
 }

@@ -19,6 +19,7 @@ import { badRequest, HttpError } from '../../../shared/http/errors.ts';
 import { formsMayReach } from '../../../shared/http/middleware/security-headers.ts';
 import type { AuthTransaction } from '../../../shared/domain/ports/session-store.ts';
 import { loginEvent, loginPath } from './login-common.ts';
+import { confirmPendingLink } from '../federation/federated-user.ts';
 import { asksIdentifierFirst, homeRealmOf } from '../../../shared/domain/flows/home-realm.ts';
 import { flowFor } from '../../../shared/domain/flows/flow-selection.ts';
 import { firstStepMayUse, firstStepProviders } from '../../../shared/domain/flows/flow-plan.ts';
@@ -39,6 +40,9 @@ export async function transactionOf(request: Request, tenant: Tenant, id: string
   return request.deps.authTransactions.find(tenant.id, id, Date.now());
 }
 
+/** A pending federated link the form carries (kept across a wrong password). */
+const linkField = (form: URLSearchParams) => (/^[A-Za-z0-9_-]{43}$/.test(form.get('link') ?? '') ? { link: form.get('link')! } : {});
+
 /** The account page a failed attempt keeps returning to. */
 export const returnField = (tenant: Tenant, form: URLSearchParams) => {
   const returnTo = accountReturnPath(tenant, form.get('return_to'));
@@ -51,18 +55,19 @@ function federatedStart(tenant: Tenant, idpId: string, transaction: AuthTransact
   return `${loginPath(tenant)}/federated/${idpId}${query ? `?${query}` : ''}`;
 }
 
-export async function renderLogin(request: Request, tenant: Tenant, status: number, transaction: AuthTransaction | undefined, extra: { identifier?: string; error?: string; returnTo?: string }): Promise<HttpResponse> {
+export async function renderLogin(request: Request, tenant: Tenant, status: number, transaction: AuthTransaction | undefined, extra: { identifier?: string; error?: string; returnTo?: string; notice?: string; link?: string }): Promise<HttpResponse> {
   const { token, cookie } = issueCsrf(request, `login:${tenant.id}`, await tenantCsrfOptions(request.deps, tenant));
   // A passkey can sign in without a username when the application's flow takes one for its first step.
   const flow = await flowFor(request.deps.flows, tenant.id, transaction?.application);
   const passkey = firstStepMayUse(flow, 'webauthn') ? await signInCeremony(request, tenant) : undefined;
   // With realm rules the identifier comes first: it may send the user to their organisation's provider instead of asking a password.
   const identifierFirst = asksIdentifierFirst(flow) && extra.identifier === undefined;
-  const password = firstStepMayUse(flow, 'password') && !identifierFirst;
-  const providers = (await Promise.all(firstStepProviders(flow).map((id) => request.deps.identityProviders.get(tenant.id, id)))).filter((idp) => idp?.enabled);
+  // A pending link is confirmed by the account's password, whatever else the flow's first step offers.
+  const password = (firstStepMayUse(flow, 'password') && !identifierFirst) || extra.link !== undefined;
+  const providers = extra.link ? [] : (await Promise.all(firstStepProviders(flow).map((id) => request.deps.identityProviders.get(tenant.id, id)))).filter((idp) => idp?.enabled);
   const federated = providers.map((idp) => ({ name: idp!.name, href: federatedStart(tenant, idp!.id, transaction, extra.returnTo) }));
   const view = {
-    nonce: request.state.nonce, csrf: token, action: loginPath(tenant), settings: settingsOf(tenant), password, identifierFirst, ...(transaction ? { transaction: transaction.id } : {}), ...extra,
+    nonce: request.state.nonce, csrf: token, action: loginPath(tenant), settings: settingsOf(tenant), password, identifierFirst, ...(extra.link ? { link: extra.link } : {}), ...(extra.notice ? { notice: extra.notice } : {}), ...(transaction ? { transaction: transaction.id } : {}), ...extra,
     ...(federated.length ? { federated } : {}),
     ...(passkey ? { passkey: { nonce: request.state.nonce, csrf: token, action: `${loginPath(tenant)}/passkey`, ceremony: passkey, button: 'Sign in with a passkey', hidden: { ...(transaction ? { tx: transaction.id } : {}), ...(extra.returnTo ? { return_to: extra.returnTo } : {}) } } } : {}),
   };
@@ -145,14 +150,15 @@ export async function submitLogin(request: Request): Promise<HttpResponse> {
   // The first half of an identifier-first sign-in, for someone whose domain has no provider: now the password.
   if (!form.has('password') && asksIdentifierFirst(flow)) return renderLogin(request, tenant, 200, transaction, { identifier, ...returnField(tenant, form) });
   // An application whose flow signs in only through an upstream provider (or a passkey) takes no password, whatever is posted.
-  if (!firstStepMayUse(flow, 'password')) {
+  const link = form.get('link');
+  if (!firstStepMayUse(flow, 'password') && !link) {
     return renderLogin(request, tenant, 400, transaction, { error: 'Passwords are not used here. Sign in with one of the options below.', ...returnField(tenant, form) });
   }
   const context = { tenant: tenant.id, settings, clientIp: request.state.clientIp, userAgent: request.state.userAgent, correlationId: request.state.correlationId, now };
   const result = await passwordLogin(request.deps.users, identifier, password, context, gate);
   if (!result.ok) {
     for (const event of result.events ?? []) await request.deps.auditLog.record(event);
-    return renderLogin(request, tenant, 401, transaction, { identifier, error: genericFailure, ...returnField(tenant, form) });
+    return renderLogin(request, tenant, 401, transaction, { identifier, error: genericFailure, ...returnField(tenant, form), ...(linkField(form)) });
   }
   const user = result.user;
   const verdict = await afterFirstStep(request.deps, tenant.id, user, {
@@ -167,7 +173,9 @@ export async function submitLogin(request: Request): Promise<HttpResponse> {
     for (const event of result.events ?? []) await request.deps.auditLog.record(event);
     return deniedSignIn(request, tenant, user, verdict.denied);
   }
-  if (!verdict.first?.options.includes('password')) {
+  // Confirming a pending link is the one password sign-in a federated-only flow takes: it then goes on as the flow says.
+  if (link) await confirmPendingLink(request, tenant, user, link);
+  if (!verdict.first?.options.includes('password') && !link) {
     // A rule offers the password to some users only; this one is not among them (said as any other failure).
     await request.deps.auditLog.record(loginEvent(request, tenant, 'signin.failure', user.id, 'failure', { reason: 'password_not_allowed', method: 'password' }));
     return renderLogin(request, tenant, 401, transaction, { identifier, error: genericFailure, ...returnField(tenant, form) });

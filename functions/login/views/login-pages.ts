@@ -21,16 +21,21 @@ export interface LoginFormView {
   readonly password: boolean;
   /** Ask only for the identifier first (home realm discovery may send the user to their provider). */
   readonly identifierFirst: boolean;
+  /** A pending federated link this password sign-in confirms, and what the page says about it. */
+  readonly link?: string;
+  readonly notice?: string;
 }
 
 
 export function loginPage(view: LoginFormView): string {
   return brandedPage(view.settings, view.nonce, `Sign in to ${view.settings.branding.displayName}`, html`<h1>Sign in</h1>
 ${view.error ? html`<p class="notice" role="alert" id="login-error">${view.error}</p>` : ''}
+${view.notice ? html`<p class="note" id="login-note">${view.notice}</p>` : ''}
 ${view.password || view.identifierFirst ? html`<form method="post" action="${view.action}">
 <input type="hidden" name="csrf" value="${view.csrf}">
 ${view.transaction ? html`<input type="hidden" name="tx" value="${view.transaction}">` : ''}
 ${view.returnTo ? html`<input type="hidden" name="return_to" value="${view.returnTo}">` : ''}
+${view.link ? html`<input type="hidden" name="link" value="${view.link}">` : ''}
 <label for="identifier">${view.identifierFirst ? 'Email' : 'Email or username'}
 <input id="identifier" name="identifier" type="${view.identifierFirst ? 'email' : 'text'}" autocomplete="username" required maxlength="256" value="${view.identifier ?? ''}"${view.identifier ? '' : ' autofocus'}></label>
 ${view.password ? html`<label for="password">Password

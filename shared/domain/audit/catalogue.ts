@@ -47,7 +47,7 @@ export const auditCatalogue = {
   'idp.created': entry('admin', 'An upstream identity provider was added.', details({ after: z.record(z.string(), z.unknown()) })),
   'idp.updated': entry('admin', 'An upstream identity provider was changed; before and after, never its secret.', beforeAfter),
   'idp.deleted': entry('admin', 'An upstream identity provider was removed.', details({ before: z.record(z.string(), z.unknown()) })),
-  'federation.linked': entry('login', 'An upstream identity was linked to a local user (created for it, or matched by a verified email).', details({ idpId: z.string(), how: z.enum(['created', 'verified_email']) })),
+  'federation.linked': entry('login', 'An upstream identity was linked to a local user (created for it, matched by a verified email, or confirmed by a local sign-in).', details({ idpId: z.string(), how: z.enum(['created', 'verified_email', 'local_sign_in']) })),
   'federation.failure': entry('login', 'A sign-in through an upstream identity provider failed; the reason says where.', details({ idpId: z.string(), reason })),
   'consent.purpose_created': entry('admin', 'A consent purpose was defined.', details({ after: z.record(z.string(), z.unknown()) })),
   'consent.purpose_updated': entry('admin', 'A consent purpose was changed (its version went up); before and after.', beforeAfter),

@@ -288,8 +288,8 @@ function patternsOf(node: unknown, path: (string | number)[] = []): { pattern: s
 }
 
 /** Patterns RE2 does not accept (its syntax is close to, not the same as, JavaScript's): checked when a document is saved. */
-export async function patternProblems(mappings: readonly ClaimMapping[]): Promise<{ path: string; message: string }[]> {
-  const found = patternsOf(mappings);
+export async function patternProblems(mappingsOrRules: unknown): Promise<{ path: string; message: string }[]> {
+  const found = patternsOf(mappingsOrRules);
   if (!found.length) return [];
   const engine = await loadEngine();
   return found.flatMap(({ pattern, path }) => {
@@ -301,6 +301,24 @@ export async function patternProblems(mappings: readonly ClaimMapping[]): Promis
     }
   });
 }
+
+/** Whether a condition holds for these claims (a pattern RE2 refuses makes it false). */
+export async function conditionHolds(condition: Condition, source: ClaimSource, now = new Date()): Promise<boolean> {
+  const engine = patternsOf(condition).length ? await loadEngine() : undefined;
+  try {
+    return holds(condition, { source, now, ...(engine ? { engine } : {}) });
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Provisioning rules (issue: identity broker): a federated user joins a group when a condition on
+ * the upstream's claims holds (e.g. `{ "in": { "claim": "groups" }, "values": ["engineering"] }`).
+ * Groups are only ever added by these rules, never taken away.
+ */
+export const groupRulesSchema = z.array(z.strictObject({ when: conditionSchema, group: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a group id') })).max(20);
+export type GroupRule = z.output<typeof groupRulesSchema>[number];
 
 /** The mapped claims: each target with its value, absent ones left out. A pattern RE2 refuses leaves its target absent. */
 export async function applyClaimMappings(mappings: readonly ClaimMapping[], source: ClaimSource, now = new Date()): Promise<Record<string, Exclude<ClaimValue, undefined>>> {

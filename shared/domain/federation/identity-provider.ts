@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { nameIdFormats } from '../saml/saml-names.ts';
 import { certificateSchema, httpsUrl } from '../saml/service-provider.ts';
-import { claimMappingsSchema, type ClaimMapping, type Expression } from './claim-mapping.ts';
+import { claimMappingsSchema, groupRulesSchema, type ClaimMapping, type Expression, type GroupRule } from './claim-mapping.ts';
 
 /**
  * An upstream identity provider a tenant federates to (issue: identity broker): an OpenID
@@ -9,7 +9,7 @@ import { claimMappingsSchema, type ClaimMapping, type Expression } from './claim
  * ID token checked by openid-client), or a SAML 2.0 identity provider, with the platform as its
  * service provider (signed AuthnRequests, signed and possibly encrypted assertions).
  */
-export const provisioningModes = ['create', 'link_verified_email', 'existing_only'] as const;
+export const provisioningModes = ['create', 'link_verified_email', 'link_after_local_sign_in', 'existing_only'] as const;
 export const oidcClientAuthentications = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
 
 /**
@@ -33,11 +33,15 @@ const common = {
    * A first sign-in by someone the tenant does not know yet: `create` a user (refused when a
    * local account already has that email: it must sign in and link, not be taken over);
    * `link_verified_email` links to the local account with the same email when the upstream says
-   * it is verified (else creates); `existing_only` signs in only identities already linked.
+   * it is verified (else creates); `link_after_local_sign_in` asks the person to sign in to the
+   * local account with that email once (its password proves it is theirs) and links then (else
+   * creates); `existing_only` signs in only identities already linked.
    */
   provisioning: z.enum(provisioningModes).default('create'),
   /** How the provider's claims (or SAML attributes, and `nameId`) become the local user's fields; absent: the usual names of its kind. */
   claimMappings: inboundMappings.optional(),
+  /** Groups a user signing in through this provider joins, by conditions on its claims. */
+  groupRules: groupRulesSchema.optional(),
   enabled: z.boolean().default(true),
 };
 
@@ -88,6 +92,7 @@ interface Common {
   readonly name: string;
   readonly provisioning: (typeof provisioningModes)[number];
   readonly claimMappings?: readonly ClaimMapping[];
+  readonly groupRules?: readonly GroupRule[];
   readonly enabled: boolean;
   readonly createdAt: string;
   readonly updatedAt: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { claimMappingsSchema, reservedClaimNames } from '../federation/claim-mapping.ts';
+import { claimMappingsSchema, groupRulesSchema, reservedClaimNames } from '../federation/claim-mapping.ts';
 
 /** The authenticators a flow can name; each is a handler in the authenticator registry. */
 export const authenticatorIds = ['password', 'totp', 'email_otp', 'recovery_code', 'webauthn'] as const;
@@ -118,6 +118,8 @@ export const flowDocumentSchema = z
         });
       })
       .default([]),
+    /** Groups users who sign in to this application through an upstream provider join, by conditions on the provider's claims. */
+    provisioning: z.object({ groupRules: groupRulesSchema.default([]) }).strict().default({ groupRules: [] }),
     enrolment: z
       .object({
         /** Users may enrol a factor a step requires when they sign in without one. */

@@ -90,6 +90,56 @@ describe('federation to an upstream OpenID Provider', () => {
     assert.equal((await brokerUsers(f.broker)).length, 1, 'nobody provisioned');
   });
 
+  test('"link_after_local_sign_in": the owner of the local account with that email signs in to it once, then the link is made; another account\'s password links nothing', async () => {
+    const f = await federation('link_after_local_sign_in');
+    const localPassword = 'the local passphrase of this account';
+    const local = await f.broker.call('POST', '/users', { emails: [{ value: f.person.email, verified: true }], password: localPassword });
+    assert.equal(local.status, 201);
+    const localId = local.json<{ id: string }>().id;
+
+    // Someone else's account cannot take the link: the pending link names the account it was offered to.
+    const first = await federatedSignIn(f);
+    assert.match(first.answer.body, /Sign in to it once to link your Upstream Corp account/);
+    const link = /name="link" value="([^"]+)"/.exec(first.answer.body)![1]!;
+    const wrong = await first.browser.postForm(`/t/${f.broker.tenant.slug}/login`, { csrf: csrfTokenOf(first.answer.body), identifier: f.broker.tenant.adminEmail, password: f.broker.tenant.adminPassword, link });
+    assert.match(wrong.body, /You are signed in/, 'the administrator signs in as themselves');
+    assert.equal((await auditEventsOf(f.broker.tenant.slug)).filter((e) => e.type === 'federation.failure').at(-1)!.details.reason, 'link_offered_to_another_account');
+
+    const second = await federatedSignIn(f);
+    const confirm = await second.browser.postForm(`/t/${f.broker.tenant.slug}/login`, { csrf: csrfTokenOf(second.answer.body), identifier: f.person.email, password: localPassword, link: /name="link" value="([^"]+)"/.exec(second.answer.body)![1]! });
+    assert.match(confirm.body, /You are signed in/);
+    const linked = (await auditEventsOf(f.broker.tenant.slug)).filter((e) => e.type === 'federation.linked');
+    assert.deepEqual(linked.map((e) => [e.subject, e.details.how]), [[localId, 'local_sign_in']]);
+    const third = await federatedSignIn(f);
+    assert.match(third.answer.body, /You are signed in/, 'from now on the upstream alone is enough');
+    assert.equal((await brokerUsers(f.broker)).length, 2, 'no second account was made');
+  });
+
+  test('provisioning rules: the provider\'s and the application\'s group rules put the federated user in groups, which the flow\'s rules then see', async () => {
+    const f = await federation();
+    const group = async (name: string) => (await f.broker.call('POST', '/groups', { name })).json<{ id: string }>().id;
+    const [verified, staff, never] = [await group('Verified upstream'), await group('Staff'), await group('Never')];
+    const current = await f.broker.call('GET', `/identity-providers/${f.idp.id}`);
+    const replaced = await f.broker.call('PUT', `/identity-providers/${f.idp.id}`, {
+      name: 'Upstream Corp', kind: 'oidc', issuer: f.upstream.tenant.issuer, clientId: current.json<{ clientId: string }>().clientId,
+      groupRules: [{ when: { equals: [{ claim: 'email_verified' }, { const: true }] }, group: verified }, { when: { present: { claim: 'no_such_claim' } }, group: never }],
+    }, { 'if-match': String(current.headers.etag) });
+    assert.equal(replaced.status, 200, replaced.body);
+    const flow = await f.broker.call('PUT', '/flows/default', {
+      steps: [{ options: ['password', `federated:${f.idp.id}`] }, { options: ['email_otp'], optional: true }],
+      rules: [{ when: { memberOf: 'Staff' }, then: { requireStep: 2 } }],
+      provisioning: { groupRules: [{ when: { matches: { claim: 'email' }, pattern: '^bob-', flags: 'i' }, group: staff }] },
+    });
+    assert.equal(flow.status, 200, flow.body);
+    const { answer } = await federatedSignIn(f);
+    assert.match(answer.body, /Check your email/, 'the group the rule added makes the flow ask for a second factor');
+    const user = (await brokerUsers(f.broker)).find((u) => u.emails[0]?.value === f.person.email)!;
+    const members = async (id: string) => (await f.broker.call('GET', `/groups/${id}/members`)).json<{ items: Array<{ userId: string }> }>().items.map((m) => m.userId);
+    assert.deepEqual([await members(verified), await members(staff), await members(never)], [[user.id], [user.id], []]);
+    const missing = await f.broker.call('PUT', '/flows/default', { steps: [{ options: ['password'] }], provisioning: { groupRules: [{ when: { present: { claim: 'x' } }, group: 'no-such-group' }] } });
+    assert.equal(missing.status, 400);
+  });
+
   test('hostile: a replayed or forged callback, a provider the flow does not name, another tenant\'s provider, "existing_only", bad issuers', async () => {
     const f = await federation('existing_only');
     const browser = webClient(sharedRuntime.url);
