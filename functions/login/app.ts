@@ -8,6 +8,7 @@ import { continueAfterEnrolment, submitEnrolment, submitPasskeyEnrolment } from 
 import { submitPasskeySignIn } from './login/passkey-sign-in.ts';
 import type { LoginRoute } from './routes.ts';
 import { brokerSamlMetadata, federatedCallback, samlAssertionConsumer, startFederatedSignIn } from './federation/federated-sign-in.ts';
+import { upstreamBackchannelLogout, upstreamLoggedOut, upstreamSamlLogout } from './federation/upstream-logout.ts';
 import { changeOwnProfile, deleteOwnAccount, endOwnSession, exportOwnData, listOwnLinkedIdentities, listOwnSessions, showOwnProfile } from './account/profile-routes.ts';
 import { downloadOwnReceipt, listOwnConsents, withdrawOwnConsent } from './account/consent-routes.ts';
 import { removeOwnSecurityQuestions, setOwnSecurityQuestions, showOwnSecurityQuestions } from './account/security-question-routes.ts';
@@ -26,6 +27,10 @@ export function createLoginFunction(deps: () => PlatformPorts) {
       'GET /t/{tenant}/login/federated/callback': federatedCallback,
       'POST /t/{tenant}/login/federated/saml/acs': samlAssertionConsumer,
       'GET /t/{tenant}/login/federated/saml/metadata': brokerSamlMetadata,
+      'GET /t/{tenant}/login/federated/saml/slo': upstreamSamlLogout,
+      'POST /t/{tenant}/login/federated/saml/slo': upstreamSamlLogout,
+      'GET /t/{tenant}/login/federated/logged-out': upstreamLoggedOut,
+      'POST /t/{tenant}/login/federated/{idpId}/backchannel-logout': upstreamBackchannelLogout,
       'GET /t/{tenant}/login/federated/{idpId}': startFederatedSignIn,
       'GET /t/{tenant}/login/register': showRegistration,
       'POST /t/{tenant}/login/register': submitRegistration,

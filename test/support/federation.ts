@@ -64,12 +64,19 @@ export async function signInThroughProvider(slug: string, name: string, who: Per
  */
 export async function oidcUpstream(provisioning: 'create' | 'link_verified_email' | 'link_after_local_sign_in' | 'existing_only' = 'create', options: { email?: string } = {}) {
   const [broker, upstream] = await Promise.all([adminApi(), adminApi()]);
-  const callback = `${sharedRuntime.url}/t/${broker.tenant.slug}/login/federated/callback`;
-  const client = await registerClient(upstream.tenant, { client_name: 'Broker', redirect_uris: [callback], first_party: true, grant_types: ['authorization_code'], token_endpoint_auth_method: 'client_secret_basic' });
+  const brokerUrl = `${sharedRuntime.url}/t/${broker.tenant.slug}`;
+  // The provider first (its id names the back-channel logout URI), then the broker's client at the upstream, then its credentials.
+  const draft = await broker.call('POST', '/identity-providers', { name: 'Upstream Corp', kind: 'oidc', issuer: upstream.tenant.issuer, clientId: 'pending', clientAuthentication: 'none', provisioning });
+  assert.equal(draft.status, 201, draft.body);
+  const idpId = draft.json<{ id: string }>().id;
+  const client = await registerClient(upstream.tenant, {
+    client_name: 'Broker', redirect_uris: [`${brokerUrl}/login/federated/callback`], first_party: true, grant_types: ['authorization_code'], token_endpoint_auth_method: 'client_secret_basic',
+    backchannel_logout_uri: `${brokerUrl}/login/federated/${idpId}/backchannel-logout`, post_logout_redirect_uris: [`${brokerUrl}/login/federated/logged-out`],
+  });
   const person = { email: options.email ?? `bob-${upstream.tenant.slug}@example.com`, password: 'an unrelated long passphrase 9' };
   assert.equal((await upstream.call('POST', '/users', { emails: [{ value: person.email, verified: true }], name: { givenName: 'Bob', familyName: 'Upstream' }, password: person.password })).status, 201);
-  const created = await broker.call('POST', '/identity-providers', { name: 'Upstream Corp', kind: 'oidc', issuer: upstream.tenant.issuer, clientId: client.client_id, clientSecret: client.client_secret, provisioning });
-  assert.equal(created.status, 201, created.body);
+  const created = await broker.call('PUT', `/identity-providers/${idpId}`, { name: 'Upstream Corp', kind: 'oidc', issuer: upstream.tenant.issuer, clientId: client.client_id, clientSecret: client.client_secret, provisioning }, { 'if-match': String(draft.headers.etag) });
+  assert.equal(created.status, 200, created.body);
   const idp = created.json<{ id: string; hasClientSecret: boolean; clientSecret?: string }>();
   assert.equal((await broker.call('PUT', '/flows/default', { steps: [{ options: ['password', `federated:${idp.id}`] }] })).status, 200);
   return { broker, upstream, idp, person, clientSecret: client.client_secret! };

@@ -22,11 +22,17 @@ export const freshLoopbackAddress = () => {
  * from its own loopback address. Cookies are kept by name and path.
  */
 export function webClient(baseUrl: string, options: { localAddress?: string } = {}) {
-  const jar = new Map<string, { value: string; path: string }>();
+  const cookies = new Map<string, { name: string; value: string; path: string }>();
+  /** Looks a cookie up by name (the first stored under any path). */
+  const jar = {
+    get: (name: string) => [...cookies.values()].find((c) => c.name === name),
+    has: (name: string) => [...cookies.values()].some((c) => c.name === name),
+  };
   const localAddress = options.localAddress ?? freshLoopbackAddress();
 
   function cookieHeader(path: string): string | undefined {
-    const pairs = [...jar.entries()].filter(([, c]) => path.startsWith(c.path)).map(([name, c]) => `${name}=${c.value}`);
+    // As a browser does: cookies of the same name under different paths are different cookies, the longer path first.
+    const pairs = [...cookies.values()].filter((c) => path.startsWith(c.path)).sort((a, b) => b.path.length - a.path.length).map((c) => `${c.name}=${c.value}`);
     return pairs.length ? pairs.join('; ') : undefined;
   }
 
@@ -36,8 +42,8 @@ export function webClient(baseUrl: string, options: { localAddress?: string } = 
       const [name, value] = [pair!.slice(0, pair!.indexOf('=')), pair!.slice(pair!.indexOf('=') + 1)];
       const path = attributes.find((a) => a.toLowerCase().startsWith('path='))?.slice(5) ?? '/';
       const expired = attributes.some((a) => a.toLowerCase() === 'max-age=0');
-      if (expired || value === '') jar.delete(name);
-      else jar.set(name, { value, path });
+      if (expired || value === '') cookies.delete(`${name}\n${path}`);
+      else cookies.set(`${name}\n${path}`, { name, value, path });
     }
   }
 

@@ -12,7 +12,7 @@ import { operation, type AdminCall } from '../api/operation.ts';
 import { existingResource, expectWritten } from '../api/outcomes.ts';
 import { pageOf } from '../api/schemas.ts';
 
-const commonFields = { id: z.string(), name: z.string(), provisioning: z.string(), claimMappings: z.array(z.object({ target: z.string(), value: z.unknown() })).optional(), enabled: z.boolean(), createdAt: z.string(), updatedAt: z.string(), version: z.number().int() };
+const commonFields = { registration: z.record(z.string(), z.string()).describe('What to register at the upstream: the broker’s redirect, back-channel and post-logout URIs (OIDC) or its SP metadata URL (SAML)'), id: z.string(), name: z.string(), provisioning: z.string(), claimMappings: z.array(z.object({ target: z.string(), value: z.unknown() })).optional(), enabled: z.boolean(), createdAt: z.string(), updatedAt: z.string(), version: z.number().int() };
 const identityProviderSchema = z.union([
   z.object({ ...commonFields, kind: z.literal('oidc'), issuer: z.string(), clientId: z.string(), scopes: z.array(z.string()), clientAuthentication: z.string(), hasClientSecret: z.boolean(), clientJwks: z.object({ keys: z.array(z.record(z.string(), z.unknown())) }).optional().describe('For private_key_jwt: the public key to register at the upstream') }),
   z.object({ ...commonFields, kind: z.literal('saml'), entityId: z.string(), ssoUrl: z.string(), ssoBinding: z.string(), sloUrl: z.string().optional(), signingCertificates: z.array(z.string()), signAuthnRequests: z.boolean(), nameIdFormat: z.string() }),
@@ -85,6 +85,15 @@ const audited = (idp: IdentityProvider) => {
   return rest;
 };
 
+/** The provider as the API shows it, with what to register at the upstream: the broker's URLs for it there. */
+function viewOf(call: AdminCall<unknown>, idp: IdentityProvider) {
+  const base = `${call.req.deps.publicUrl}/t/${call.tenant.slug}/login/federated`;
+  const registration = idp.kind === 'oidc'
+    ? { redirectUri: `${base}/callback`, backchannelLogoutUri: `${base}/${idp.id}/backchannel-logout`, postLogoutRedirectUri: `${base}/logged-out` }
+    : { spMetadataUrl: `${base}/saml/metadata` };
+  return { ...identityProviderView(idp), registration };
+}
+
 const existing = (call: AdminCall<unknown>) => existingResource(call, 'idpId', 'identity provider', (tenant, id) => call.req.deps.identityProviders.get(tenant, id));
 
 export const identityProviderOperations = [
@@ -92,7 +101,7 @@ export const identityProviderOperations = [
     route: 'GET /t/{tenant}/api/v1/identity-providers', summary: 'List the upstream identity providers users may sign in with', tag: 'Federation', access: 'read', status: 200, paginated: true, response: pageOf(identityProviderSchema),
     handle: async (call) => {
       const result = await call.req.deps.identityProviders.list(call.tenant.id, call.page);
-      return { body: { items: result.items.map(identityProviderView), ...(result.cursor ? { next_cursor: result.cursor } : {}) } };
+      return { body: { items: result.items.map((idp) => viewOf(call, idp)), ...(result.cursor ? { next_cursor: result.cursor } : {}) } };
     },
   }),
   operation({
@@ -104,14 +113,14 @@ export const identityProviderOperations = [
       const credentials = settings.kind === 'oidc' ? await oidcCredentials(call, id, settings, clientSecret) : {};
       const idp = { ...settings, ...credentials, tenant: call.tenant.id, id, createdAt: now, updatedAt: now, version: 1 } as IdentityProvider;
       await call.req.deps.identityProviders.create(idp, [call.event('idp.created', `idp:${id}`, { after: audited(idp) })]);
-      return { body: identityProviderView(idp), version: 1, headers: { location: `/t/${call.tenant.slug}/api/v1/identity-providers/${id}` } };
+      return { body: viewOf(call, idp), version: 1, headers: { location: `/t/${call.tenant.slug}/api/v1/identity-providers/${id}` } };
     },
   }),
   operation({
     route: 'GET /t/{tenant}/api/v1/identity-providers/{idpId}', summary: 'Read an identity provider (never its client secret)', tag: 'Federation', access: 'read', status: 200, response: identityProviderSchema,
     handle: async (call) => {
       const idp = await existing(call);
-      return { body: identityProviderView(idp), version: idp.version };
+      return { body: viewOf(call, idp), version: idp.version };
     },
   }),
   operation({
@@ -124,7 +133,7 @@ export const identityProviderOperations = [
       const credentials = settings.kind === 'oidc' ? await oidcCredentials(call, idp.id, settings, clientSecret, idp as OidcIdentityProvider) : {};
       const next = { ...settings, ...credentials, tenant: idp.tenant, id: idp.id, createdAt: idp.createdAt, updatedAt: new Date().toISOString(), version: idp.version + 1 } as IdentityProvider;
       expectWritten(await call.req.deps.identityProviders.replace(idp, next, [call.event('idp.updated', `idp:${idp.id}`, { before: audited(idp), after: audited(next), secretReplaced: clientSecret !== undefined })]), 'identity provider');
-      return { body: identityProviderView(next), version: next.version };
+      return { body: viewOf(call, next), version: next.version };
     },
   }),
   operation({

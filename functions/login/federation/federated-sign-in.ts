@@ -6,7 +6,7 @@ import { flowFor } from '../../../shared/domain/flows/flow-selection.ts';
 import { afterFirstStep } from '../../../shared/domain/flows/sign-in-context.ts';
 import type { Ceremony } from '../../../shared/domain/ports/ceremonies.ts';
 import { SamlMessageRejected } from '../../../shared/domain/saml/inbound-message.ts';
-import { issuerOf, settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
+import { settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
 import { autoPostResponse } from '../../../shared/http/auto-post.ts';
 import { formOf } from '../../../shared/http/forms.ts';
 import { isKnownDevice } from '../../../shared/http/device-cookie.ts';
@@ -19,6 +19,7 @@ import { accountReturnPath } from '../account/account-session.ts';
 import { loginEvent } from '../login/login-common.ts';
 import { attemptLimit, renderLogin, transactionOf } from '../login/login-routes.ts';
 import { completeSignIn, continueSignIn, deniedSignIn } from '../login/sign-in-progress.ts';
+import { brokerEndpoints, upstreamSaml } from './broker-endpoints.ts';
 import { bindToBrowser, isSameBrowser } from './browser-binding.ts';
 import { joinGroupsByRules, localUserFor, type LinkAfterSignIn, type UpstreamIdentity } from './federated-user.ts';
 import { callbackPath, upstreamConfiguration, upstreamLibrary } from './upstream-client.ts';
@@ -44,16 +45,12 @@ async function allowedProvider(request: Request, tenant: Tenant, idpId: string, 
   return firstStepMayUse(await flowFor(request.deps.flows, tenant.id, application), federatedOption(idp.id)) ? idp : undefined;
 }
 
-/** The upstream SAML module (samlify, xml-crypto) loads at the first SAML federation, not at every cold start. */
-export const upstreamSaml = () => import('./upstream-saml.ts');
 
-export const acsPath = (tenant: Pick<Tenant, 'slug'>) => `/t/${tenant.slug}/login/federated/saml/acs`;
-const brokerEndpoints = (request: Request, tenant: Tenant) => ({ issuer: issuerOf(request.deps.publicUrl, tenant), acsUrl: `${request.deps.publicUrl}${acsPath(tenant)}` });
 
 /** GET /t/{tenant}/login/federated/saml/metadata: the broker's SAML SP metadata, to register at upstream identity providers. */
 export async function brokerSamlMetadata(request: Request): Promise<HttpResponse> {
   const tenant = tenantOf(request);
-  const xml = (await upstreamSaml()).brokerMetadata(brokerEndpoints(request, tenant), await request.deps.keys.samlSigningKey(tenant.id));
+  const xml = (await upstreamSaml()).brokerMetadata(brokerEndpoints(request.deps, tenant), await request.deps.keys.samlSigningKey(tenant.id));
   return { statusCode: 200, headers: { 'content-type': 'application/samlmetadata+xml; charset=utf-8', 'cache-control': 'public, max-age=300' }, body: xml };
 }
 
@@ -72,7 +69,7 @@ export async function startFederatedSignIn(request: Request): Promise<HttpRespon
   const withCookie = (response: HttpResponse): HttpResponse => ({ ...response, cookies: [...(response.cookies ?? []), binding.cookie] });
   if (idp.kind === 'saml') {
     const key = await request.deps.keys.samlSigningKey(tenant.id);
-    const outbound = (await upstreamSaml()).authnRequestTo(idp, brokerEndpoints(request, tenant), key, state, transaction?.forceLogin === true);
+    const outbound = (await upstreamSaml()).authnRequestTo(idp, brokerEndpoints(request.deps, tenant), key, state, transaction?.forceLogin === true);
     await start({ ...common, requestId: outbound.requestId });
     return withCookie(outbound.binding === 'redirect' ? seeOther(outbound.url) : autoPostResponse(outbound.action, outbound.values, request.state.nonce));
   }
@@ -154,7 +151,7 @@ async function oidcIdentity(request: Request, tenant: Tenant, idp: OidcIdentityP
   const idToken = tokens.claims()!;
   // openid-client checks that UserInfo's `sub` is the ID token's.
   const userInfo = config.serverMetadata().userinfo_endpoint && idp.scopes.some((scope) => scope !== 'openid') ? await oidc.fetchUserInfo(config, tokens.access_token, idToken.sub) : {};
-  return { subject: idToken.sub, claims: { ...userInfo, ...idToken } };
+  return { subject: idToken.sub, claims: { ...userInfo, ...idToken }, ...(typeof idToken.sid === 'string' && idToken.sid.length <= 256 ? { session: { sid: idToken.sid } } : {}) };
 }
 
 /** POST /t/{tenant}/login/federated/saml/acs (SAMLResponse, RelayState): back from an upstream SAML identity provider. */
@@ -181,9 +178,12 @@ export async function samlAssertionConsumer(request: Request): Promise<HttpRespo
 async function samlIdentity(request: Request, tenant: Tenant, idp: SamlIdentityProvider, federation: Federation, encoded: string): Promise<UpstreamIdentity> {
   const saml = await upstreamSaml();
   const key = await request.deps.keys.samlSigningKey(tenant.id);
-  const { assertion, rememberUntil } = await saml.verifyResponse(idp, brokerEndpoints(request, tenant), key, encoded, federation.requestId!, Date.now());
+  const { assertion, rememberUntil } = await saml.verifyResponse(idp, brokerEndpoints(request.deps, tenant), key, encoded, federation.requestId!, Date.now());
   if (!(await request.deps.grants.useAssertionId(tenant.id, `saml-idp:${idp.id}`, assertion.id, rememberUntil))) throw new SamlMessageRejected('the assertion was already used (replay)');
-  return { subject: assertion.nameId, claims: saml.claimsOf(assertion) };
+  return {
+    subject: assertion.nameId, claims: saml.claimsOf(assertion),
+    session: { ...(assertion.sessionIndex && assertion.sessionIndex.length <= 256 ? { sessionIndex: assertion.sessionIndex } : {}), ...(assertion.nameIdFormat ? { nameIdFormat: assertion.nameIdFormat } : {}) },
+  };
 }
 
 /**
@@ -223,7 +223,8 @@ async function finishFederatedSignIn(request: Request, tenant: Tenant, idp: Iden
   if (verdict.denied) return deniedSignIn(request, tenant, user, verdict.denied);
   if (!verdict.first?.options.includes(federatedOption(idp.id))) return fail('provider_not_allowed_for_user', user.id);
   const session = federation.returnTo ? await currentSession(request, tenant, request.deps.sessions, settingsOf(tenant), Date.now()) : undefined;
-  const progress = { ...(transaction ? { transaction: transaction.id } : {}), ...(federation.returnTo ? { returnTo: federation.returnTo } : {}), ...(session ? { replacing: session.idHash } : {}) };
+  const upstream = { idpId: idp.id, subject: identity.subject, ...identity.session };
+  const progress = { ...(transaction ? { transaction: transaction.id } : {}), ...(federation.returnTo ? { returnTo: federation.returnTo } : {}), ...(session ? { replacing: session.idHash } : {}), upstream };
   const succeeded = loginEvent(request, tenant, 'signin.success', user.id, 'success', { method: 'federated', idpId: idp.id });
   if (!verdict.left.length) return completeSignIn(request, tenant, user, amr, [succeeded], progress);
   await request.deps.auditLog.record(succeeded);

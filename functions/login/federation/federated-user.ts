@@ -20,6 +20,8 @@ export interface UpstreamIdentity {
   /** The upstream's stable identifier: the ID token's `sub`, or the SAML NameID. */
   readonly subject: string;
   readonly claims: Readonly<Record<string, unknown>>;
+  /** The upstream's session, for logout both ways: its OIDC `sid`, or its SAML SessionIndex and NameID format. */
+  readonly session?: { readonly sid?: string; readonly sessionIndex?: string; readonly nameIdFormat?: string };
 }
 
 interface FederatedProfile {

@@ -20,6 +20,7 @@ import { formsMayReach } from '../../../shared/http/middleware/security-headers.
 import type { AuthTransaction } from '../../../shared/domain/ports/session-store.ts';
 import { loginEvent, loginPath } from './login-common.ts';
 import { confirmPendingLink } from '../federation/federated-user.ts';
+import { upstreamLogoutStart } from '../federation/upstream-logout.ts';
 import { asksIdentifierFirst, homeRealmOf } from '../../../shared/domain/flows/home-realm.ts';
 import { flowFor } from '../../../shared/domain/flows/flow-selection.ts';
 import { firstStepMayUse, firstStepProviders } from '../../../shared/domain/flows/flow-plan.ts';
@@ -103,7 +104,7 @@ export async function showLogin(request: Request): Promise<HttpResponse> {
       // The application's flow may ask more of this session than it has done (step-up).
       const verdict = await forSession(request.deps, tenant.id, user, session, { ...(transaction.application ? { application: transaction.application } : {}), clientIp: request.state.clientIp, newDevice: false, acrValues: transaction.acrValues ?? [], now: Date.now() });
       if (verdict.denied) return deniedSignIn(request, tenant, user, verdict.denied);
-      if (verdict.left.length) return continueSignIn(request, tenant, user, verdict, { amr: session.amr, transaction: transaction.id, replacing: session.idHash });
+      if (verdict.left.length) return continueSignIn(request, tenant, user, verdict, { amr: session.amr, transaction: transaction.id, replacing: session.idHash, ...(session.upstream ? { upstream: session.upstream } : {}) });
       return seeOther(transaction.returnTo);
     }
     const who = (user && (primaryEmail(user) ?? user.userName)) ?? session.userId;
@@ -198,6 +199,9 @@ export async function logout(request: Request): Promise<HttpResponse> {
     const ended = await endSessionFrom(request, tenant, session, 'logout');
     // SAML participants are signed out through the browser; the SAML logout page then says the user is out.
     const samlLogout = await startSamlLogout(request.deps, tenant, ended, { kind: 'idp' }, now);
+    // A session begun at an upstream provider signs out there too, then comes back to the SAML legs (if any).
+    const upstream = await upstreamLogoutStart(request, tenant, session, samlLogout);
+    if (upstream) return { ...upstream, cookies };
     if (samlLogout) return { ...seeOther(samlLogout), cookies };
   }
   return { ...htmlResponse(200, signedOutPage(request.state.nonce, settings, loginPath(tenant))), cookies };

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { PlatformPorts } from '../../../shared/adapters/platform-ports.ts';
 import type { AuditEvent } from '../../../shared/domain/audit/event.ts';
 import { newSession } from '../../../shared/domain/auth/sso-session.ts';
+import { indexUpstreamSession } from '../../../shared/domain/federation/upstream-sessions.ts';
 import type { Factor } from '../../../shared/domain/factors/factor.ts';
 import type { FlowVerdict } from '../../../shared/domain/flows/sign-in-context.ts';
 import type { LoginState } from '../../../shared/domain/ports/login-state.ts';
@@ -39,15 +40,16 @@ const cookieOptions = (tenant: Tenant, publicUrl: string) => ({ path: `/t/${tena
  * step-up started from), the device remembered, and back to the protocol or the signed-in page.
  */
 /** Where a finished sign-in goes, and the session it replaces (a step-up or a sign-in again). */
-export type SignInProgress = Pick<LoginState, 'transaction' | 'replacing' | 'returnTo'>;
+export type SignInProgress = Pick<LoginState, 'transaction' | 'replacing' | 'returnTo' | 'upstream'>;
 
-export async function completeSignIn(request: Request, tenant: Tenant, user: User, amr: readonly string[], events: readonly AuditEvent[], { transaction: transactionId, replacing, returnTo }: SignInProgress = {}): Promise<HttpResponse> {
+export async function completeSignIn(request: Request, tenant: Tenant, user: User, amr: readonly string[], events: readonly AuditEvent[], { transaction: transactionId, replacing, returnTo, upstream }: SignInProgress = {}): Promise<HttpResponse> {
   const settings = settingsOf(tenant);
   const now = Date.now();
-  const { id, session } = newSession(tenant.id, user.id, [...new Set(amr)], settings, now);
+  const { id, session } = newSession(tenant.id, user.id, [...new Set(amr)], settings, now, upstream);
   if (replacing) await request.deps.sessions.end(tenant.id, replacing, [loginEvent(request, tenant, 'session.ended', user.id, 'success', { reason: 'step_up' })]);
   const started = loginEvent(request, tenant, 'session.started', user.id, 'success', { amr: session.amr, absoluteExpiresAt: new Date(session.absoluteExpiresAt).toISOString() });
   await request.deps.sessions.create(session, [...events, started]);
+  if (session.upstream) await indexUpstreamSession(request.deps.participants, session);
   const cookies = [
     ssoCookie(id, tenant, request.deps.publicUrl, settings),
     deviceCookie(await request.deps.platformSecrets.get('device'), tenant, user.id, request.deps.publicUrl),
@@ -74,6 +76,7 @@ export async function continueSignIn(request: Request, tenant: Tenant, user: Use
     ...(progress.transaction ? { transaction: progress.transaction } : {}),
     ...(progress.replacing ? { replacing: progress.replacing } : {}),
     ...(progress.returnTo ? { returnTo: progress.returnTo } : {}),
+    ...(progress.upstream ? { upstream: progress.upstream } : {}),
     stepsLeft: verdict.left.map((s) => s.options),
     amr: progress.amr,
     mayEnrol: verdict.mayEnrol,

@@ -4,6 +4,7 @@ import {
   decodePostMessage,
   decodeRedirectMessage,
   hasSignature,
+  octetStringOf,
   parseScreenedXml,
   readInboundMessage,
   SamlMessageRejected,
@@ -36,11 +37,6 @@ const maxSkewMs = 60_000;
 /** Message IDs are remembered past the freshness window, so a replay is always caught. */
 const replayMemoryMs = maxAgeMs + 2 * maxSkewMs;
 
-/** The raw `name=value` pairs of the query string, as the signer saw them (SAML Bindings §3.4.4.1). */
-function octetStringOf(rawQuery: string, parameter: Parameter): string {
-  const pairs = new Map(rawQuery.split('&').map((pair) => [pair.split('=')[0]!, pair] as const));
-  return [parameter, 'RelayState', 'SigAlg'].flatMap((name) => (pairs.has(name) ? [pairs.get(name)!] : [])).join('&');
-}
 
 function paramsOf(req: HttpRequest<SamlDeps>, binding: Binding): URLSearchParams {
   const params = binding === 'post' ? formOf(req) : req.query;

@@ -1,12 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { SsoSession } from '../ports/session-store.ts';
+import type { SsoSession, UpstreamSession } from '../ports/session-store.ts';
 import type { TenantSettings } from '../tenants/settings.ts';
 
 /** A new session id: 256 random bits; only its hash is ever stored. */
 export const newSessionId = () => randomBytes(32).toString('base64url');
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
-export function newSession(tenant: string, userId: string, amr: readonly string[], settings: TenantSettings, now: number): { id: string; session: SsoSession } {
+export function newSession(tenant: string, userId: string, amr: readonly string[], settings: TenantSettings, now: number, upstream?: UpstreamSession): { id: string; session: SsoSession } {
   const id = newSessionId();
   return {
     id,
@@ -19,6 +19,7 @@ export function newSession(tenant: string, userId: string, amr: readonly string[
       lastSeenAt: now,
       idleExpiresAt: now + settings.sessions.idleSeconds * 1000,
       absoluteExpiresAt: now + settings.sessions.absoluteSeconds * 1000,
+      ...(upstream ? { upstream } : {}),
     },
   };
 }

@@ -6,7 +6,7 @@
 export interface Ceremony {
   readonly id: string;
   readonly tenant: string;
-  readonly purpose: 'passkey-sign-in' | 'passkey-registration' | 'totp-enrolment' | 'federated-sign-in' | 'federated-link';
+  readonly purpose: 'passkey-sign-in' | 'passkey-registration' | 'totp-enrolment' | 'federated-sign-in' | 'federated-link' | 'federated-logout';
   /** The user the ceremony is for, when known (registration and enrolment). */
   readonly userId?: string;
   /** A WebAuthn challenge (base64url). */
@@ -29,6 +29,8 @@ export interface Ceremony {
   };
   /** An upstream identity waiting to be linked to `userId` once that user signs in locally (provisioning `link_after_local_sign_in`). */
   readonly pendingLink?: { readonly idpId: string; readonly subject: string; readonly email?: string; readonly browserBinding: string };
+  /** A sign-out that went on to an upstream provider: which, the LogoutRequest's ID (SAML) its answer must name, and where the browser goes after. */
+  readonly logout?: { readonly idpId: string; readonly requestId?: string; readonly next?: string };
   /** Wrong answers so far, for a ceremony that lets the user try again (an app's first code). */
   readonly attempts?: number;
   readonly expiresAt: number;

@@ -1,3 +1,4 @@
+import type { UpstreamSession } from './session-store.ts';
 /**
  * A sign-in in progress after its first step: who, which steps are left and which methods
  * passed. Held server-side under a random id the browser keeps in a cookie, for ten minutes.
@@ -18,6 +19,8 @@ export interface LoginState {
   readonly returnTo?: string;
   /** The user must choose a new password before the sign-in goes on (an administrator's forced reset). */
   readonly mustChangePassword?: boolean;
+  /** The upstream session the sign-in began with (federation), for the SSO session it will make. */
+  readonly upstream?: UpstreamSession;
   /** Users may enrol a factor the step needs (the flow's enrolment setting). */
   readonly mayEnrol: boolean;
   /** Wrong codes so far: the state is dropped when they reach the limit. */

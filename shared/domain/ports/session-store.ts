@@ -10,6 +10,18 @@ export interface SsoSession {
   readonly lastSeenAt: number;
   readonly idleExpiresAt: number;
   readonly absoluteExpiresAt: number;
+  /** A session begun at an upstream identity provider: what that provider's logout messages (and ours to it) name. */
+  readonly upstream?: UpstreamSession;
+}
+
+export interface UpstreamSession {
+  readonly idpId: string;
+  /** The upstream's subject: the ID token's `sub`, or the SAML NameID. */
+  readonly subject: string;
+  /** The upstream's session: the ID token's `sid`, or the SAML SessionIndex (and the NameID's format). */
+  readonly sid?: string;
+  readonly sessionIndex?: string;
+  readonly nameIdFormat?: string;
 }
 
 export interface SessionStore {

@@ -41,6 +41,12 @@ export function decodeRedirectMessage(value: string): string {
   }
 }
 
+/** The raw `name=value` pairs of a Redirect-binding query string, as the signer saw them (SAML Bindings §3.4.4.1). */
+export function octetStringOf(rawQuery: string, parameter: 'SAMLRequest' | 'SAMLResponse'): string {
+  const pairs = new Map(rawQuery.split('&').map((pair) => [pair.split('=')[0]!, pair] as const));
+  return [parameter, 'RelayState', 'SigAlg'].flatMap((name) => (pairs.has(name) ? [pairs.get(name)!] : [])).join('&');
+}
+
 /**
  * Defence samlify does not give: XML features SAML never needs are refused before any parser sees
  * them: DOCTYPE (XXE in its general, parameter-entity and external-DTD forms, billion laughs),

@@ -191,7 +191,7 @@ describe('federation to an upstream OpenID Provider', () => {
     assert.equal((await other.call('GET', `/identity-providers/${f.idp.id}`)).status, 404);
     assert.equal((await f.broker.call('DELETE', `/identity-providers/${f.idp.id}`, undefined, { 'if-match': String(renamed.headers.etag) })).status, 204);
     const changes = (await auditEventsOf(f.broker.tenant.slug)).filter((e) => e.type.startsWith('idp.'));
-    assert.deepEqual(changes.map((e) => e.type).sort(), ['idp.created', 'idp.deleted', 'idp.updated']);
+    assert.deepEqual(changes.map((e) => e.type).sort(), ['idp.created', 'idp.deleted', 'idp.updated', 'idp.updated'], 'made, given its credentials (setup), renamed, removed');
     assert.ok(!JSON.stringify(changes).includes(f.clientSecret), 'no secret in the trail');
   });
 });
