@@ -8,7 +8,7 @@ import { continueAfterEnrolment, submitEnrolment, submitPasskeyEnrolment } from 
 import { submitPasskeySignIn } from './login/passkey-sign-in.ts';
 import type { LoginRoute } from './routes.ts';
 import { brokerSamlMetadata, federatedCallback, samlAssertionConsumer, startFederatedSignIn } from './federation/federated-sign-in.ts';
-import { upstreamBackchannelLogout, upstreamLoggedOut, upstreamSamlLogout } from './federation/upstream-logout.ts';
+import { upstreamBackchannelLogout, upstreamLoggedOut, upstreamLogoutFromHandoff, upstreamSamlLogout } from './federation/upstream-logout.ts';
 import { changeOwnProfile, deleteOwnAccount, endOwnSession, exportOwnData, listOwnLinkedIdentities, listOwnSessions, showOwnProfile } from './account/profile-routes.ts';
 import { downloadOwnReceipt, listOwnConsents, withdrawOwnConsent } from './account/consent-routes.ts';
 import { removeOwnSecurityQuestions, setOwnSecurityQuestions, showOwnSecurityQuestions } from './account/security-question-routes.ts';
@@ -30,6 +30,7 @@ export function createLoginFunction(deps: () => PlatformPorts) {
       'GET /t/{tenant}/login/federated/saml/slo': upstreamSamlLogout,
       'POST /t/{tenant}/login/federated/saml/slo': upstreamSamlLogout,
       'GET /t/{tenant}/login/federated/logged-out': upstreamLoggedOut,
+      'GET /t/{tenant}/login/federated/sign-out': upstreamLogoutFromHandoff,
       'POST /t/{tenant}/login/federated/{idpId}/backchannel-logout': upstreamBackchannelLogout,
       'GET /t/{tenant}/login/federated/{idpId}': startFederatedSignIn,
       'GET /t/{tenant}/login/register': showRegistration,

@@ -19,6 +19,7 @@ describe('protocol bridging through the broker', () => {
     const entityId = `https://bridged.example/${f.broker.tenant.slug}`;
     const sp = await registerServiceProvider(f.broker, {
       entityId, assertionConsumerServices: [{ url: acs, index: 0, isDefault: true }], signingCertificates: [credentials.certificatePem], requireSignedAuthnRequests: true,
+      singleLogoutService: { url: 'http://127.0.0.1:9/bridged/slo' },
       attributes: [{ name: 'mail', source: 'email' }],
     });
     // This SP trusts only the upstream provider, and wants a displayName and an uppercase given name under its OID.
@@ -35,6 +36,7 @@ describe('protocol bridging through the broker', () => {
       entryPoint: `${sharedRuntime.url}/t/${f.broker.tenant.slug}/saml2/sso`, issuer: entityId, callbackUrl: acs, idpCert: await idpCertificate(webClient(sharedRuntime.url), f.broker.tenant.slug),
       privateKey: credentials.privateKeyPem, signatureAlgorithm: 'sha256', digestAlgorithm: 'sha256', validateInResponseTo: ValidateInResponseTo.always,
       wantAssertionsSigned: true, wantAuthnResponseSigned: true, audience: entityId, identifierFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
+      logoutUrl: `${sharedRuntime.url}/t/${f.broker.tenant.slug}/saml2/slo`,
       // node-saml asks for exactly PasswordProtectedTransport by default; the broker cannot vouch for how the upstream authenticated, so it asserts `unspecified`.
       disableRequestedAuthnContext: true,
     });
@@ -53,5 +55,24 @@ describe('protocol bridging through the broker', () => {
     assert.match(decodePosted(form.fields.SAMLResponse!), /<saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2\.0:ac:classes:unspecified</);
     const session = (await auditEventsOf(f.broker.tenant.slug)).filter((e) => e.type === 'session.started').at(-1)!;
     assert.deepEqual(session.details.amr, ['fed']);
+
+    // The SP's Single Logout goes through the broker to the upstream's logout, and its LogoutResponse comes at the end.
+    const signedInUpstream = async () => /You are signed in/.test((await browser.get(`/t/${f.upstream.tenant.slug}/login`)).body);
+    assert.ok(await signedInUpstream());
+    const logout = new URL(await saml.getLogoutUrlAsync(profile, 'bye', {}));
+    const { res: confirm } = await browse(browser, await browser.get(`${logout.pathname}${logout.search}`));
+    assert.match(confirm.body, /Sign out\?/, 'the upstream asks its user to confirm');
+    const fields = Object.fromEntries([...confirm.body.matchAll(/<input type="hidden" name="([^"]+)" value="([^"]*)">/g)].map((m) => [m[1]!, m[2]!.replace(/&amp;/g, '&')]));
+    const { res: page } = await browse(browser, await browser.postForm(`/t/${f.upstream.tenant.slug}/oauth2/logout`, fields));
+    const finish = /data-finish="([^"]+)"/.exec(page.body)?.[1]?.replace(/&amp;/g, '&');
+    assert.ok(finish, `the broker's logout page: ${page.body.slice(0, 300)}`);
+    const done = await browser.get(finish);
+    const toSp = new URL(String(done.headers.location));
+    assert.equal(`${toSp.origin}${toSp.pathname}`, 'http://127.0.0.1:9/bridged/slo');
+    const validated = await saml.validateRedirectAsync(Object.fromEntries(toSp.searchParams), toSp.search.slice(1));
+    assert.equal(validated.loggedOut, true, 'node-saml accepts the broker\'s LogoutResponse');
+    assert.equal(await signedInUpstream(), false, 'the upstream session has ended too');
+    // The upstream, signing its user out, also tells the broker by back channel: nothing is left to end here by then.
+    assert.deepEqual((await auditEventsOf(f.broker.tenant.slug)).filter((e) => e.type === 'federation.logout').map((e) => [e.details.direction, e.details.protocol, e.details.sessions]), [['to_upstream', 'oidc_rp_initiated', undefined], ['from_upstream', 'oidc_backchannel', 0]]);
   });
 });

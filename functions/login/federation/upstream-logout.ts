@@ -169,13 +169,24 @@ async function finishUpstreamLogout(request: Request, tenant: Tenant, state: str
   return logout.next ? seeOther(logout.next) : signedOut(request, tenant);
 }
 
+/** GET /t/{tenant}/login/federated/sign-out?handoff=…: a session the OIDC or SAML function ended signs out at its upstream, then goes on. */
+export async function upstreamLogoutFromHandoff(request: Request): Promise<HttpResponse> {
+  const tenant = tenantOf(request);
+  const id = request.query.get('handoff') ?? '';
+  const ceremony = /^[A-Za-z0-9_-]{43}$/.test(id) ? await request.deps.ceremonies.take(tenant.id, id, 'federated-logout-handoff', Date.now()) : undefined;
+  const handoff = ceremony?.handoff;
+  if (!handoff) return signedOut(request, tenant);
+  const onward = await upstreamLogoutStart(request, tenant, { userId: handoff.userId, upstream: handoff.upstream }, handoff.next);
+  return onward ?? seeOther(handoff.next);
+}
+
 /**
  * Signing out here, of a session that began at an upstream provider: the browser goes on to the
  * provider's logout (RP-initiated logout with the registered post-logout URI, or a signed SAML
  * LogoutRequest), then comes back to `next`. Undefined when the provider offers no logout (or
  * cannot be reached): the sign-out here is complete without it.
  */
-export async function upstreamLogoutStart(request: Request, tenant: Tenant, session: SsoSession, next: string | undefined): Promise<HttpResponse | undefined> {
+export async function upstreamLogoutStart(request: Request, tenant: Tenant, session: Pick<SsoSession, 'userId' | 'upstream'>, next: string | undefined): Promise<HttpResponse | undefined> {
   const upstream = session.upstream;
   const idp = upstream ? await request.deps.identityProviders.get(tenant.id, upstream.idpId) : undefined;
   if (!upstream || !idp?.enabled) return undefined;

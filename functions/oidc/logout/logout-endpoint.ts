@@ -1,4 +1,5 @@
 import { startSamlLogout } from '../../../shared/http/saml-logout.ts';
+import { signedOutPath, upstreamLogoutHandoff } from '../../../shared/http/upstream-logout-handoff.ts';
 import { endSessionFrom } from '../../../shared/http/session-ending.ts';
 import { verifyIdTokenHint, type IdTokenHint } from '../../../shared/domain/oauth/id-token.ts';
 import { settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
@@ -51,6 +52,9 @@ async function finish(req: Request, tenant: Tenant, request: LogoutRequest): Pro
     const ended = await endSessionFrom(req, tenant, session, 'rp_initiated_logout');
     // SAML participants are signed out through the browser first; the way back is the same.
     const samlLogout = await startSamlLogout(req.deps, tenant, ended, { kind: 'idp', ...(returnTo ? { returnTo: returnTo.href } : {}) }, now);
+    // A session begun at an upstream provider signs out there too, before going on.
+    const upstream = await upstreamLogoutHandoff(req.deps, tenant, session, samlLogout ?? returnTo?.href ?? signedOutPath(tenant));
+    if (upstream) return { ...seeOther(upstream), cookies };
     if (samlLogout) return { ...seeOther(samlLogout), cookies };
   }
   if (returnTo) return { ...seeOther(returnTo.href), cookies };

@@ -8,6 +8,7 @@ import { badRequest } from '../../../shared/http/errors.ts';
 import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
 import { seeOther } from '../../../shared/http/responses.ts';
 import { startSamlLogout } from '../../../shared/http/saml-logout.ts';
+import { upstreamLogoutHandoff } from '../../../shared/http/upstream-logout-handoff.ts';
 import { endSessionFrom } from '../../../shared/http/session-ending.ts';
 import { clearSsoCookie } from '../../../shared/http/sso-cookie.ts';
 import type { SamlDeps } from '../deps.ts';
@@ -52,7 +53,10 @@ async function logoutRequestFromSp(req: Request, tenant: Tenant, binding: Bindin
   if (!participant || !session) return answerInitiator(req, tenant, nothingToDo, statusCodes.responder, statusCodes.unknownPrincipal);
   const ended = await endSessionFrom(req, tenant, session, 'saml_single_logout');
   const cookies = [clearSsoCookie(tenant, req.deps.publicUrl)];
-  const propagation = await startSamlLogout(req.deps, tenant, ended, initiator, now);
+  // A session begun at an upstream provider signs out there first; the logout page (even with no other participant) then answers this SP.
+  const propagation = await startSamlLogout(req.deps, tenant, ended, initiator, now, { always: session.upstream !== undefined });
+  const upstream = propagation ? await upstreamLogoutHandoff(req.deps, tenant, session, propagation) : undefined;
+  if (upstream) return { ...seeOther(upstream), cookies };
   if (propagation) return { ...seeOther(propagation), cookies };
   const answer = await answerInitiator(req, tenant, { ...nothingToDo, userId: session.userId, backchannelFailures: ended.failed });
   return { ...answer, cookies };

@@ -1,3 +1,5 @@
+import type { UpstreamSession } from './session-store.ts';
+
 /**
  * A short, single-use exchange with the browser that must remember something between two
  * requests before the user is fully known or signed in: a passkey challenge, or a TOTP seed
@@ -6,7 +8,7 @@
 export interface Ceremony {
   readonly id: string;
   readonly tenant: string;
-  readonly purpose: 'passkey-sign-in' | 'passkey-registration' | 'totp-enrolment' | 'federated-sign-in' | 'federated-link' | 'federated-logout';
+  readonly purpose: 'passkey-sign-in' | 'passkey-registration' | 'totp-enrolment' | 'federated-sign-in' | 'federated-link' | 'federated-logout' | 'federated-logout-handoff';
   /** The user the ceremony is for, when known (registration and enrolment). */
   readonly userId?: string;
   /** A WebAuthn challenge (base64url). */
@@ -31,6 +33,8 @@ export interface Ceremony {
   readonly pendingLink?: { readonly idpId: string; readonly subject: string; readonly email?: string; readonly browserBinding: string };
   /** A sign-out that went on to an upstream provider: which, the LogoutRequest's ID (SAML) its answer must name, and where the browser goes after. */
   readonly logout?: { readonly idpId: string; readonly requestId?: string; readonly next?: string };
+  /** A session ended by another function (OIDC logout, SAML SLO) whose upstream provider the login function signs out of next, then the browser goes to `next`. */
+  readonly handoff?: { readonly upstream: UpstreamSession; readonly userId: string; readonly next: string };
   /** Wrong answers so far, for a ceremony that lets the user try again (an app's first code). */
   readonly attempts?: number;
   readonly expiresAt: number;

@@ -93,7 +93,7 @@ describe('federation to an upstream SAML 2.0 identity provider', () => {
   test('an OIDC application at the broker signs its user in through the upstream SAML IdP (protocol bridging)', async () => {
     const f = await platformUpstream();
     const { registerClient } = await import('../../support/oidc-flows.ts');
-    const client = await registerClient(f.broker.tenant, { client_name: 'Bridged app', redirect_uris: ['http://127.0.0.1:9/callback'], first_party: true, token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code'] });
+    const client = await registerClient(f.broker.tenant, { client_name: 'Bridged app', redirect_uris: ['http://127.0.0.1:9/callback'], post_logout_redirect_uris: ['http://127.0.0.1:9/signed-out'], first_party: true, token_endpoint_auth_method: 'client_secret_basic', grant_types: ['authorization_code'] });
     // The application's flow trusts the SAML IdP and adds claims of its own dialect, from the attributes the inbound mapping made.
     const flow = await f.broker.call('PUT', `/flows/${client.client_id}`, {
       steps: [{ options: ['password', `federated:${f.idp.id}`] }],
@@ -117,6 +117,15 @@ describe('federation to an upstream SAML 2.0 identity provider', () => {
     assert.deepEqual([claims.department, claims.org_unit], ['Sales', 'ou-sales'], 'the flow\'s own claims in the ID token');
     const userInfo = await oidc.fetchUserInfo(config, tokens.access_token, claims.sub);
     assert.deepEqual([userInfo.department, userInfo.org_unit, userInfo.sub], ['Sales', 'ou-sales', claims.sub], 'and from UserInfo');
+    // The application's logout goes through the broker to the upstream IdP's Single Logout, and back to the application.
+    const signedInUpstream = async () => /You are signed in/.test((await browser.get(`/t/${f.upstream.tenant.slug}/login`)).body);
+    assert.ok(await signedInUpstream());
+    const end = oidc.buildEndSessionUrl(config, { id_token_hint: tokens.id_token!, post_logout_redirect_uri: 'http://127.0.0.1:9/signed-out', state: 'after' });
+    const out = await browse(browser, await browser.get(`${end.pathname}${end.search}`));
+    assert.equal(out.leftTo?.href, 'http://127.0.0.1:9/signed-out?state=after', `${out.res.status} ${out.res.body.slice(0, 200)}`);
+    assert.equal(await signedInUpstream(), false, 'the upstream IdP ended its session');
+    assert.deepEqual((await auditEventsOf(f.broker.tenant.slug)).filter((e) => e.type === 'federation.logout').map((e) => [e.details.direction, e.details.protocol]), [['to_upstream', 'saml_slo']]);
+
     const reserved = await f.broker.call('PUT', `/flows/${client.client_id}`, { steps: [{ options: ['password'] }], claims: [{ target: 'sub', value: { const: 'someone-else' } }] });
     assert.equal(reserved.status, 400, 'a mapping cannot replace the subject');
   });
