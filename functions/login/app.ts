@@ -25,6 +25,7 @@ export function createLoginFunction(deps: () => PlatformPorts) {
       'POST /t/{tenant}/login/select': selectAccount,
       'POST /t/{tenant}/login/passkey': submitPasskeySignIn,
       'GET /t/{tenant}/login/federated/callback': federatedCallback,
+      'POST /t/{tenant}/login/federated/callback': federatedCallback,
       'POST /t/{tenant}/login/federated/saml/acs': samlAssertionConsumer,
       'GET /t/{tenant}/login/federated/saml/metadata': brokerSamlMetadata,
       'GET /t/{tenant}/login/federated/saml/slo': upstreamSamlLogout,

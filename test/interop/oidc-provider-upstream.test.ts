@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, test } from 'node:test';
-import { exportJWK, generateKeyPair, SignJWT, UnsecuredJWT, type JWK } from 'jose';
+import { exportJWK, exportPKCS8, generateKeyPair, jwtVerify, SignJWT, UnsecuredJWT, type JWK } from 'jose';
 import { adminApi, type AdminApi } from '../support/admin-api.ts';
 import { auditEventsOf } from '../support/audit.ts';
 import { useSharedRuntimeEnvironment } from '../support/aws-env.ts';
@@ -93,6 +93,14 @@ describe('oidc-provider (panva) as the upstream OpenID Provider', () => {
 
 type Scenario = 'genuine' | 'wrong-iss' | 'wrong-aud' | 'expired' | 'unsigned' | 'other-nonce' | 'other-key';
 
+/** Sign in with Apple's shape of client authentication: the client secret is a JWT the registered key signs. */
+interface AppleCheck {
+  readonly teamId: string;
+  readonly keyId: string;
+  readonly publicKey: CryptoKey;
+  readonly clientId: string;
+}
+
 /** An OpenID Provider that answers every authorization at once and issues the ID token a scenario asks for. */
 async function hostileOp() {
   const { server, issuer } = await listening();
@@ -100,7 +108,7 @@ async function hostileOp() {
   const stranger = await generateKeyPair('ES256');
   const jwk = { ...(await exportJWK(key.publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
   const nonces = new Map<string, string>();
-  const state = { scenario: 'genuine' as Scenario, clientId: 'broker' };
+  const state = { scenario: 'genuine' as Scenario, clientId: 'broker', apple: undefined as AppleCheck | undefined, secrets: [] as string[] };
   const body = async (req: IncomingMessage) => new URLSearchParams(await new Promise<string>((resolve) => {
     let data = '';
     req.on('data', (c: Buffer) => (data += c.toString()));
@@ -116,10 +124,21 @@ async function hostileOp() {
     if (url.pathname === '/authorize') {
       const code = crypto.randomUUID();
       nonces.set(code, url.searchParams.get('nonce')!);
+      if (url.searchParams.get('response_mode') === 'form_post') {
+        const fields = { code, state: url.searchParams.get('state')!, iss: issuer };
+        return send(200, `<form method="post" action="${url.searchParams.get('redirect_uri')}">${Object.entries(fields).map(([k, v]) => `<input type="hidden" name="${k}" value="${v}">`).join('')}</form>`, { 'content-type': 'text/html' });
+      }
       return send(302, '', { location: `${url.searchParams.get('redirect_uri')}?code=${code}&state=${url.searchParams.get('state')}&iss=${encodeURIComponent(issuer)}` });
     }
     if (url.pathname === '/token' && req.method === 'POST') {
-      const code = (await body(req)).get('code')!;
+      const form = await body(req);
+      const code = form.get('code')!;
+      if (state.apple) {
+        const secret = form.get('client_secret') ?? '';
+        state.secrets.push(secret);
+        const checked = await jwtVerify(secret, state.apple.publicKey, { issuer: state.apple.teamId, subject: state.apple.clientId, audience: issuer, algorithms: ['ES256'] }).catch(() => undefined);
+        if (!checked || checked.protectedHeader.kid !== state.apple.keyId || form.get('client_id') !== state.apple.clientId) return send(401, { error: 'invalid_client' });
+      }
       const now = Math.floor(Date.now() / 1000);
       const s = state.scenario;
       const claims = { sub: 'hostile-1', email: 'mallory@hostile.example', email_verified: true, nonce: s === 'other-nonce' ? 'not-the-nonce' : nonces.get(code)! };
@@ -164,5 +183,57 @@ describe('a hostile upstream OpenID Provider', () => {
     assert.equal((await broker.call('GET', '/users')).json<{ items: unknown[] }>().items.length, 1, 'only the administrator');
     op.state.scenario = 'genuine';
     assert.match((await signIn()).body, /You are signed in/, 'the same provider, behaving, signs in');
+  });
+});
+
+describe('provider templates (Google, Microsoft, Apple) and Apple\'s way of signing in', () => {
+  test('templates fill in the issuer, scopes and mappings; Microsoft needs its directory; Apple needs its key, which is sealed', async () => {
+    const broker = await adminApi();
+    const google = await broker.call('POST', '/identity-providers', { kind: 'oidc', template: 'google', name: 'Google', clientId: 'x.apps.googleusercontent.com', clientSecret: 'a google client secret' });
+    assert.equal(google.status, 201, google.body);
+    assert.deepEqual(google.json<{ issuer: string; scopes: string[]; template: string }>().issuer, 'https://accounts.google.com');
+    assert.equal((await broker.call('POST', '/identity-providers', { kind: 'oidc', template: 'microsoft', name: 'Microsoft', clientId: 'c', clientSecret: 'a microsoft secret' })).status, 400, 'no directory');
+    assert.equal((await broker.call('POST', '/identity-providers', { kind: 'oidc', template: 'microsoft', directory: 'common', name: 'Microsoft', clientId: 'c', clientSecret: 'a microsoft secret' })).status, 400, 'the multi-tenant endpoint has no single issuer');
+    const microsoft = await broker.call('POST', '/identity-providers', { kind: 'oidc', template: 'microsoft', directory: 'contoso.onmicrosoft.com', name: 'Contoso', clientId: 'c', clientSecret: 'a microsoft secret' });
+    assert.equal(microsoft.json<{ issuer: string }>().issuer, 'https://login.microsoftonline.com/contoso.onmicrosoft.com/v2.0');
+    assert.equal((await broker.call('POST', '/identity-providers', { kind: 'oidc', template: 'apple', name: 'Apple', clientId: 'com.example.web' })).status, 400, 'Apple needs its key');
+    const bad = await broker.call('POST', '/identity-providers', { kind: 'oidc', template: 'apple', name: 'Apple', clientId: 'com.example.web', appleKey: { teamId: 'TEAM123456', keyId: 'KEY1234567', privateKey: `-----BEGIN PRIVATE KEY-----\n${'A'.repeat(120)}\n-----END PRIVATE KEY-----` } });
+    assert.equal(bad.status, 400, 'not a key');
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const pem = await exportPKCS8(privateKey);
+    const apple = await broker.call('POST', '/identity-providers', { kind: 'oidc', template: 'apple', name: 'Apple', clientId: 'com.example.web', appleKey: { teamId: 'TEAM123456', keyId: 'KEY1234567', privateKey: pem } });
+    assert.equal(apple.status, 201, apple.body);
+    const view = apple.json<{ issuer: string; responseMode: string; clientAuthentication: string; appleKey: Record<string, string> }>();
+    assert.deepEqual([view.issuer, view.responseMode, view.clientAuthentication, view.appleKey], ['https://appleid.apple.com', 'form_post', 'apple_client_secret', { teamId: 'TEAM123456', keyId: 'KEY1234567' }]);
+    assert.ok(!apple.body.includes('PRIVATE KEY') && !JSON.stringify(await auditEventsOf(broker.tenant.slug)).includes(pem.split('\n')[1]!), 'the key is never shown or logged');
+  });
+
+  test('Apple\'s shape against a provider that checks it: the answer by form_post, the client secret a JWT the key signs', async () => {
+    const broker = await adminApi();
+    const op = await hostileOp();
+    const key = await generateKeyPair('ES256', { extractable: true });
+    const created = await broker.call('POST', '/identity-providers', {
+      kind: 'oidc', name: 'Apple-like', issuer: op.issuer, clientId: 'com.example.web', responseMode: 'form_post', clientAuthentication: 'apple_client_secret', scopes: ['openid', 'email'],
+      appleKey: { teamId: 'TEAM123456', keyId: 'KEY1234567', privateKey: await exportPKCS8(key.privateKey) },
+    });
+    assert.equal(created.status, 201, created.body);
+    op.state.clientId = 'com.example.web';
+    op.state.apple = { teamId: 'TEAM123456', keyId: 'KEY1234567', publicKey: key.publicKey, clientId: 'com.example.web' };
+    const idp = created.json<{ id: string }>();
+    assert.equal((await broker.call('PUT', '/flows/default', { steps: [{ options: ['password', `federated:${idp.id}`] }] })).status, 200);
+    const browser = webClient(sharedRuntime.url);
+    const start = await browser.get(providerLink(await browser.get(`/t/${broker.tenant.slug}/login`), 'Apple-like'));
+    const authorize = new URL(String(start.headers.location));
+    assert.equal(authorize.searchParams.get('response_mode'), 'form_post');
+    const page = await (await fetch(authorize)).text();
+    const fields = Object.fromEntries([...page.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+    assert.equal((await webClient(sharedRuntime.url).get(`/t/${broker.tenant.slug}/login/federated/callback?${new URLSearchParams(fields)}`)).status, 401, 'not by query when form_post was asked (and another browser)');
+    const start2 = await browser.get(providerLink(await browser.get(`/t/${broker.tenant.slug}/login`), 'Apple-like'));
+    const page2 = await (await fetch(new URL(String(start2.headers.location)))).text();
+    const fields2 = Object.fromEntries([...page2.matchAll(/name="([^"]+)" value="([^"]*)"/g)].map((m) => [m[1]!, m[2]!]));
+    const done = await browser.postForm(`/t/${broker.tenant.slug}/login/federated/callback`, fields2);
+    assert.equal(done.status, 200, done.body.slice(0, 300));
+    assert.match(done.body, /You are signed in/);
+    assert.equal(op.state.secrets.length, 1, 'the token endpoint was called once, with a signed client secret');
   });
 });

@@ -88,6 +88,7 @@ export async function startFederatedSignIn(request: Request): Promise<HttpRespon
     code_challenge_method: 'S256',
     ...(loginHintOf(transaction, request.query.get('login_hint')) ? { login_hint: loginHintOf(transaction, request.query.get('login_hint'))! } : {}),
     ...(transaction?.forceLogin ? { prompt: 'login' } : {}),
+    ...(idp.responseMode === 'form_post' ? { response_mode: 'form_post' } : {}),
   });
   return withCookie(seeOther(url.href));
 }
@@ -113,18 +114,21 @@ async function answeredCeremony(request: Request, tenant: Tenant, state: string 
   return { federation: federation!, transaction, idp: idp!, fail, refusal };
 }
 
-/** GET /t/{tenant}/login/federated/callback?code&state[&iss]: back from an upstream OpenID Provider. */
+/** GET /t/{tenant}/login/federated/callback?code&state[&iss], or POST (response_mode=form_post): back from an upstream OpenID Provider. */
 export async function federatedCallback(request: Request): Promise<HttpResponse> {
   const tenant = tenantOf(request);
   await throttle(request, `login#${tenant.id}#${request.state.clientIp}`, attemptLimit, { tenant: tenant.id, endpoint: 'login' });
-  const state = request.query.get('state');
+  const params = request.method === 'POST' ? formOf(request) : request.query;
+  const state = params.get('state');
   const { federation, transaction, idp, fail, refusal } = await answeredCeremony(request, tenant, state);
   if (refusal) return fail(refusal);
   if (idp.kind !== 'oidc' || !federation.nonce || !federation.codeVerifier) return fail('unknown_state');
-  if (request.query.has('error')) return fail(`upstream_${(request.query.get('error') ?? '').replace(/[^a-z_]/g, '').slice(0, 40)}`);
+  // The answer must come back the way the provider was asked to send it.
+  if ((request.method === 'POST') !== (idp.responseMode === 'form_post')) return fail('unexpected_response_mode');
+  if (params.has('error')) return fail(`upstream_${(params.get('error') ?? '').replace(/[^a-z_]/g, '').slice(0, 40)}`);
   let identity: UpstreamIdentity;
   try {
-    identity = await oidcIdentity(request, tenant, idp, federation, state!);
+    identity = await oidcIdentity(request, tenant, idp, federation, state!, params);
   } catch (error) {
     // What the upstream or the checks said goes to the audit trail's reason, not to the page.
     return fail(`upstream_response_refused: ${refusalOf(error)}`);
@@ -143,10 +147,13 @@ function refusalOf(error: unknown): string {
 }
 
 /** The code exchanged (PKCE, nonce, state, `iss` checked by openid-client), and the UserInfo claims under the ID token's. */
-async function oidcIdentity(request: Request, tenant: Tenant, idp: OidcIdentityProvider, federation: Federation, state: string): Promise<UpstreamIdentity> {
+async function oidcIdentity(request: Request, tenant: Tenant, idp: OidcIdentityProvider, federation: Federation, state: string, params: URLSearchParams): Promise<UpstreamIdentity> {
   const oidc = await upstreamLibrary();
   const config = await upstreamConfiguration(request.deps, idp);
-  const current = new URL(`${request.deps.publicUrl}${callbackPath(tenant)}?${request.query.toString()}`);
+  const callbackUrl = `${request.deps.publicUrl}${callbackPath(tenant)}`;
+  const current = request.method === 'POST'
+    ? new Request(callbackUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: params.toString() })
+    : new URL(`${callbackUrl}?${params.toString()}`);
   const tokens = await oidc.authorizationCodeGrant(config, current, { pkceCodeVerifier: federation.codeVerifier!, expectedNonce: federation.nonce!, expectedState: state, idTokenExpected: true });
   const idToken = tokens.claims()!;
   // openid-client checks that UserInfo's `sub` is the ID token's.

@@ -1,4 +1,4 @@
-import { importJWK, type JWK } from 'jose';
+import { importJWK, importPKCS8, SignJWT, type JWK } from 'jose';
 import type { Configuration } from 'openid-client';
 import { guardedFetch } from '../../../shared/adapters/outbound/guarded-post.ts';
 import type { PlatformPorts } from '../../../shared/adapters/platform-ports.ts';
@@ -28,6 +28,12 @@ async function clientAuthentication(deps: Pick<PlatformPorts, 'keyVault'>, idp: 
   if ((method === 'client_secret_basic' || method === 'client_secret_post') && idp.sealedClientSecret) {
     const secret = await vault.openText('idp-client-secret', idp.tenant, idp.id, idp.sealedClientSecret);
     return method === 'client_secret_post' ? oidc.ClientSecretPost(secret) : oidc.ClientSecretBasic(secret);
+  }
+  if (method === 'apple_client_secret' && idp.sealedClientKey && idp.appleKey) {
+    // Sign in with Apple's client secret: a JWT its key signs, here valid an hour (configurations are kept ten minutes).
+    const key = await importPKCS8(await vault.openText('idp-client-key', idp.tenant, idp.id, idp.sealedClientKey), 'ES256');
+    const secret = await new SignJWT({}).setProtectedHeader({ alg: 'ES256', kid: idp.appleKey.keyId }).setIssuer(idp.appleKey.teamId).setSubject(idp.clientId).setAudience(idp.issuer).setIssuedAt().setExpirationTime('1h').sign(key);
+    return oidc.ClientSecretPost(secret);
   }
   if (method === 'private_key_jwt' && idp.sealedClientKey) {
     const jwk = JSON.parse(await vault.openText('idp-client-key', idp.tenant, idp.id, idp.sealedClientKey)) as JWK;

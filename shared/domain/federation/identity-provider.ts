@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { nameIdFormats } from '../saml/saml-names.ts';
 import { certificateSchema, httpsUrl } from '../saml/service-provider.ts';
+import { socialTemplates, type SocialTemplate } from './social-templates.ts';
 import { claimMappingsSchema, groupRulesSchema, type ClaimMapping, type Expression, type GroupRule } from './claim-mapping.ts';
 
 /**
@@ -10,7 +11,7 @@ import { claimMappingsSchema, groupRulesSchema, type ClaimMapping, type Expressi
  * service provider (signed AuthnRequests, signed and possibly encrypted assertions).
  */
 export const provisioningModes = ['create', 'link_verified_email', 'link_after_local_sign_in', 'existing_only'] as const;
-export const oidcClientAuthentications = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'none'] as const;
+export const oidcClientAuthentications = ['client_secret_basic', 'client_secret_post', 'private_key_jwt', 'apple_client_secret', 'none'] as const;
 
 /**
  * Local user fields a provider's claims may fill at the first sign-in (`attributes.{name}` for
@@ -49,11 +50,19 @@ const oidcInputSchema = z
   .strictObject({
     ...common,
     kind: z.literal('oidc'),
-    issuer: z.url({ protocol: /^https?$/ }).max(2048).describe('The upstream issuer; its discovery document is read from {issuer}/.well-known/openid-configuration'),
+    /** A ready-made provider (issuer, scopes, claim mappings); anything else given overrides it. */
+    template: z.enum(socialTemplates).optional(),
+    /** For the Microsoft template: the Entra tenant id or domain. */
+    directory: z.string().regex(/^[A-Za-z0-9.-]{1,100}$/).optional(),
+    issuer: z.url({ protocol: /^https?$/ }).max(2048).optional().describe('The upstream issuer; its discovery document is read from {issuer}/.well-known/openid-configuration. Required unless a template gives it'),
     clientId: z.string().min(1).max(256),
     /** Never shown again; sealed by the vault. Absent on a replace: the stored one is kept. */
     clientSecret: z.string().min(8).max(1024).optional(),
-    scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,64}$/)).max(20).default(['openid', 'email', 'profile']),
+    scopes: z.array(z.string().regex(/^[\x21\x23-\x5b\x5d-\x7e]{1,64}$/)).max(20).optional().describe('Default: the template\'s, else openid email profile'),
+    /** How the authorization response comes back: `form_post` for providers that require it (Apple, when email or name is asked for). */
+    responseMode: z.enum(['query', 'form_post']).optional(),
+    /** For `apple_client_secret`: the Sign in with Apple key (its PEM is sealed, never shown again); the client secret is a short-lived JWT it signs. */
+    appleKey: z.strictObject({ teamId: z.string().regex(/^[A-Z0-9]{10}$/), keyId: z.string().regex(/^[A-Z0-9]{10}$/), privateKey: z.string().min(100).max(4096).optional() }).optional(),
     /**
      * How the platform authenticates at the upstream's token endpoint. Absent: client_secret_basic
      * with a secret, none without. `private_key_jwt`: the platform makes a key pair for this
@@ -61,7 +70,8 @@ const oidcInputSchema = z
      */
     clientAuthentication: z.enum(oidcClientAuthentications).optional(),
   })
-  .refine((input) => input.scopes.includes('openid'), { path: ['scopes'], message: 'must include openid' })
+  .refine((input) => input.issuer !== undefined || input.template !== undefined, { path: ['issuer'], message: 'is required (or a template)' })
+  .refine((input) => input.scopes === undefined || input.scopes.includes('openid'), { path: ['scopes'], message: 'must include openid' })
   .refine((input) => !(input.clientSecret && (input.clientAuthentication === 'private_key_jwt' || input.clientAuthentication === 'none')), { path: ['clientSecret'], message: 'is not used with this clientAuthentication' });
 
 const samlInputSchema = z.strictObject({
@@ -107,6 +117,10 @@ export interface OidcIdentityProvider extends Common {
   /** The client secret, sealed by the vault ('idp-client-secret', tenant, id). */
   readonly sealedClientSecret?: string;
   readonly clientAuthentication: (typeof oidcClientAuthentications)[number];
+  readonly responseMode?: 'query' | 'form_post';
+  readonly template?: SocialTemplate;
+  /** For apple_client_secret: the team and key ids (the key itself sealed in sealedClientKey). */
+  readonly appleKey?: { readonly teamId: string; readonly keyId: string };
   /** For private_key_jwt: the private JWK sealed ('idp-client-key', tenant, id), and its public half to register upstream. */
   readonly sealedClientKey?: string;
   readonly clientJwks?: { readonly keys: readonly Record<string, unknown>[] };
