@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { PlatformPorts } from '../../../shared/adapters/platform-ports.ts';
 import { federatedOption, type IdentityProvider, type OidcIdentityProvider, type SamlIdentityProvider } from '../../../shared/domain/federation/identity-provider.ts';
+import { releasedClaimNames } from '../../../shared/domain/oauth/user-claims.ts';
 import { federatedAmr, firstStepMayUse } from '../../../shared/domain/flows/flow-plan.ts';
 import { flowFor } from '../../../shared/domain/flows/flow-selection.ts';
 import { afterFirstStep } from '../../../shared/domain/flows/sign-in-context.ts';
@@ -103,8 +104,10 @@ type Failure = (reason: string, userId?: string) => Promise<HttpResponse>;
 async function answeredCeremony(request: Request, tenant: Tenant, state: string | null | undefined) {
   const ceremony = state && /^[A-Za-z0-9_-]{43}$/.test(state) ? await request.deps.ceremonies.take(tenant.id, state, 'federated-sign-in', Date.now()) : undefined;
   const federation = ceremony?.federation;
-  const transaction = federation?.transaction ? await transactionOf(request, tenant, federation.transaction) : undefined;
-  const idp = federation ? await request.deps.identityProviders.get(tenant.id, federation.idpId) : undefined;
+  const [transaction, idp] = await Promise.all([
+    federation?.transaction ? transactionOf(request, tenant, federation.transaction) : undefined,
+    federation ? request.deps.identityProviders.get(tenant.id, federation.idpId) : undefined,
+  ]);
   const fail: Failure = async (reason, userId) => {
     await request.deps.auditLog.record(loginEvent(request, tenant, 'federation.failure', userId, 'failure', { idpId: federation?.idpId ?? 'unknown', reason: reason.slice(0, 200) }));
     const message = reason === 'email_belongs_to_local_account' ? `An account with that email already exists here. Sign in with it instead.` : `Signing in with ${idp?.name ?? 'that provider'} did not work. Try again, or sign in another way.`;
@@ -146,6 +149,9 @@ function refusalOf(error: unknown): string {
   return `${error.message.slice(0, 80)}${detail ? ` (${detail.slice(0, 110)})` : ''}`;
 }
 
+/** The requested scopes none of whose standard claims the ID token carries. */
+const scopesWithoutClaims = (scopes: readonly string[], idToken: Record<string, unknown>) => scopes.filter((scope) => scope !== 'openid' && releasedClaimNames([scope]).length > 0 && !releasedClaimNames([scope]).some((claim) => idToken[claim] !== undefined));
+
 /** The code exchanged (PKCE, nonce, state, `iss` checked by openid-client), and the UserInfo claims under the ID token's. */
 async function oidcIdentity(request: Request, tenant: Tenant, idp: OidcIdentityProvider, federation: Federation, state: string, params: URLSearchParams): Promise<UpstreamIdentity> {
   const oidc = await upstreamLibrary();
@@ -156,8 +162,8 @@ async function oidcIdentity(request: Request, tenant: Tenant, idp: OidcIdentityP
     : new URL(`${callbackUrl}?${params.toString()}`);
   const tokens = await oidc.authorizationCodeGrant(config, current, { pkceCodeVerifier: federation.codeVerifier!, expectedNonce: federation.nonce!, expectedState: state, idTokenExpected: true });
   const idToken = tokens.claims()!;
-  // openid-client checks that UserInfo's `sub` is the ID token's.
-  const userInfo = config.serverMetadata().userinfo_endpoint && idp.scopes.some((scope) => scope !== 'openid') ? await oidc.fetchUserInfo(config, tokens.access_token, idToken.sub) : {};
+  // UserInfo only when the ID token left out a scope's claims altogether (providers that keep ID tokens minimal); openid-client checks its `sub` is the ID token's.
+  const userInfo = config.serverMetadata().userinfo_endpoint && scopesWithoutClaims(idp.scopes, idToken).length ? await oidc.fetchUserInfo(config, tokens.access_token, idToken.sub) : {};
   return { subject: idToken.sub, claims: { ...userInfo, ...idToken }, ...(typeof idToken.sid === 'string' && idToken.sid.length <= 256 ? { session: { sid: idToken.sid } } : {}) };
 }
 
