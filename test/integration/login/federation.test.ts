@@ -8,6 +8,8 @@ import { sharedRuntime } from '../../support/shared-runtime.ts';
 import { eventually } from '../../support/wait.ts';
 import { browse, oidcUpstream, providerLink, signInThroughProvider } from '../../support/federation.ts';
 import { csrfTokenOf, webClient } from '../../support/web-client.ts';
+import { generate } from 'otplib';
+import { nextCode } from '../../support/sign-in-pages.ts';
 
 before(useSharedRuntimeEnvironment);
 
@@ -55,6 +57,23 @@ describe('federation to an upstream OpenID Provider', () => {
     const mail = await eventually('the code', async () => (await mailTo(f.person.email)).find((m) => /code: \d{6}/.test(m.subject)));
     const done = await browser.postForm(`/t/${f.broker.tenant.slug}/login/step`, { csrf: csrfTokenOf(answer.body), method: 'email_otp', code: /code: (\d{6})/.exec(mail.subject)![1]! });
     assert.equal(done.status, 200, done.body.slice(0, 300));
+    const session = (await auditEventsOf(f.broker.tenant.slug)).filter((e) => e.type === 'session.started').at(-1)!;
+    assert.deepEqual(session.details.amr, ['fed', 'otp']);
+  });
+
+  test('federation then a local authenticator app: enrolled at the first federated sign-in, asked for at the next', async () => {
+    const f = await federation();
+    assert.equal((await f.broker.call('PUT', '/flows/default', { steps: [{ options: [`federated:${f.idp.id}`] }, { options: ['totp'] }] })).status, 200);
+    const first = await federatedSignIn(f);
+    assert.match(first.answer.body, /<h1>Set up two-step verification<\/h1>/, 'the new federated user sets up the app the flow asks for');
+    const secret = /<code id="manual-key">([A-Z2-7 ]+)<\/code>/.exec(first.answer.body)![1]!.replace(/ /g, '');
+    const enrolled = await first.browser.postForm(`/t/${f.broker.tenant.slug}/login/step/enrol`, { csrf: csrfTokenOf(first.answer.body), code: await generate({ secret }) });
+    const done = await first.browser.postForm(`/t/${f.broker.tenant.slug}/login/step/continue`, { csrf: csrfTokenOf(enrolled.body) });
+    assert.match(done.body, /You are signed in/);
+    const again = await federatedSignIn(f);
+    assert.match(again.answer.body, /authenticator app/i, 'the next federated sign-in asks for a code');
+    const signedIn = await again.browser.postForm(`/t/${f.broker.tenant.slug}/login/step`, { csrf: csrfTokenOf(again.answer.body), method: 'totp', code: await nextCode(secret) });
+    assert.match(signedIn.body, /You are signed in/);
     const session = (await auditEventsOf(f.broker.tenant.slug)).filter((e) => e.type === 'session.started').at(-1)!;
     assert.deepEqual(session.details.amr, ['fed', 'otp']);
   });
