@@ -26,7 +26,7 @@ describe('protocol bridging through the broker', () => {
     const flow = await f.broker.call('PUT', `/flows/${sp.id}`, {
       steps: [{ options: [`federated:${f.idp.id}`] }],
       claims: [
-        { target: 'displayName', value: { concat: [{ claim: 'given_name' }, { claim: 'family_name' }], separator: ' ' } },
+        { target: 'displayName', value: { concat: [{ claim: 'given_name' }, { claim: 'family_name' }], separator: ' ' }, nameFormat: 'urn:oasis:names:tc:SAML:2.0:attrname-format:unspecified' },
         { target: 'urn:oid:2.5.4.42', value: { upper: { claim: 'given_name' } } },
         { target: 'mail', value: { lower: { claim: 'email' } } },
       ],
@@ -51,6 +51,7 @@ describe('protocol bridging through the broker', () => {
     assert.ok(profile);
     assert.deepEqual([profile.displayName, profile['urn:oid:2.5.4.42'], profile.mail], ['Bob Upstream', 'BOB', f.person.email.toLowerCase()]);
     assert.match(decodePosted(form.fields.SAMLResponse!), /Name="urn:oid:2\.5\.4\.42" NameFormat="urn:oasis:names:tc:SAML:2\.0:attrname-format:uri"/);
+    assert.match(decodePosted(form.fields.SAMLResponse!), /Name="displayName" NameFormat="urn:oasis:names:tc:SAML:2\.0:attrname-format:unspecified"/, 'the NameFormat the mapping names');
     assert.equal(form.fields.RelayState, 'bridge-relay');
     assert.match(decodePosted(form.fields.SAMLResponse!), /<saml:AuthnContextClassRef>urn:oasis:names:tc:SAML:2\.0:ac:classes:unspecified</);
     const session = (await auditEventsOf(f.broker.tenant.slug)).filter((e) => e.type === 'session.started').at(-1)!;

@@ -31,7 +31,7 @@ export async function issueUserTokens(context: GrantContext, grant: UserGrant, o
   });
   // The consent as it stands now: a purpose withdrawn since the grant takes its claims out of this token.
   const withheld = grant.scopes.includes('openid') ? claimsWithheldBy(await context.deps.consents.find(context.tenant, grant.user.id, client.clientId)) : [];
-  const applicationClaims = grant.scopes.includes('openid') ? await claimsForApplication(context.deps, context.tenant, client.clientId, grant.user, withheld) : {};
+  const applicationClaims = grant.scopes.includes('openid') ? (await claimsForApplication(context.deps, context.tenant, client.clientId, grant.user, withheld)).values : {};
   const idToken = grant.scopes.includes('openid')
     ? await issueIdToken(context.deps.keys, { ...grant, withheld, applicationClaims, issuer: context.issuer, client, accessToken: access.token, now: context.now })
     : undefined;

@@ -29,5 +29,5 @@ export async function userinfoEndpoint(request: HttpRequest<OidcDeps>): Promise<
   const withheld = claimsWithheldBy(await request.deps.consents.find(tenant.id, user.id, String(token.client_id)));
   const standard = claimsFor(user, token.scope.split(' '), Array.isArray(token.userinfo_claims) ? token.userinfo_claims : [], withheld);
   const own = await claimsForApplication(request.deps, tenant.id, String(token.client_id), user, withheld);
-  return json(200, { ...standard, ...own, sub: user.id }, { 'cache-control': 'no-store' });
+  return json(200, { ...standard, ...own.values, sub: user.id }, { 'cache-control': 'no-store' });
 }

@@ -65,6 +65,7 @@ export async function loginResponse(req: Request, tenant: Tenant, target: Respon
   const now = Date.now();
   const issuer = issuerOf(req.deps.publicUrl, tenant);
   const sessionIndex = sidOf(session);
+  const own = await claimsForApplication(req.deps, tenant.id, sp.id, user, claimsWithheldBy(consent));
   const { id, xml } = successResponseXml({
     issuer,
     audience: sp.entityId,
@@ -75,7 +76,7 @@ export async function loginResponse(req: Request, tenant: Tenant, target: Respon
     sessionIndex,
     sessionNotOnOrAfter: session.absoluteExpiresAt,
     authnContextClassRef,
-    attributes: withApplicationAttributes(releasedAttributes(sp, user, groups, claimsWithheldBy(consent)), await claimsForApplication(req.deps, tenant.id, sp.id, user, claimsWithheldBy(consent))),
+    attributes: withApplicationAttributes(releasedAttributes(sp, user, groups, claimsWithheldBy(consent)), own.values, own.nameFormats),
     lifetimeSeconds: sp.assertionLifetimeSeconds,
     now,
   });

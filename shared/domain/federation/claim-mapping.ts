@@ -1,5 +1,6 @@
 import type { RE2JS } from 're2js';
 import { z } from 'zod';
+import { attributeNameFormats } from '../saml/saml-names.ts';
 
 /**
  * The claim transformation language of the broker (the flow document's claim mappings): a small
@@ -46,6 +47,8 @@ export interface ClaimMapping {
   /** The claim (or attribute) written: `email`, `attributes.department`, `urn:oid:2.16.840.1.113730.3.1.241`. */
   readonly target: string;
   readonly value: Expression;
+  /** For a SAML attribute the application receives: its NameFormat (default: uri for URI-like names, else basic). */
+  readonly nameFormat?: string;
 }
 
 const maxNodes = 400;
@@ -121,7 +124,7 @@ function measure(node: unknown, depth = 1): { nodes: number; depth: number } {
 
 /** A list of mappings, its total size bounded; a target appears once. */
 export const claimMappingsSchema = z
-  .array(z.strictObject({ target: claimPath, value: expressionSchema }))
+  .array(z.strictObject({ target: claimPath, value: expressionSchema, nameFormat: z.enum(Object.values(attributeNameFormats)).optional() }))
   .max(50)
   .superRefine((mappings, ctx) => {
     const seen = new Set<string>();

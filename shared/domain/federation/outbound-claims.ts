@@ -29,10 +29,22 @@ export async function applicationClaims(mappings: readonly ClaimMapping[], user:
   return applyClaimMappings(allowed, outboundSource(user, options.groups), options.now);
 }
 
-/** The claims of the application's flow for this user (none when its flow maps none): groups are looked up only when a mapping reads them. */
-export async function claimsForApplication(deps: { readonly flows: FlowStore; readonly groups: GroupDirectory }, tenant: string, application: string, user: User, withheld: readonly string[]): Promise<Record<string, Exclude<ClaimValue, undefined>>> {
+/**
+ * The claims of the application's flow for this user (none when its flow maps none), with the
+ * SAML NameFormat its mappings ask for: groups are looked up only when a mapping reads them.
+ */
+export async function claimsForApplication(deps: { readonly flows: FlowStore; readonly groups: GroupDirectory }, tenant: string, application: string, user: User, withheld: readonly string[]): Promise<ApplicationClaims> {
   const { claims } = await flowFor(deps.flows, tenant, application);
-  if (!claims.length) return {};
+  if (!claims.length) return { values: {}, nameFormats: {} };
   const groups = readsGroups(claims) ? (await deps.groups.groupsOf(tenant, user.id)).map((g) => g.name) : undefined;
-  return applicationClaims(claims, user, { withheld, ...(groups ? { groups } : {}) });
+  return {
+    values: await applicationClaims(claims, user, { withheld, ...(groups ? { groups } : {}) }),
+    nameFormats: Object.fromEntries(claims.flatMap((m) => (m.nameFormat ? [[m.target, m.nameFormat]] : []))),
+  };
+}
+
+export interface ApplicationClaims {
+  readonly values: Record<string, Exclude<ClaimValue, undefined>>;
+  /** The SAML NameFormat of the attributes whose mapping names one. */
+  readonly nameFormats: Record<string, string>;
 }

@@ -48,10 +48,10 @@ export const releasedAttributes = (sp: Pick<ServiceProvider, 'attributes'>, user
  * mappings) added: a mapped name replaces a released attribute of that name. Names that look like
  * URIs (urn:oid:…, http://…) take the uri name format, others basic.
  */
-export function withApplicationAttributes(released: readonly ReleasedAttribute[], mapped: Readonly<Record<string, string | number | boolean | readonly string[]>>): ReleasedAttribute[] {
+export function withApplicationAttributes(released: readonly ReleasedAttribute[], mapped: Readonly<Record<string, string | number | boolean | readonly string[]>>, formats: Readonly<Record<string, string>> = {}): ReleasedAttribute[] {
   const own = Object.entries(mapped).map(([name, value]) => ({
     name,
-    nameFormat: /^(urn:|https?:\/\/)/.test(name) ? attributeNameFormats.uri : attributeNameFormats.basic,
+    nameFormat: formats[name] ?? (/^(urn:|https?:\/\/)/.test(name) ? attributeNameFormats.uri : attributeNameFormats.basic),
     values: Array.isArray(value) ? [...value] : [String(value)],
   }));
   return [...released.filter((a) => !Object.hasOwn(mapped, a.name)), ...own.filter((a) => a.values.length > 0)];

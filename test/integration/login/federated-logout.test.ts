@@ -69,9 +69,17 @@ describe('logout across the broker, upstream OpenID Provider', () => {
     }
     const other = await adminApi();
     assert.equal((await anyone.postForm(`/t/${other.tenant.slug}/login/federated/${f.idp.id}/backchannel-logout`, { logout_token: forged })).status, 400, 'another tenant does not know the provider');
+    assert.equal((await anyone.postForm(endpoint, { logout_token: `${forged}${'A'.repeat(9000)}` })).status, 400, 'oversized');
+    // The pages logout returns to, with made-up or missing state, are the plain signed-out page.
+    for (const page of ['logged-out?state=%3Cscript%3E', 'logged-out', `sign-out?handoff=${'A'.repeat(43)}`, 'sign-out']) {
+      const res = await anyone.get(`/t/${f.broker.tenant.slug}/login/federated/${page}`);
+      assert.equal(res.status, 200, page);
+      assert.match(res.body, /You are signed out/);
+      assert.doesNotMatch(res.body, /<script>/);
+    }
     assert.ok(await signedInAt(browser, f.broker.tenant.slug), 'the session is untouched');
     const reasons = (await auditEventsOf(f.broker.tenant.slug)).filter((e) => e.type === 'federation.failure').map((e) => String(e.details.reason));
-    assert.equal(reasons.length, 4);
+    assert.equal(reasons.length, 5);
     assert.ok(reasons.every((r) => r.startsWith('logout_token_refused')));
   });
 });
@@ -125,9 +133,14 @@ describe('logout across the broker, upstream SAML IdP', () => {
     assert.equal(await signedInAt(browser, f.broker.tenant.slug), false);
     assert.deepEqual(await logoutEvents(f.broker.tenant.slug), [['from_upstream', 'saml_slo', 1]]);
 
-    // The same LogoutRequest again is a replay; a garbled one is refused; neither is a server error.
+    // The same LogoutRequest again is a replay; unsigned, garbled, or at another tenant it is refused; none is a server error.
     assert.equal((await browser.get(path(toBroker!))).status, 400);
+    const unsigned = new URL(toBroker!, sharedRuntime.url);
+    unsigned.searchParams.delete('Signature');
+    assert.equal((await browser.get(path(unsigned.href))).status, 400, 'unsigned');
     assert.equal((await browser.get(`/t/${f.broker.tenant.slug}/login/federated/saml/slo?SAMLRequest=%%%`)).status, 400);
+    const other = await adminApi();
+    assert.equal((await browser.get(path(toBroker!).replace(`/t/${f.broker.tenant.slug}/`, `/t/${other.tenant.slug}/`))).status, 400, 'another tenant has no such IdP');
     const reasons = (await auditEventsOf(f.broker.tenant.slug)).filter((e) => e.type === 'federation.failure').map((e) => String(e.details.reason));
     assert.match(reasons[0]!, /replay/);
   });
