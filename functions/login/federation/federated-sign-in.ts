@@ -46,8 +46,6 @@ async function allowedProvider(request: Request, tenant: Tenant, idpId: string, 
   return firstStepMayUse(await flowFor(request.deps.flows, tenant.id, application), federatedOption(idp.id)) ? idp : undefined;
 }
 
-
-
 /** GET /t/{tenant}/login/federated/saml/metadata: the broker's SAML SP metadata, to register at upstream identity providers. */
 export async function brokerSamlMetadata(request: Request): Promise<HttpResponse> {
   const tenant = tenantOf(request);
@@ -76,6 +74,7 @@ export async function startFederatedSignIn(request: Request): Promise<HttpRespon
   }
   const config = await upstreamConfiguration(request.deps, idp);
   const { randomNonce, randomPKCECodeVerifier, calculatePKCECodeChallenge, buildAuthorizationUrl } = await upstreamLibrary();
+  const loginHint = loginHintOf(transaction, request.query.get('login_hint'));
   const nonce = randomNonce();
   const codeVerifier = randomPKCECodeVerifier();
   await start({ ...common, nonce, codeVerifier });
@@ -87,7 +86,7 @@ export async function startFederatedSignIn(request: Request): Promise<HttpRespon
     nonce,
     code_challenge: await calculatePKCECodeChallenge(codeVerifier),
     code_challenge_method: 'S256',
-    ...(loginHintOf(transaction, request.query.get('login_hint')) ? { login_hint: loginHintOf(transaction, request.query.get('login_hint'))! } : {}),
+    ...(loginHint ? { login_hint: loginHint } : {}),
     ...(transaction?.forceLogin ? { prompt: 'login' } : {}),
     ...(idp.responseMode === 'form_post' ? { response_mode: 'form_post' } : {}),
   });
@@ -98,6 +97,7 @@ type Federation = NonNullable<Ceremony['federation']>;
 
 /** Who the upstream should expect: the application's login_hint, or the email the user typed before home realm discovery sent them on. */
 const loginHintOf = (transaction: Awaited<ReturnType<typeof transactionOf>>, typed: string | null) => transaction?.loginHint ?? (typed && typed.length <= 256 && /^[^\s@]+@[^\s@]+$/.test(typed) ? typed : undefined);
+
 type Failure = (reason: string, userId?: string) => Promise<HttpResponse>;
 
 /** A federated answer's ceremony (single-use, this tenant's, this browser's) and where the sign-in was going. */

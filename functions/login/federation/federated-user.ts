@@ -95,6 +95,8 @@ export async function localUserFor(request: Request, tenant: Tenant, idp: Identi
     // Only the upstream's word that it verified the address, and the tenant's choice to trust it, links an existing account.
     const verifiedHere = local.emails.some((e) => e.verified && e.value.toLowerCase() === profile.email!.toLowerCase());
     if (idp.provisioning === 'link_verified_email' && profile.emailVerified && verifiedHere && local.status === 'active') return link(local, 'verified_email');
+    // Said only to someone whose provider vouches for the address, so nobody learns which emails have accounts here.
+    if (!profile.emailVerified) return 'unverified_email_of_local_account';
     if (idp.provisioning === 'link_after_local_sign_in' && local.status === 'active') return { confirmLinkTo: local, email: profile.email! };
     return 'email_belongs_to_local_account';
   }
