@@ -7,6 +7,7 @@ import { showStep, submitPasswordChange, submitStep } from './login/sign-in-step
 import { continueAfterEnrolment, submitEnrolment, submitPasskeyEnrolment } from './login/step-enrolment.ts';
 import { submitPasskeySignIn } from './login/passkey-sign-in.ts';
 import type { LoginRoute } from './routes.ts';
+import { showAccountPortal } from './account/account-portal.ts';
 import { brokerSamlMetadata, federatedCallback, samlAssertionConsumer, startFederatedSignIn } from './federation/federated-sign-in.ts';
 import { upstreamBackchannelLogout, upstreamLoggedOut, upstreamLogoutFromHandoff, upstreamSamlLogout } from './federation/upstream-logout.ts';
 import { changeOwnProfile, deleteOwnAccount, endOwnSession, exportOwnData, listOwnLinkedIdentities, listOwnSessions, showOwnProfile } from './account/profile-routes.ts';
@@ -49,6 +50,7 @@ export function createLoginFunction(deps: () => PlatformPorts) {
       'POST /t/{tenant}/login/step/continue': continueAfterEnrolment,
       'POST /t/{tenant}/login/step/password': submitPasswordChange,
       'GET /t/{tenant}/login/logout': logout,
+      'GET /t/{tenant}/account': showAccountPortal,
       'GET /t/{tenant}/account/api/factors': listOwnFactors,
       'DELETE /t/{tenant}/account/api/factors/{factorId}': removeOwnFactor,
       'POST /t/{tenant}/account/api/factors/totp': offerOwnTotp,

@@ -7,6 +7,8 @@ export interface PageOptions {
   readonly body: SafeHtml;
   /** The tenant's primary colour (#rrggbb); anything else is ignored. */
   readonly accent?: string;
+  /** A page with more to show than a form (the account portal): a wider column. */
+  readonly wide?: boolean;
 }
 
 const styles = `
@@ -23,10 +25,14 @@ button{font:inherit;font-weight:600;padding:.65rem 1rem;border:0;border-radius:8
 .field-error{color:var(--danger);font-weight:400;font-size:.9rem}.notice{padding:.7rem .9rem;border-radius:8px;background:rgb(201 42 42/.1)}.note{padding:.7rem .9rem;border-radius:8px;background:rgb(59 91 219/.1)}
 dl{display:grid;gap:.2rem}dt{font-weight:600;margin-top:.5rem}dd{margin:0;overflow-wrap:anywhere}
 .brand{display:flex;align-items:center;gap:.6rem;margin-bottom:1rem}.brand img{max-height:40px;max-width:160px}
+main.wide{max-width:48rem}section{border-top:1px solid rgb(127 127 127/.25);padding-top:1rem;margin-top:1.5rem}h2{font-size:1.1rem;margin:0 0 .5rem}
+ul.items{list-style:none;padding:0;margin:.5rem 0;display:grid;gap:.5rem}ul.items li{display:flex;justify-content:space-between;align-items:center;gap:1rem;flex-wrap:wrap;padding:.6rem .8rem;border:1px solid rgb(127 127 127/.25);border-radius:8px}
+button.danger{background:var(--danger)}button.small{padding:.35rem .7rem;font-size:.9rem}.status{min-height:1.5rem}
+@media (max-width:36rem){main{margin:0;border-radius:0;padding:1.2rem}}
 `;
 
 /** The document shell every server-rendered page shares: one stylesheet, no inline handlers. */
-export function page({ title, nonce, lang = 'en', body, accent }: PageOptions): string {
+export function page({ title, nonce, lang = 'en', body, accent, wide = false }: PageOptions): string {
   const accentRule = accent && /^#[0-9a-fA-F]{6}$/.test(accent) ? `:root{--accent:${accent}}` : '';
   return html`<!doctype html>
 <html lang="${lang}">
@@ -38,7 +44,7 @@ export function page({ title, nonce, lang = 'en', body, accent }: PageOptions): 
 <style nonce="${nonce}">${{ __html: styles + accentRule }}</style>
 </head>
 <body>
-<main>${body}</main>
+<main${wide ? html` class="wide"` : ''}>${body}</main>
 </body>
 </html>`.__html;
 }
