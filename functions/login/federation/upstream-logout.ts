@@ -14,7 +14,7 @@ import { htmlResponse, json, seeOther } from '../../../shared/http/responses.ts'
 import { endSessionWithoutBrowserFrom } from '../../../shared/http/session-ending.ts';
 import { clearSsoCookie } from '../../../shared/http/sso-cookie.ts';
 import { errorPage } from '../../../shared/http/views/error-page.ts';
-import { loginEvent, loginPath } from '../login/login-common.ts';
+import { loginEvent, loginPath, pageLocale } from '../login/login-common.ts';
 import { signedOutPage } from '../views/login-pages.ts';
 import { brokerEndpoints, loggedOutPath, upstreamSaml } from './broker-endpoints.ts';
 import { upstreamConfiguration, upstreamLibrary } from './upstream-client.ts';
@@ -120,7 +120,7 @@ async function samlProviderByEntityId(request: Request, tenant: Tenant, entityId
   return undefined;
 }
 
-const signedOut = (request: Request, tenant: Tenant) => htmlResponse(200, signedOutPage(request.state.nonce, settingsOf(tenant), loginPath(tenant)));
+const signedOut = (request: Request, tenant: Tenant) => htmlResponse(200, signedOutPage(request.state.nonce, settingsOf(tenant), loginPath(tenant), pageLocale(request)));
 
 /**
  * GET|POST /t/{tenant}/login/federated/saml/slo: the upstream SAML IdP's LogoutRequest (its user

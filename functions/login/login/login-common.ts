@@ -1,6 +1,7 @@
 import type { AuditEventType } from '../../../shared/domain/audit/catalogue.ts';
 import { createAuditEvent, type AuditOutcome } from '../../../shared/domain/audit/event.ts';
 import type { Tenant } from '../../../shared/domain/tenants/tenant.ts';
+import { negotiateLocale, type Locale } from '../../../shared/http/i18n.ts';
 import type { HttpRequest } from '../../../shared/http/request.ts';
 
 export const loginPath = (tenant: Pick<Tenant, 'slug'>) => `/t/${tenant.slug}/login`;
@@ -14,3 +15,6 @@ export const loginEvent = (request: HttpRequest<unknown>, tenant: Tenant, type: 
     tenant: tenant.id, type, actor: subject ? { kind: 'user', id: subject } : { kind: 'anonymous' }, ...(subject ? { subject } : {}),
     clientIp: request.state.clientIp, userAgent: request.state.userAgent, correlationId: request.state.correlationId, outcome, details,
   });
+
+/** The language of a hosted page: the application's ui_locales (when a protocol sent the user), else the browser's. */
+export const pageLocale = (request: HttpRequest<unknown>, transaction?: { readonly uiLocales?: string }): Locale => negotiateLocale(transaction?.uiLocales, request.headers['accept-language']);

@@ -18,7 +18,7 @@ import { isKnownDevice } from '../../../shared/http/device-cookie.ts';
 import { badRequest, HttpError } from '../../../shared/http/errors.ts';
 import { formsMayReach } from '../../../shared/http/middleware/security-headers.ts';
 import type { AuthTransaction } from '../../../shared/domain/ports/session-store.ts';
-import { loginEvent, loginPath } from './login-common.ts';
+import { loginEvent, loginPath, pageLocale } from './login-common.ts';
 import { confirmPendingLink } from '../federation/federated-user.ts';
 import { upstreamLogoutStart } from '../federation/upstream-logout.ts';
 import { asksIdentifierFirst, homeRealmOf } from '../../../shared/domain/flows/home-realm.ts';
@@ -68,7 +68,7 @@ export async function renderLogin(request: Request, tenant: Tenant, status: numb
   const providers = extra.link ? [] : (await Promise.all(firstStepProviders(flow).map((id) => request.deps.identityProviders.get(tenant.id, id)))).filter((idp) => idp?.enabled);
   const federated = providers.map((idp) => ({ name: idp!.name, href: federatedStart(tenant, idp!.id, transaction, extra.returnTo) }));
   const view = {
-    nonce: request.state.nonce, csrf: token, action: loginPath(tenant), settings: settingsOf(tenant), password, identifierFirst, ...(extra.link ? { link: extra.link } : {}), ...(extra.notice ? { notice: extra.notice } : {}), ...(transaction ? { transaction: transaction.id } : {}), ...extra,
+    nonce: request.state.nonce, csrf: token, action: loginPath(tenant), settings: settingsOf(tenant), locale: pageLocale(request, transaction), password, identifierFirst, ...(extra.link ? { link: extra.link } : {}), ...(extra.notice ? { notice: extra.notice } : {}), ...(transaction ? { transaction: transaction.id } : {}), ...extra,
     ...(federated.length ? { federated } : {}),
     ...(passkey ? { passkey: { nonce: request.state.nonce, csrf: token, action: `${loginPath(tenant)}/passkey`, ceremony: passkey, button: 'Sign in with a passkey', hidden: { ...(transaction ? { tx: transaction.id } : {}), ...(extra.returnTo ? { return_to: extra.returnTo } : {}) } } } : {}),
   };
@@ -110,10 +110,10 @@ export async function showLogin(request: Request): Promise<HttpResponse> {
     const who = (user && (primaryEmail(user) ?? user.userName)) ?? session.userId;
     if (transaction) {
       const { token, cookie } = issueCsrf(request, `login:${tenant.id}`, await tenantCsrfOptions(request.deps, tenant));
-      const body = accountChooserPage({ nonce: request.state.nonce, csrf: token, action: `${loginPath(tenant)}/select`, settings, transaction: transaction.id, who });
+      const body = accountChooserPage({ nonce: request.state.nonce, csrf: token, action: `${loginPath(tenant)}/select`, settings, transaction: transaction.id, who, locale: pageLocale(request, transaction) });
       return { ...htmlResponse(200, body, formsMayReach(request.state.nonce, transaction.clientOrigin)), ...(cookie ? { cookies: [cookie] } : {}) };
     }
-    return htmlResponse(200, signedInPage(request.state.nonce, settings, who, `${loginPath(tenant)}/logout`));
+    return htmlResponse(200, signedInPage(request.state.nonce, settings, who, `${loginPath(tenant)}/logout`, pageLocale(request)));
   }
   // Home realm discovery: the application's hints (or its login_hint's domain) may name the provider outright.
   const realm = transaction ? homeRealmOf(await flowFor(request.deps.flows, tenant.id, transaction.application), transaction) : undefined;
@@ -204,5 +204,5 @@ export async function logout(request: Request): Promise<HttpResponse> {
     if (upstream) return { ...upstream, cookies };
     if (samlLogout) return { ...seeOther(samlLogout), cookies };
   }
-  return { ...htmlResponse(200, signedOutPage(request.state.nonce, settings, loginPath(tenant))), cookies };
+  return { ...htmlResponse(200, signedOutPage(request.state.nonce, settings, loginPath(tenant), pageLocale(request))), cookies };
 }

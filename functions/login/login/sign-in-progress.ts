@@ -15,7 +15,7 @@ import { htmlResponse, seeOther } from '../../../shared/http/responses.ts';
 import { ssoCookie } from '../../../shared/http/sso-cookie.ts';
 import { cannotSignInPage } from '../views/factor-pages.ts';
 import { signedInPage } from '../views/login-pages.ts';
-import { loginEvent, loginPath } from './login-common.ts';
+import { loginEvent, loginPath, pageLocale } from './login-common.ts';
 
 /**
  * A sign-in's life after its first step: kept server-side under a cookie while steps remain,
@@ -58,7 +58,7 @@ export async function completeSignIn(request: Request, tenant: Tenant, user: Use
   const transaction = transactionId ? await request.deps.authTransactions.find(tenant.id, transactionId, now) : undefined;
   if (transaction) return { ...seeOther(transaction.returnTo), cookies };
   if (returnTo) return { ...seeOther(returnTo), cookies };
-  return { ...htmlResponse(200, signedInPage(request.state.nonce, settings, primaryEmail(user) ?? user.userName, `${loginPath(tenant)}/logout`)), cookies };
+  return { ...htmlResponse(200, signedInPage(request.state.nonce, settings, primaryEmail(user) ?? user.userName, `${loginPath(tenant)}/logout`, pageLocale(request))), cookies };
 }
 
 /** The flow denied this sign-in: say so, and record it. */

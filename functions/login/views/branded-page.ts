@@ -7,6 +7,6 @@ const brand = (settings: TenantSettings) =>
   html`<div class="brand">${settings.branding.logoUrl ? html`<img src="${settings.branding.logoUrl}" alt="">` : ''}<strong>${settings.branding.displayName}</strong></div>`;
 
 /** A hosted page in the tenant's branding. */
-export const brandedPage = (settings: TenantSettings, nonce: string, title: string, body: SafeHtml, options: { wide?: boolean } = {}): string =>
+export const brandedPage = (settings: TenantSettings, nonce: string, title: string, body: SafeHtml, options: { wide?: boolean; lang?: string } = {}): string =>
   page({ title, nonce, accent: settings.branding.primaryColor, ...options, body: html`${brand(settings)}
 ${body}` });

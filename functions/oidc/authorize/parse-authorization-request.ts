@@ -120,6 +120,7 @@ export async function parseAuthorizationRequest(
       // Hints only steer the login page; malformed ones are ignored rather than refused (OIDC Core treats hints as advisory).
       ...(/^[A-Za-z0-9_-]{1,64}$/.test(params.get('idp_hint') ?? '') ? { idpHint: params.get('idp_hint')! } : {}),
       ...(/^[A-Za-z0-9.-]{1,253}$/.test(params.get('domain_hint') ?? '') ? { domainHint: params.get('domain_hint')!.toLowerCase() } : {}),
+      ...(/^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*( [A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*){0,9}$/.test(params.get('ui_locales') ?? '') ? { uiLocales: params.get('ui_locales')! } : {}),
       ...(params.get('acr_values') ? { acrValues: params.get('acr_values')!.split(' ') } : {}),
       ...(claims ? { claims } : {}),
       ...(hint ? { hintSubject: hint.sub } : {}),

@@ -33,7 +33,7 @@ export function createGrantStore(db: DynamoDBDocumentClient, tables: TableNames,
 
   return {
     async openTransaction(tenant, id, request, { returnTo, expiresAt, forceLogin, now }) {
-      await db.send(new PutCommand({ TableName: T, Item: { ...authTransactionKey(tenant, id), tenant, returnTo, request, forceLogin, chooseAccount: request.prompt.includes('select_account'), clientOrigin: new URL(request.redirectUri).origin, application: request.clientId, ...(request.loginHint ? { loginHint: request.loginHint } : {}), ...(request.idpHint ? { idpHint: request.idpHint } : {}), ...(request.domainHint ? { domainHint: request.domainHint } : {}), ...(request.acrValues?.length ? { acrValues: request.acrValues } : {}), createdAt: now, expiresAtMs: expiresAt, expiresAt: ttlSeconds(expiresAt) }, ConditionExpression: 'attribute_not_exists(pk)' }));
+      await db.send(new PutCommand({ TableName: T, Item: { ...authTransactionKey(tenant, id), tenant, returnTo, request, forceLogin, chooseAccount: request.prompt.includes('select_account'), clientOrigin: new URL(request.redirectUri).origin, application: request.clientId, ...(request.loginHint ? { loginHint: request.loginHint } : {}), ...(request.idpHint ? { idpHint: request.idpHint } : {}), ...(request.domainHint ? { domainHint: request.domainHint } : {}), ...(request.uiLocales ? { uiLocales: request.uiLocales } : {}), ...(request.acrValues?.length ? { acrValues: request.acrValues } : {}), createdAt: now, expiresAtMs: expiresAt, expiresAt: ttlSeconds(expiresAt) }, ConditionExpression: 'attribute_not_exists(pk)' }));
     },
     async transactionRequest(tenant, id, now) {
       const { Item } = await db.send(new GetCommand({ TableName: T, Key: authTransactionKey(tenant, id), ConsistentRead: true }));

@@ -134,6 +134,7 @@ export function createAuthTransactions(client: DynamoDBDocumentClient, tables: T
         ...(typeof Item.loginHint === 'string' ? { loginHint: Item.loginHint } : {}),
         ...(typeof Item.idpHint === 'string' ? { idpHint: Item.idpHint } : {}),
         ...(typeof Item.domainHint === 'string' ? { domainHint: Item.domainHint } : {}),
+        ...(typeof Item.uiLocales === 'string' ? { uiLocales: Item.uiLocales } : {}),
         ...(typeof Item.clientOrigin === 'string' ? { clientOrigin: Item.clientOrigin } : {}),
         ...(typeof Item.application === 'string' ? { application: Item.application } : {}),
         ...(Array.isArray(Item.acrValues) ? { acrValues: Item.acrValues as string[] } : {}),

@@ -30,6 +30,8 @@ export interface AuthorizationRequest {
   /** Home realm discovery: the upstream provider (idp_hint) or the user's organisation domain (domain_hint) the application already knows. */
   readonly idpHint?: string;
   readonly domainHint?: string;
+  /** The end-user's preferred languages for the pages (OIDC ui_locales, space-separated tags). */
+  readonly uiLocales?: string;
   readonly acrValues?: readonly string[];
   readonly claims?: ClaimsRequest;
   /** The subject of a verified id_token_hint: only this user may be signed in for the request. */

@@ -59,6 +59,8 @@ export interface AuthTransaction {
   /** Home realm discovery hints of the application (OIDC idp_hint, domain_hint). */
   readonly idpHint?: string;
   readonly domainHint?: string;
+  /** The application's ui_locales: the pages' language comes from them first. */
+  readonly uiLocales?: string;
   /** Authentication context the application asked for (OIDC acr_values, SAML RequestedAuthnContext): the flow's rules see it. */
   readonly acrValues?: readonly string[];
 }

@@ -102,6 +102,27 @@ describe('home realm discovery and trust brokering', () => {
     assert.equal((await auditEventsOf(f.broker.tenant.slug)).filter((e) => e.type === 'federation.failure').at(-1)!.details.reason, 'provider_not_allowed_for_user');
   });
 
+  test('the login page speaks the application\'s ui_locales, else the browser\'s language, else English', async () => {
+    const f = await oidcUpstream();
+    const app = await application(f, 'Localized app');
+    const browser = webClient(sharedRuntime.url);
+    const url = await app.authorize({ ui_locales: 'de fr' });
+    const { res } = await browse(browser, await browser.get(`${url.pathname}${url.search}`));
+    assert.match(res.body, /<html lang="fr">/);
+    assert.match(res.body, /<h1>Connexion<\/h1>/);
+    assert.match(res.body, /Mot de passe/);
+    assert.match(res.body, /Continuer avec Upstream Corp/);
+    const byBrowser = await webClient(sharedRuntime.url).get(`/t/${f.broker.tenant.slug}/login`, { 'accept-language': 'fr-CA,fr;q=0.9,en;q=0.5' });
+    assert.match(byBrowser.body, /<h1>Connexion<\/h1>/);
+    const english = await webClient(sharedRuntime.url).get(`/t/${f.broker.tenant.slug}/login`, { 'accept-language': 'de-DE' });
+    assert.match(english.body, /<html lang="en">/);
+    assert.match(english.body, /<h1>Sign in<\/h1>/);
+    const malformed = await app.authorize({ ui_locales: '<script>' });
+    const other = webClient(sharedRuntime.url);
+    const { res: plain } = await browse(other, await other.get(`${malformed.pathname}${malformed.search}`));
+    assert.match(plain.body, /<h1>Sign in<\/h1>/, 'a malformed ui_locales is ignored');
+  });
+
   test('a flow without a password option takes none, even when one is posted', async () => {
     const f = await oidcUpstream();
     const browser = webClient(sharedRuntime.url);
