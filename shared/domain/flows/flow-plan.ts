@@ -78,17 +78,23 @@ export function needsGroups(flow: FlowDocument): boolean {
 const describe = (action: Action) =>
   'requireStep' in action ? `require step ${action.requireStep}` : 'skipStep' in action ? `skip step ${action.skipStep}` : 'addOption' in action ? `add ${action.addOption.authenticator} to step ${action.addOption.step}` : `deny: ${action.deny}`;
 
+/** The authentication context class an application asks for to get a second factor (and that ID tokens name when there was one). */
+export const mfaAcr = 'urn:idp:acr:mfa';
+
 /**
  * The steps a sign-in must pass (the flow engine). Rules run in document order: any matching
  * `deny` denies; for each step, the last matching `requireStep` or `skipStep` decides whether it
  * runs (an optional step runs only when required); `addOption`s accumulate. The first step,
- * which identifies the user, always runs.
+ * which identifies the user, always runs. An application asking for multi-factor
+ * authentication (`acr_values` = `urn:idp:acr:mfa`) of a flow that would otherwise run only the
+ * first step gets its first optional step, unless a rule skipped it.
  */
 export function planFlow(flow: FlowDocument, context: SignInContext): FlowPlan {
   const trace: string[] = [];
   const runs = flow.steps.map((step) => !step.optional);
   const options = flow.steps.map((step) => [...step.options]);
   let denied: string | undefined;
+  const skipped = new Set<number>();
   flow.rules.forEach((rule, i) => {
     const applies = holds(rule.when, context);
     trace.push(`rule ${i + 1}${rule.description ? ` (${rule.description})` : ''}: ${applies ? 'applies' : 'does not apply'}${applies ? ` → ${describe(rule.then)}` : ''}`);
@@ -96,10 +102,20 @@ export function planFlow(flow: FlowDocument, context: SignInContext): FlowPlan {
     const action = rule.then;
     if ('deny' in action) denied ??= action.deny;
     else if ('requireStep' in action) runs[action.requireStep - 1] = true;
-    else if ('skipStep' in action) runs[action.skipStep - 1] = false;
+    else if ('skipStep' in action) {
+      runs[action.skipStep - 1] = false;
+      skipped.add(action.skipStep - 1);
+    }
     else if (!options[action.addOption.step - 1]!.includes(action.addOption.authenticator)) options[action.addOption.step - 1]!.push(action.addOption.authenticator);
   });
   runs[0] = true;
+  if (context.acrValues.includes(mfaAcr) && !runs.slice(1).some(Boolean)) {
+    const second = flow.steps.findIndex((step, i) => i > 0 && step.optional && !skipped.has(i));
+    if (second > 0) {
+      runs[second] = true;
+      trace.push(`${mfaAcr} requested: step ${second + 1} runs`);
+    }
+  }
   const steps = flow.steps.flatMap((_, i) => (runs[i] ? [{ number: i + 1, options: options[i]! }] : []));
   flow.steps.forEach((step, i) => trace.push(`step ${i + 1} (${options[i]!.join(' or ')}): ${runs[i] ? 'runs' : step.optional ? 'optional, not required' : 'skipped'}`));
   return { ...(denied ? { denied } : {}), steps, trace };

@@ -121,3 +121,13 @@ test('groups are read only for flows whose rules look at them', () => {
   assert.equal(needsGroups(parseFlowDocument({ steps: [{ options: ['password'] }], rules: [{ when: { not: { any: [{ newDevice: true }, { memberOf: 'x' }] } }, then: { requireStep: 1 } }] })), true);
   assert.equal(needsGroups(parseFlowDocument({ steps: [{ options: ['password'] }], rules: [{ when: { ipIn: ['10.0.0.0/8'] }, then: { requireStep: 1 } }] })), false);
 });
+
+describe('an application asking for MFA', () => {
+  const flow = parseFlowDocument({ steps: [{ options: ['password'] }, { options: ['totp', 'email_otp'], optional: true }], rules: [{ when: { ipIn: ['10.0.0.0/8'] }, then: { skipStep: 2 } }] });
+  const context = (acrValues: string[], clientIp = '203.0.113.7') => ({ groups: [], attributes: {}, clientIp, newDevice: false, now: new Date('2026-12-01T12:00:00Z'), failedAttempts: 0, acrValues });
+  test('acr_values urn:idp:acr:mfa runs the first optional step; without it, it does not; a rule that skips it still does', () => {
+    assert.deepEqual(planFlow(flow, context(['urn:idp:acr:mfa'])).steps.map((s) => s.number), [1, 2]);
+    assert.deepEqual(planFlow(flow, context([])).steps.map((s) => s.number), [1]);
+    assert.deepEqual(planFlow(flow, context(['urn:idp:acr:mfa'], '10.1.2.3')).steps.map((s) => s.number), [1], 'the tenant said this network skips it');
+  });
+});
