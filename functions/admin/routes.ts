@@ -1,6 +1,11 @@
 /** The admin REST API of each tenant (ARCHITECTURE §1): /t/{tenant}/api/v1/… */
 export const routes = [
   'GET /t/{tenant}/api/v1/openapi.json',
+  'GET /t/{tenant}/console',
+  'GET /t/{tenant}/console/users',
+  'GET /t/{tenant}/console/login',
+  'GET /t/{tenant}/console/callback',
+  'POST /t/{tenant}/console/logout',
   'GET /t/{tenant}/api/v1/settings',
   'PATCH /t/{tenant}/api/v1/settings',
   'GET /t/{tenant}/api/v1/users',

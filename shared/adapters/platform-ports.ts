@@ -58,6 +58,8 @@ import type { IdentityProviderRegistry, LinkedIdentities } from '../domain/ports
 import { createIdentityProviderRegistry, createLinkedIdentities } from './dynamodb/identity-providers.ts';
 import { createPersonalData } from './dynamodb/personal-data.ts';
 import { createCeremonies } from './dynamodb/ceremonies.ts';
+import type { ConsoleSessions } from '../domain/ports/console-sessions.ts';
+import { createConsoleSessions } from './dynamodb/console-sessions.ts';
 import type { AuditCounters, AuditDigests, AuditTrail } from '../domain/ports/audit-log.ts';
 import { createAuditCounters, createAuditDigests, createAuditTrail } from './dynamodb/audit-trail.ts';
 import type { SiemDeliveries, SiemSinkRegistry } from '../domain/ports/siem-sinks.ts';
@@ -76,6 +78,7 @@ export interface PlatformPorts {
   readonly factors: FactorStore;
   readonly loginStates: LoginStates;
   readonly ceremonies: Ceremonies;
+  readonly consoleSessions: ConsoleSessions;
   readonly personalData: PersonalData;
   readonly identityProviders: IdentityProviderRegistry;
   readonly linkedIdentities: LinkedIdentities;
@@ -139,6 +142,7 @@ export function portsFromEnvironment(options: { db?: DynamoDBDocumentClient } = 
     factors: createFactorStore(db, tables, retentionDays),
     loginStates: createLoginStates(db, tables),
     ceremonies: createCeremonies(db, tables),
+    consoleSessions: createConsoleSessions(db, tables),
     personalData: createPersonalData(db, tables, retentionDays),
     identityProviders: createIdentityProviderRegistry(db, tables, retentionDays),
     linkedIdentities: createLinkedIdentities(db, tables, retentionDays),

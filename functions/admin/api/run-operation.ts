@@ -5,7 +5,8 @@ import { tenantOf, type HttpRequest, type HttpResponse, type RouteHandler } from
 import { json } from '../../../shared/http/responses.ts';
 import type { AdminDeps } from '../deps.ts';
 import { authorizeCaller } from './authorize-caller.ts';
-import { auditEventOf, type Operation } from './operation.ts';
+import type { AuditActor } from '../../../shared/domain/audit/event.ts';
+import { auditEventOf, type AdminResult, type Operation } from './operation.ts';
 
 const idempotencyLifetimeMs = 24 * 3600_000;
 
@@ -96,4 +97,14 @@ export function runOperation(op: Operation): RouteHandler<AdminDeps> {
       throw error;
     }
   };
+}
+
+/**
+ * The console's way to an operation (a read): the same handler with the signed-in administrator as
+ * the actor, its paging and query validated as the API validates them. No second implementation.
+ */
+export function invokeOperation(op: Operation, req: HttpRequest<AdminDeps>, actor: AuditActor, params: URLSearchParams): Promise<AdminResult> {
+  const tenant = tenantOf(req);
+  const page = op.paginated ? pageOf(params) : { limit: 50 };
+  return op.handle({ req, tenant, actor, body: undefined, ifMatch: undefined, page, query: queryOf(params, op), event: auditEventOf(req, tenant, actor) });
 }

@@ -48,6 +48,7 @@ export const auditCatalogue = {
   'idp.updated': entry('admin', 'An upstream identity provider was changed; before and after, never its secret.', beforeAfter),
   'idp.deleted': entry('admin', 'An upstream identity provider was removed.', details({ before: z.record(z.string(), z.unknown()) })),
   'federation.linked': entry('login', 'An upstream identity was linked to a local user (created for it, matched by a verified email, or confirmed by a local sign-in).', details({ idpId: z.string(), how: z.enum(['created', 'verified_email', 'local_sign_in']) })),
+  'console.signin': entry('admin', 'Someone signed in to the admin console, or was refused (not an administrator, no second factor).', details({ reason: reason.optional() })),
   'federation.logout': entry('login', 'Logout crossed the broker: an upstream provider ended sessions here (back-channel or SAML SLO), or a sign-out here went on to the upstream.', details({ idpId: z.string(), direction: z.enum(['from_upstream', 'to_upstream']), protocol: z.enum(['oidc_backchannel', 'oidc_rp_initiated', 'saml_slo']), sessions: z.number().int().optional() })),
   'federation.failure': entry('login', 'A sign-in through an upstream identity provider failed; the reason says where.', details({ idpId: z.string(), reason })),
   'consent.purpose_created': entry('admin', 'A consent purpose was defined.', details({ after: z.record(z.string(), z.unknown()) })),

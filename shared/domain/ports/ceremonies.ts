@@ -8,7 +8,7 @@ import type { UpstreamSession } from './session-store.ts';
 export interface Ceremony {
   readonly id: string;
   readonly tenant: string;
-  readonly purpose: 'passkey-sign-in' | 'passkey-registration' | 'totp-enrolment' | 'federated-sign-in' | 'federated-link' | 'federated-logout' | 'federated-logout-handoff';
+  readonly purpose: 'passkey-sign-in' | 'passkey-registration' | 'totp-enrolment' | 'federated-sign-in' | 'federated-link' | 'federated-logout' | 'federated-logout-handoff' | 'console-sign-in';
   /** The user the ceremony is for, when known (registration and enrolment). */
   readonly userId?: string;
   /** A WebAuthn challenge (base64url). */
@@ -35,6 +35,8 @@ export interface Ceremony {
   readonly logout?: { readonly idpId: string; readonly requestId?: string; readonly next?: string };
   /** A session ended by another function (OIDC logout, SAML SLO) whose upstream provider the login function signs out of next, then the browser goes to `next`. */
   readonly handoff?: { readonly upstream: UpstreamSession; readonly userId: string; readonly next: string };
+  /** The console's sign-in at its own tenant: the nonce and PKCE verifier the answer must match. */
+  readonly consoleSignIn?: { readonly nonce: string; readonly codeVerifier: string };
   /** Wrong answers so far, for a ceremony that lets the user try again (an app's first code). */
   readonly attempts?: number;
   readonly expiresAt: number;

@@ -28,6 +28,10 @@ dl{display:grid;gap:.2rem}dt{font-weight:600;margin-top:.5rem}dd{margin:0;overfl
 main.wide{max-width:48rem}section{border-top:1px solid rgb(127 127 127/.25);padding-top:1rem;margin-top:1.5rem}h2{font-size:1.1rem;margin:0 0 .5rem}
 ul.items{list-style:none;padding:0;margin:.5rem 0;display:grid;gap:.5rem}ul.items li{display:flex;justify-content:space-between;align-items:center;gap:1rem;flex-wrap:wrap;padding:.6rem .8rem;border:1px solid rgb(127 127 127/.25);border-radius:8px}
 button.danger{background:var(--danger)}button.small{padding:.35rem .7rem;font-size:.9rem}.status{min-height:1.5rem}
+.console-nav{display:flex;flex-wrap:wrap;align-items:center;gap:1rem;margin-bottom:1.5rem}.console-nav a[aria-current]{font-weight:700;text-decoration:none}.console-nav form.inline{display:flex;gap:.5rem;align-items:center;margin:0 0 0 auto}
+.tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.8rem}.tile{display:grid;gap:.2rem;padding:.8rem;border:1px solid rgb(127 127 127/.25);border-radius:8px;margin:0}.tile strong{font-size:1.5rem}
+table{width:100%;border-collapse:collapse;margin:.5rem 0}th,td{text-align:left;padding:.45rem .4rem;border-bottom:1px solid rgb(127 127 127/.25)}meter{width:100%}
+form.search{grid-template-columns:1fr auto;align-items:end}
 @media (max-width:36rem){main{margin:0;border-radius:0;padding:1.2rem}}
 `;
 

@@ -1,0 +1,52 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { generate } from 'otplib';
+import type { Browser } from 'playwright-core';
+import { accessibilityViolations, seriousOnes } from '../support/accessibility.ts';
+import { adminApi } from '../support/admin-api.ts';
+import { expectHeading, launchChromium, screenshot } from '../support/browser.ts';
+import { browserContexts, navigateBy } from '../support/sign-in-pages.ts';
+import { sharedRuntime } from '../support/shared-runtime.ts';
+
+let browser: Browser;
+before(async () => {
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+});
+
+describe('the admin console in Chromium', { timeout: 120_000 }, () => {
+  test('an administrator opens the console: the tenant\'s login, an authenticator app set up on the way, the overview and the users; no serious accessibility violation, no CSP violation', async (t) => {
+    const api = await adminApi();
+    const contexts = browserContexts(browser, t);
+    const page = await contexts.open();
+    await page.goto(`${sharedRuntime.url}/t/${api.tenant.slug}/console`);
+    await expectHeading(page, 'Sign in');
+    await page.locator('[name="identifier"]').fill(api.tenant.adminEmail);
+    await page.locator('[name="password"]').fill(api.tenant.adminPassword);
+    await navigateBy(page, () => page.getByRole('button', { name: 'Sign in', exact: true }).click());
+    await expectHeading(page, 'Set up two-step verification');
+    const secret = ((await page.locator('#manual-key').textContent()) ?? '').replace(/\s/g, '');
+    await page.getByLabel('Code from the app').fill(await generate({ secret }));
+    await navigateBy(page, () => page.getByRole('button', { name: 'Turn on two-step verification' }).click());
+    await expectHeading(page, 'Save your recovery codes');
+    await navigateBy(page, () => page.getByRole('button', { name: 'I saved them, continue' }).click());
+    await expectHeading(page, 'Overview');
+    assert.deepEqual(seriousOnes(await accessibilityViolations(page)), []);
+    assert.ok(Number(await page.locator('#signins-today').textContent()) >= 1, 'this sign-in counts');
+    await screenshot(page, 'console-01-overview');
+
+    await navigateBy(page, () => page.getByRole('link', { name: 'Users' }).click());
+    await expectHeading(page, 'Users');
+    assert.deepEqual(seriousOnes(await accessibilityViolations(page)), []);
+    await page.getByLabel('Find by email or username').fill(api.tenant.adminEmail);
+    await navigateBy(page, () => page.getByRole('button', { name: 'Search' }).click());
+    assert.equal(await page.locator('tbody tr').count(), 1);
+    await screenshot(page, 'console-02-users');
+
+    await navigateBy(page, () => page.getByRole('button', { name: 'Sign out' }).click());
+    await expectHeading(page, 'You are signed out');
+    contexts.expectNoCspViolations();
+  });
+});

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { createHash } from 'node:crypto';
+import { adminApi, type AdminApi } from '../../support/admin-api.ts';
+import { auditEventsOf } from '../../support/audit.ts';
+import { useSharedRuntimeEnvironment } from '../../support/aws-env.ts';
+import { browse } from '../../support/federation.ts';
+import { sharedRuntime } from '../../support/shared-runtime.ts';
+import { generate } from 'otplib';
+import { nextCode } from '../../support/sign-in-pages.ts';
+import { csrfTokenOf, webClient, type WebClient } from '../../support/web-client.ts';
+import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.ts';
+
+before(useSharedRuntimeEnvironment);
+
+const appSecrets = new Map<string, string>();
+
+/**
+ * Into the console as a browser: its sign-in at the tenant's login, with the second factor the
+ * console asks for — an authenticator app set up at the first sign-in (as the flow's enrolment
+ * offers), its code the next times.
+ */
+async function intoConsole(api: AdminApi, who = { email: api.tenant.adminEmail, password: api.tenant.adminPassword }, browser: WebClient = webClient(sharedRuntime.url)) {
+  let { res } = await browse(browser, await browser.get(`/t/${api.tenant.slug}/console`), who);
+  if (/Set up two-step verification/.test(res.body)) {
+    const secret = /<code id="manual-key">([A-Z2-7 ]+)<\/code>/.exec(res.body)![1]!.replace(/ /g, '');
+    appSecrets.set(who.email, secret);
+    const enrolled = await browser.postForm(`/t/${api.tenant.slug}/login/step/enrol`, { csrf: csrfTokenOf(res.body), code: await generate({ secret }) });
+    res = (await browse(browser, await browser.postForm(`/t/${api.tenant.slug}/login/step/continue`, { csrf: csrfTokenOf(enrolled.body) }))).res;
+  } else if (/Enter the code from your authenticator app/.test(res.body)) {
+    res = (await browse(browser, await browser.postForm(`/t/${api.tenant.slug}/login/step`, { csrf: csrfTokenOf(res.body), method: 'totp', code: await nextCode(appSecrets.get(who.email)!) }))).res;
+  }
+  return { browser, res };
+}
+
+describe('the admin console: who may open it', () => {
+  test('an administrator signs in through the tenant\'s own login with a second factor and sees the overview; the console is never framed', async () => {
+    const api = await adminApi();
+    const browser = webClient(sharedRuntime.url);
+    const first = await browser.get(`/t/${api.tenant.slug}/console`);
+    assert.equal(first.status, 303);
+    assert.equal(first.headers.location, `/t/${api.tenant.slug}/console/login`);
+    const toLogin = await browser.get(`/t/${api.tenant.slug}/console/login`);
+    const authorize = new URL(String(toLogin.headers.location));
+    assert.deepEqual([authorize.pathname, authorize.searchParams.get('client_id'), authorize.searchParams.get('acr_values'), authorize.searchParams.get('code_challenge_method')], [`/t/${api.tenant.slug}/oauth2/authorize`, 'console', 'urn:idp:acr:mfa', 'S256']);
+    const { res } = await intoConsole(api, undefined, browser);
+    assert.equal(res.status, 200, res.body.slice(0, 300));
+    assert.match(res.body, /<h1>Overview<\/h1>/);
+    assert.match(res.body, /id="signins-today">\d+</);
+    assert.match(String(res.headers['content-security-policy']), /frame-ancestors 'none'/);
+    assert.equal(res.headers['cache-control'], 'no-store');
+    const users = await browser.get(`/t/${api.tenant.slug}/console/users?q=${encodeURIComponent(api.tenant.adminEmail)}`);
+    assert.match(users.body, new RegExp(api.tenant.adminEmail.replace(/[.+]/g, '\\$&')));
+    const signIn = (await auditEventsOf(api.tenant.slug)).filter((e) => e.type === 'console.signin');
+    assert.deepEqual(signIn.map((e) => e.outcome), ['success']);
+    assert.deepEqual((await auditEventsOf(api.tenant.slug)).filter((e) => e.type === 'session.started').at(-1)!.details.amr, ['pwd', 'otp'], 'the console asked for the second factor the default flow only offers; the administrator set one up');
+  });
+
+  test('someone who is not an administrator is refused after signing in; a console cookie is nothing at another tenant', async () => {
+    const api = await adminApi();
+    const person = { email: `staff-${api.tenant.slug}@example.com`, password: 'a staff member passphrase 8' };
+    assert.equal((await api.call('POST', '/users', { emails: [{ value: person.email, verified: true }], password: person.password })).status, 201);
+    const { res } = await intoConsole(api, person);
+    assert.equal(res.status, 403);
+    assert.match(res.body, /Administrators only/);
+    assert.deepEqual((await auditEventsOf(api.tenant.slug)).filter((e) => e.type === 'console.signin').map((e) => [e.outcome, e.details.reason]), [['denied', 'not_an_administrator']]);
+
+    const { browser } = await intoConsole(api);
+    const cookie = browser.jar.get('console_session')!.value;
+    const other = await adminApi();
+    const elsewhere = await webClient(sharedRuntime.url).get(`/t/${other.tenant.slug}/console`, { cookie: `console_session=${cookie}` });
+    assert.equal(elsewhere.status, 303, 'tenant A\'s console session is no session at tenant B');
+  });
+
+  test('hostile: a callback without this browser\'s state, a forged state; signing out needs the form\'s CSRF token; an idle session ends', async () => {
+    const api = await adminApi();
+    const { browser } = await intoConsole(api);
+    const stranger = webClient(sharedRuntime.url);
+    for (const path of ['/console/callback?code=x&state=y', '/console/callback', `/console/callback?state=${'A'.repeat(43)}&code=z`]) {
+      const res = await stranger.get(`/t/${api.tenant.slug}${path}`);
+      assert.equal(res.status, 303, path);
+      assert.equal(res.headers.location, `/t/${api.tenant.slug}/console/login`);
+    }
+    assert.equal((await browser.postForm(`/t/${api.tenant.slug}/console/logout`, { csrf: 'forged' })).status, 403, 'a made-up CSRF token');
+    assert.equal((await browser.get(`/t/${api.tenant.slug}/console`)).status, 200, 'still signed in');
+
+    // Fifteen minutes without a request: the session is over.
+    const id = browser.jar.get('console_session')!.value;
+    const idHash = createHash('sha256').update(id).digest('base64url');
+    // The tenant's id is its slug.
+    await createDocumentClient().send(new UpdateCommand({ TableName: 'Sessions', Key: { pk: `TENANT#${api.tenant.slug}#CONSOLE#${idHash}`, sk: 'CONSOLE' }, UpdateExpression: 'SET idleExpiresAt = :past', ExpressionAttributeValues: { ':past': Date.now() - 1000 } }));
+    const idle = await browser.get(`/t/${api.tenant.slug}/console`);
+    assert.equal(idle.status, 303);
+    assert.equal(idle.headers.location, `/t/${api.tenant.slug}/console/login`);
+
+    const { browser: again, res } = await intoConsole(api);
+    const out = await again.postForm(`/t/${api.tenant.slug}/console/logout`, { csrf: csrfTokenOf(res.body) });
+    assert.equal(out.status, 303);
+    assert.equal(out.headers.location, `/t/${api.tenant.slug}/login/logout`);
+    assert.equal((await again.get(`/t/${api.tenant.slug}/console`)).status, 303, 'signed out of the console');
+  });
+});
