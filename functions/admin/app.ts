@@ -7,7 +7,7 @@ import { openApiDocument } from './api/openapi.ts';
 import { runOperation } from './api/run-operation.ts';
 import { adminOperations } from './operations.ts';
 import { consoleCallback, startConsoleSignIn } from './console/console-auth.ts';
-import { consoleOverview, consoleSignOut, consoleUsers } from './console/console-pages.ts';
+import { consoleApplications, consoleCreateApplication, consoleInvite, consoleOverview, consoleSignOut, consoleUsers } from './console/console-pages.ts';
 import type { AdminDeps } from './deps.ts';
 import type { AdminRoute } from './routes.ts';
 
@@ -33,6 +33,9 @@ export function createAdminFunction(deps: () => AdminDeps) {
       'GET /t/{tenant}/console/login': startConsoleSignIn,
       'GET /t/{tenant}/console/callback': consoleCallback,
       'POST /t/{tenant}/console/logout': consoleSignOut,
+      'POST /t/{tenant}/console/users/invite': consoleInvite,
+      'GET /t/{tenant}/console/applications': consoleApplications,
+      'POST /t/{tenant}/console/applications': consoleCreateApplication,
     },
   });
 }

@@ -17,7 +17,7 @@ after(async () => {
 });
 
 describe('the admin console in Chromium', { timeout: 120_000 }, () => {
-  test('an administrator opens the console: the tenant\'s login, an authenticator app set up on the way, the overview and the users; no serious accessibility violation, no CSP violation', async (t) => {
+  test('an administrator opens the console: the tenant\'s login, an authenticator app set up on the way, the overview, the users, a new application; no serious accessibility violation, no CSP violation', async (t) => {
     const api = await adminApi();
     const contexts = browserContexts(browser, t);
     const page = await contexts.open();
@@ -44,6 +44,17 @@ describe('the admin console in Chromium', { timeout: 120_000 }, () => {
     await navigateBy(page, () => page.getByRole('button', { name: 'Search' }).click());
     assert.equal(await page.locator('tbody tr').count(), 1);
     await screenshot(page, 'console-02-users');
+
+    await navigateBy(page, () => page.getByRole('link', { name: 'Applications' }).click());
+    await expectHeading(page, 'Applications');
+    await page.getByLabel('Name').fill('Storefront');
+    await page.getByLabel(/Single-page application/).check();
+    await page.getByLabel(/Redirect URI/).fill('https://store.example.com/callback');
+    await navigateBy(page, () => page.getByRole('button', { name: 'Create the application' }).click());
+    assert.match((await page.locator('#client-id').textContent()) ?? '', /\S{10,}/);
+    assert.equal(await page.locator('#client-secret').count(), 0, 'a single-page application has no secret');
+    assert.deepEqual(seriousOnes(await accessibilityViolations(page)), []);
+    await screenshot(page, 'console-03-application-created');
 
     await navigateBy(page, () => page.getByRole('button', { name: 'Sign out' }).click());
     await expectHeading(page, 'You are signed out');

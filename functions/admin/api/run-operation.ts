@@ -48,7 +48,13 @@ function bodyOf(req: HttpRequest<AdminDeps>, op: Operation): unknown {
   // A POST whose body is all optional may come without one.
   if (body.kind === 'none' && op.body.safeParse({}).success) return op.body.parse({});
   if (body.kind !== 'json') throw new HttpError(415, 'unsupported_media_type', `Send a JSON body with Content-Type: application/json${op.xmlBody ? ` (or ${op.xmlBody})` : ''}.`);
-  const parsed = op.body.safeParse(body.value);
+  return validatedBody(op, body.value);
+}
+
+/** A body checked against the operation's schema, with every problem's path. */
+function validatedBody(op: Operation, value: unknown): unknown {
+  if (!op.body) return undefined;
+  const parsed = op.body.safeParse(value);
   if (parsed.success) return parsed.data;
   const errors = parsed.error.issues.slice(0, 20).map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message }));
   throw new HttpError(400, 'validation_failed', `The request body is invalid: ${errors[0]!.path}: ${errors[0]!.message}`, { details: { errors } });
@@ -100,11 +106,11 @@ export function runOperation(op: Operation): RouteHandler<AdminDeps> {
 }
 
 /**
- * The console's way to an operation (a read): the same handler with the signed-in administrator as
- * the actor, its paging and query validated as the API validates them. No second implementation.
+ * The console's way to an operation: the same handler with the signed-in administrator as the
+ * actor, its paging, query and body validated as the API validates them. No second implementation.
  */
-export function invokeOperation(op: Operation, req: HttpRequest<AdminDeps>, actor: AuditActor, params: URLSearchParams): Promise<AdminResult> {
+export function invokeOperation(op: Operation, req: HttpRequest<AdminDeps>, actor: AuditActor, params: URLSearchParams, body?: unknown): Promise<AdminResult> {
   const tenant = tenantOf(req);
   const page = op.paginated ? pageOf(params) : { limit: 50 };
-  return op.handle({ req, tenant, actor, body: undefined, ifMatch: undefined, page, query: queryOf(params, op), event: auditEventOf(req, tenant, actor) });
+  return op.handle({ req, tenant, actor, body: validatedBody(op, body), ifMatch: undefined, page, query: queryOf(params, op), event: auditEventOf(req, tenant, actor) });
 }

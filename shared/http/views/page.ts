@@ -31,7 +31,8 @@ button.danger{background:var(--danger)}button.small{padding:.35rem .7rem;font-si
 .console-nav{display:flex;flex-wrap:wrap;align-items:center;gap:1rem;margin-bottom:1.5rem}.console-nav a[aria-current]{font-weight:700;text-decoration:none}.console-nav form.inline{display:flex;gap:.5rem;align-items:center;margin:0 0 0 auto}
 .tiles{display:grid;grid-template-columns:repeat(auto-fit,minmax(9rem,1fr));gap:.8rem}.tile{display:grid;gap:.2rem;padding:.8rem;border:1px solid rgb(127 127 127/.25);border-radius:8px;margin:0}.tile strong{font-size:1.5rem}
 table{width:100%;border-collapse:collapse;margin:.5rem 0}th,td{text-align:left;padding:.45rem .4rem;border-bottom:1px solid rgb(127 127 127/.25)}meter{width:100%}
-form.search{grid-template-columns:1fr auto;align-items:end}
+form.search{grid-template-columns:1fr auto;align-items:end}fieldset{border:1px solid rgb(127 127 127/.35);border-radius:8px;display:grid;gap:.4rem}label.choice{display:flex;gap:.5rem;font-weight:400;align-items:baseline}
+pre{overflow-x:auto;padding:.7rem;border-radius:8px;background:rgb(127 127 127/.12)}
 @media (max-width:36rem){main{margin:0;border-radius:0;padding:1.2rem}}
 `;
 

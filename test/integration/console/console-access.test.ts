@@ -8,6 +8,8 @@ import { useSharedRuntimeEnvironment } from '../../support/aws-env.ts';
 import { browse } from '../../support/federation.ts';
 import { sharedRuntime } from '../../support/shared-runtime.ts';
 import { generate } from 'otplib';
+import { mailTo } from '../../support/mailbox.ts';
+import { eventually } from '../../support/wait.ts';
 import { nextCode } from '../../support/sign-in-pages.ts';
 import { csrfTokenOf, webClient, type WebClient } from '../../support/web-client.ts';
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.ts';
@@ -99,5 +101,42 @@ describe('the admin console: who may open it', () => {
     assert.equal(out.status, 303);
     assert.equal(out.headers.location, `/t/${api.tenant.slug}/login/logout`);
     assert.equal((await again.get(`/t/${api.tenant.slug}/console`)).status, 303, 'signed out of the console');
+  });
+
+  test('applications: a web app and a machine-to-machine client made from a kind, the secret shown once and working; a bad redirect URI is refused with the API\'s reason; invitations go out', async () => {
+    const api = await adminApi();
+    const { browser, res } = await intoConsole(api);
+    const page = await browser.get(`/t/${api.tenant.slug}/console/applications`);
+    assert.match(page.body, /<h1>Applications<\/h1>/);
+    assert.doesNotMatch(page.body, /<code>console<\/code>/, 'the console\'s own client is not listed');
+    const create = (fields: Record<string, string>) => browser.postForm(`/t/${api.tenant.slug}/console/applications`, { csrf: csrfTokenOf(page.body), ...fields });
+    const web = await create({ name: 'Shop', type: 'web', redirect_uri: 'https://shop.example.com/callback' });
+    assert.match(web.body, /Shop was created/);
+    const clientId = /<code id="client-id">([^<]+)<\/code>/.exec(web.body)![1]!;
+    assert.match(web.body, /<code id="client-secret">[^<]{20,}<\/code>/);
+    const stored = (await api.call('GET', `/applications/${clientId}`)).json<{ token_endpoint_auth_method: string; grant_types: string[]; redirect_uris: string[]; client_secret?: string }>();
+    assert.deepEqual([stored.token_endpoint_auth_method, stored.grant_types, stored.redirect_uris, stored.client_secret], ['client_secret_basic', ['authorization_code', 'refresh_token'], ['https://shop.example.com/callback'], undefined]);
+    assert.doesNotMatch((await browser.get(`/t/${api.tenant.slug}/console/applications`)).body, /client-secret/, 'the secret is not shown again');
+
+    const m2m = await create({ name: 'Nightly job', type: 'm2m' });
+    const m2mId = /<code id="client-id">([^<]+)<\/code>/.exec(m2m.body)![1]!;
+    const m2mSecret = /<code id="client-secret">([^<]+)<\/code>/.exec(m2m.body)![1]!;
+    const oidc = await import('openid-client');
+    const config = await oidc.discovery(new URL(api.tenant.issuer), m2mId, m2mSecret, undefined, { execute: [oidc.allowInsecureRequests] });
+    const tokens = await oidc.clientCredentialsGrant(config, {});
+    assert.ok(tokens.access_token, 'the machine-to-machine client gets tokens with its secret');
+
+    const bad = await create({ name: 'Bad', type: 'web', redirect_uri: 'http://not-loopback.example.com/cb' });
+    assert.equal(bad.status, 200);
+    assert.match(bad.body, /role="alert" id="console-notice">[^<]*redirect/i);
+    assert.equal((await browser.postForm(`/t/${api.tenant.slug}/console/applications`, { name: 'x', type: 'web' })).status, 403, 'no CSRF token');
+
+    const invited = `newcomer-${api.tenant.slug}@example.com`;
+    const invite = await browser.postForm(`/t/${api.tenant.slug}/console/users/invite`, { csrf: csrfTokenOf(res.body), email: invited });
+    assert.match(invite.body, new RegExp(`An invitation went to ${invited.replace(/[.+]/g, '\\$&')}`));
+    const mail = await eventually('the invitation', async () => (await mailTo(invited)).at(-1));
+    assert.match(`${mail.subject} ${mail.body.text ?? ""}`, /password|invit/i);
+    const again = await browser.postForm(`/t/${api.tenant.slug}/console/users/invite`, { csrf: csrfTokenOf(res.body), email: invited });
+    assert.match(again.body, /role="alert"/, 'the same address twice is refused with the API\'s reason');
   });
 });
