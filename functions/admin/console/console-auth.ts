@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Configuration } from 'openid-client';
-import { guardedFetch } from '../../../shared/adapters/outbound/guarded-post.ts';
+import { discoveredProvider, openIdClient } from '../../../shared/adapters/outbound/openid-provider.ts';
 import { createAuditEvent } from '../../../shared/domain/audit/event.ts';
 import { mfaAcr } from '../../../shared/domain/flows/flow-plan.ts';
 import { administratorPermission, administratorsGroupName } from '../../../shared/domain/groups/group.ts';
@@ -51,26 +51,9 @@ async function consoleClient(req: Request, tenant: Tenant): Promise<OAuthClient>
   return client;
 }
 
-const configurations = new Map<string, { config: Promise<Configuration>; until: number }>();
-const library = () => import('openid-client');
-
-/** The tenant as the console's OpenID Provider, discovered over HTTP like any relying party would (kept ten minutes). */
-async function providerOf(req: Request, tenant: Tenant): Promise<Configuration> {
-  const issuer = issuerOf(req.deps.publicUrl, tenant);
-  const cached = configurations.get(issuer);
-  if (cached && cached.until > Date.now()) return cached.config;
-  const oidc = await library();
-  const allowLoopback = process.env.OUTBOUND_ALLOW_LOOPBACK === 'true';
-  const config = oidc.discovery(new URL(issuer), consoleClientId, undefined, oidc.None(), {
-    [oidc.customFetch]: guardedFetch({ allowLoopback, timeoutMs: 5000 }) as never,
-    execute: [oidc.enableNonRepudiationChecks, ...(allowLoopback && issuer.startsWith('http:') ? [oidc.allowInsecureRequests] : [])],
-  }).catch((error: unknown) => {
-    configurations.delete(issuer);
-    throw error;
-  });
-  configurations.set(issuer, { config, until: Date.now() + 10 * 60_000 });
-  return config;
-}
+/** The tenant as the console's OpenID Provider, discovered over HTTP as any relying party would. */
+const providerOf = (req: Request, tenant: Tenant): Promise<Configuration> =>
+  discoveredProvider(`console\n${tenant.id}`, issuerOf(req.deps.publicUrl, tenant), consoleClientId, async (oidc) => oidc.None());
 
 const consoleEvent = (req: Request, tenant: Tenant, userId: string | undefined, outcome: 'success' | 'denied', details: Record<string, unknown>) =>
   createAuditEvent({ tenant: tenant.id, type: 'console.signin', actor: userId ? { kind: 'user', id: userId } : { kind: 'anonymous' }, ...(userId ? { subject: userId } : {}), clientIp: req.state.clientIp, userAgent: req.state.userAgent, correlationId: req.state.correlationId, outcome, details });
@@ -79,7 +62,7 @@ const consoleEvent = (req: Request, tenant: Tenant, userId: string | undefined, 
 export async function startConsoleSignIn(req: Request): Promise<HttpResponse> {
   const tenant = tenantOf(req);
   await consoleClient(req, tenant);
-  const oidc = await library();
+  const oidc = await openIdClient();
   const config = await providerOf(req, tenant);
   const state = oidc.randomState();
   const nonce = oidc.randomNonce();
@@ -112,7 +95,7 @@ export async function consoleCallback(req: Request): Promise<HttpResponse> {
   if (!ceremony?.consoleSignIn) return { ...seeOther(`${consolePath(tenant)}/login`), cookies: [clearState] };
   let claims: { sub: string; acr?: unknown; sid?: unknown };
   try {
-    const oidc = await library();
+    const oidc = await openIdClient();
     const current = new URL(`${callbackUrl(req, tenant)}?${req.query.toString()}`);
     const tokens = await oidc.authorizationCodeGrant(await providerOf(req, tenant), current, { pkceCodeVerifier: ceremony.consoleSignIn.codeVerifier, expectedNonce: ceremony.consoleSignIn.nonce, expectedState: state, idTokenExpected: true });
     claims = tokens.claims()!;

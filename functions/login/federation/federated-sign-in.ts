@@ -23,7 +23,8 @@ import { completeSignIn, continueSignIn, deniedSignIn } from '../login/sign-in-p
 import { brokerEndpoints, upstreamSaml } from './broker-endpoints.ts';
 import { bindToBrowser, isSameBrowser } from './browser-binding.ts';
 import { joinGroupsByRules, localUserFor, type LinkAfterSignIn, type UpstreamIdentity } from './federated-user.ts';
-import { callbackPath, upstreamConfiguration, upstreamLibrary } from './upstream-client.ts';
+import { openIdClient } from '../../../shared/adapters/outbound/openid-provider.ts';
+import { callbackPath, upstreamConfiguration } from './upstream-client.ts';
 
 /**
  * Sign-in through an upstream identity provider (issue: identity broker): the first step of a
@@ -73,7 +74,7 @@ export async function startFederatedSignIn(request: Request): Promise<HttpRespon
     return withCookie(outbound.binding === 'redirect' ? seeOther(outbound.url) : autoPostResponse(outbound.action, outbound.values, request.state.nonce));
   }
   const config = await upstreamConfiguration(request.deps, idp);
-  const { randomNonce, randomPKCECodeVerifier, calculatePKCECodeChallenge, buildAuthorizationUrl } = await upstreamLibrary();
+  const { randomNonce, randomPKCECodeVerifier, calculatePKCECodeChallenge, buildAuthorizationUrl } = await openIdClient();
   const loginHint = loginHintOf(transaction, request.query.get('login_hint'));
   const nonce = randomNonce();
   const codeVerifier = randomPKCECodeVerifier();
@@ -154,7 +155,7 @@ const scopesWithoutClaims = (scopes: readonly string[], idToken: Record<string, 
 
 /** The code exchanged (PKCE, nonce, state, `iss` checked by openid-client), and the UserInfo claims under the ID token's. */
 async function oidcIdentity(request: Request, tenant: Tenant, idp: OidcIdentityProvider, federation: Federation, state: string, params: URLSearchParams): Promise<UpstreamIdentity> {
-  const oidc = await upstreamLibrary();
+  const oidc = await openIdClient();
   const config = await upstreamConfiguration(request.deps, idp);
   const callbackUrl = `${request.deps.publicUrl}${callbackPath(tenant)}`;
   const current = request.method === 'POST'

@@ -1,6 +1,6 @@
 import { importJWK, importPKCS8, SignJWT, type JWK } from 'jose';
 import type { Configuration } from 'openid-client';
-import { guardedFetch } from '../../../shared/adapters/outbound/guarded-post.ts';
+import { discoveredProvider, openIdClient } from '../../../shared/adapters/outbound/openid-provider.ts';
 import type { PlatformPorts } from '../../../shared/adapters/platform-ports.ts';
 import type { OidcIdentityProvider } from '../../../shared/domain/federation/identity-provider.ts';
 import { createSecureVault } from '../../../shared/domain/secrets/secure-vault.ts';
@@ -13,15 +13,12 @@ import type { Tenant } from '../../../shared/domain/tenants/tenant.ts';
  * guard; discovery is kept per process for ten minutes, per provider version. The library loads
  * at the first federated sign-in, not at every cold start of the login function.
  */
-export const upstreamLibrary = () => import('openid-client');
-const discoveryTtlMs = 10 * 60_000;
-const configurations = new Map<string, { config: Promise<Configuration>; until: number }>();
 
 export const callbackPath = (tenant: Pick<Tenant, 'slug'>) => `/t/${tenant.slug}/login/federated/callback`;
 
 /** openid-client's client authentication for the provider's method, its secret or private key opened from the vault. */
 async function clientAuthentication(deps: Pick<PlatformPorts, 'keyVault'>, idp: OidcIdentityProvider) {
-  const oidc = await upstreamLibrary();
+  const oidc = await openIdClient();
   const vault = createSecureVault(deps.keyVault);
   // Providers stored before the method was a setting: a secret meant client_secret_basic.
   const method = idp.clientAuthentication ?? (idp.sealedClientSecret ? 'client_secret_basic' : 'none');
@@ -42,27 +39,6 @@ async function clientAuthentication(deps: Pick<PlatformPorts, 'keyVault'>, idp: 
   return oidc.None();
 }
 
-export async function upstreamConfiguration(deps: Pick<PlatformPorts, 'keyVault'>, idp: OidcIdentityProvider): Promise<Configuration> {
-  const key = `${idp.tenant}\n${idp.id}\n${idp.version}`;
-  const cached = configurations.get(key);
-  if (cached && cached.until > Date.now()) return cached.config;
-  const allowLoopback = process.env.OUTBOUND_ALLOW_LOOPBACK === 'true';
-  const oidc = await upstreamLibrary();
-  const config = oidc
-    .discovery(new URL(idp.issuer), idp.clientId, undefined, await clientAuthentication(deps, idp), {
-      [oidc.customFetch]: guardedFetch({ allowLoopback, timeoutMs: 5000 }) as never,
-      timeout: 5,
-      execute: [
-        // ID tokens are verified against the upstream's JWKS even from its token endpoint (OIDC Core lets TLS stand in for that; a broker should not).
-        oidc.enableNonRepudiationChecks,
-        // Plain http only to loopback, and only in the local runtime (the guard refuses anything else).
-        ...(allowLoopback && new URL(idp.issuer).protocol === 'http:' ? [oidc.allowInsecureRequests] : []),
-      ],
-    })
-    .catch((error: unknown) => {
-      configurations.delete(key);
-      throw error;
-    });
-  configurations.set(key, { config, until: Date.now() + discoveryTtlMs });
-  return config;
+export function upstreamConfiguration(deps: Pick<PlatformPorts, 'keyVault'>, idp: OidcIdentityProvider): Promise<Configuration> {
+  return discoveredProvider(`${idp.tenant}\n${idp.id}\n${idp.version}`, idp.issuer, idp.clientId, () => clientAuthentication(deps, idp));
 }

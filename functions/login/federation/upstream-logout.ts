@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createLocalJWKSet, jwtVerify, type JSONWebKeySet } from 'jose';
-import { guardedFetch } from '../../../shared/adapters/outbound/guarded-post.ts';
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { fetchedKeySet, openIdClient } from '../../../shared/adapters/outbound/openid-provider.ts';
 import type { PlatformPorts } from '../../../shared/adapters/platform-ports.ts';
 import type { IdentityProvider, OidcIdentityProvider, SamlIdentityProvider } from '../../../shared/domain/federation/identity-provider.ts';
 import { sessionsNamedBy } from '../../../shared/domain/federation/upstream-sessions.ts';
@@ -17,7 +17,7 @@ import { errorPage } from '../../../shared/http/views/error-page.ts';
 import { loginEvent, loginPath, pageLocale } from '../login/login-common.ts';
 import { signedOutPage } from '../views/login-pages.ts';
 import { brokerEndpoints, loggedOutPath, upstreamSaml } from './broker-endpoints.ts';
-import { upstreamConfiguration, upstreamLibrary } from './upstream-client.ts';
+import { upstreamConfiguration } from './upstream-client.ts';
 
 /**
  * Logout across the broker (issue: identity broker), both ways. From the upstream: an OpenID
@@ -42,24 +42,6 @@ async function endUpstreamSessions(request: Request, tenant: Tenant, idp: Identi
     ended++;
   }
   return ended;
-}
-
-const jwksCache = new Map<string, { keys: Promise<JSONWebKeySet>; until: number }>();
-
-/** The upstream's signing keys, fetched through the SSRF guard and kept ten minutes. */
-async function upstreamKeys(jwksUri: string): Promise<JSONWebKeySet> {
-  const cached = jwksCache.get(jwksUri);
-  if (cached && cached.until > Date.now()) return cached.keys;
-  const keys = (async () => {
-    const res = await guardedFetch({ allowLoopback: process.env.OUTBOUND_ALLOW_LOOPBACK === 'true', timeoutMs: 5000 })(jwksUri, { headers: { accept: 'application/json' } });
-    if (!res.ok) throw new Error(`the JWKS answered ${res.status}`);
-    return (await res.json()) as JSONWebKeySet;
-  })().catch((error: unknown) => {
-    jwksCache.delete(jwksUri);
-    throw error;
-  });
-  jwksCache.set(jwksUri, { keys, until: Date.now() + 10 * 60_000 });
-  return keys;
 }
 
 /**
@@ -95,7 +77,7 @@ export async function upstreamBackchannelLogout(request: Request): Promise<HttpR
 async function verifyLogoutToken(request: Request, idp: OidcIdentityProvider, token: string): Promise<{ sub?: string; sid?: string; jti: string; until: number }> {
   const metadata = (await upstreamConfiguration(request.deps, idp)).serverMetadata();
   if (!metadata.jwks_uri) throw new Error('the provider publishes no JWKS');
-  const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(await upstreamKeys(metadata.jwks_uri)), {
+  const { payload, protectedHeader } = await jwtVerify(token, createLocalJWKSet(await fetchedKeySet(metadata.jwks_uri)), {
     issuer: metadata.issuer, audience: idp.clientId, algorithms: ['RS256', 'PS256', 'ES256', 'ES384', 'EdDSA'], requiredClaims: ['iat', 'jti', 'events'], maxTokenAge: '10 minutes',
   });
   if (protectedHeader.typ !== undefined && protectedHeader.typ.toLowerCase() !== 'logout+jwt' && protectedHeader.typ !== 'JWT') throw new Error('not a logout token (typ)');
@@ -203,7 +185,7 @@ export async function upstreamLogoutStart(request: Request, tenant: Tenant, sess
   try {
     const config = await upstreamConfiguration(request.deps, idp);
     if (!config.serverMetadata().end_session_endpoint) return undefined;
-    const url = (await upstreamLibrary()).buildEndSessionUrl(config, { post_logout_redirect_uri: `${request.deps.publicUrl}${loggedOutPath(tenant)}`, state, logout_hint: upstream.subject });
+    const url = (await openIdClient()).buildEndSessionUrl(config, { post_logout_redirect_uri: `${request.deps.publicUrl}${loggedOutPath(tenant)}`, state, logout_hint: upstream.subject });
     await start();
     await record('oidc_rp_initiated');
     return seeOther(url.href);
