@@ -6,8 +6,7 @@ import { issuerOf } from '../../shared/domain/tenants/tenant.ts';
 import { openApiDocument } from './api/openapi.ts';
 import { runOperation } from './api/run-operation.ts';
 import { adminOperations } from './operations.ts';
-import { consoleCallback, startConsoleSignIn } from './console/console-auth.ts';
-import { consoleApplications, consoleCreateApplication, consoleInvite, consoleOverview, consoleSignOut, consoleUsers } from './console/console-pages.ts';
+import { consoleRoutes } from './console/console-routes.ts';
 import type { AdminDeps } from './deps.ts';
 import type { AdminRoute } from './routes.ts';
 
@@ -28,14 +27,7 @@ export function createAdminFunction(deps: () => AdminDeps) {
     routes: {
       ...routes,
       'GET /t/{tenant}/api/v1/openapi.json': getOpenApi,
-      'GET /t/{tenant}/console': consoleOverview,
-      'GET /t/{tenant}/console/users': consoleUsers,
-      'GET /t/{tenant}/console/login': startConsoleSignIn,
-      'GET /t/{tenant}/console/callback': consoleCallback,
-      'POST /t/{tenant}/console/logout': consoleSignOut,
-      'POST /t/{tenant}/console/users/invite': consoleInvite,
-      'GET /t/{tenant}/console/applications': consoleApplications,
-      'POST /t/{tenant}/console/applications': consoleCreateApplication,
+      ...consoleRoutes,
     },
   });
 }

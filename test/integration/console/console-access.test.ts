@@ -5,36 +5,14 @@ import { createHash } from 'node:crypto';
 import { adminApi, type AdminApi } from '../../support/admin-api.ts';
 import { auditEventsOf } from '../../support/audit.ts';
 import { useSharedRuntimeEnvironment } from '../../support/aws-env.ts';
-import { browse } from '../../support/federation.ts';
 import { sharedRuntime } from '../../support/shared-runtime.ts';
-import { generate } from 'otplib';
 import { mailTo } from '../../support/mailbox.ts';
 import { eventually } from '../../support/wait.ts';
-import { nextCode } from '../../support/sign-in-pages.ts';
-import { csrfTokenOf, webClient, type WebClient } from '../../support/web-client.ts';
+import { csrfTokenOf, webClient } from '../../support/web-client.ts';
+import { intoConsole } from '../../support/console.ts';
 import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.ts';
 
 before(useSharedRuntimeEnvironment);
-
-const appSecrets = new Map<string, string>();
-
-/**
- * Into the console as a browser: its sign-in at the tenant's login, with the second factor the
- * console asks for — an authenticator app set up at the first sign-in (as the flow's enrolment
- * offers), its code the next times.
- */
-async function intoConsole(api: AdminApi, who = { email: api.tenant.adminEmail, password: api.tenant.adminPassword }, browser: WebClient = webClient(sharedRuntime.url)) {
-  let { res } = await browse(browser, await browser.get(`/t/${api.tenant.slug}/console`), who);
-  if (/Set up two-step verification/.test(res.body)) {
-    const secret = /<code id="manual-key">([A-Z2-7 ]+)<\/code>/.exec(res.body)![1]!.replace(/ /g, '');
-    appSecrets.set(who.email, secret);
-    const enrolled = await browser.postForm(`/t/${api.tenant.slug}/login/step/enrol`, { csrf: csrfTokenOf(res.body), code: await generate({ secret }) });
-    res = (await browse(browser, await browser.postForm(`/t/${api.tenant.slug}/login/step/continue`, { csrf: csrfTokenOf(enrolled.body) }))).res;
-  } else if (/Enter the code from your authenticator app/.test(res.body)) {
-    res = (await browse(browser, await browser.postForm(`/t/${api.tenant.slug}/login/step`, { csrf: csrfTokenOf(res.body), method: 'totp', code: await nextCode(appSecrets.get(who.email)!) }))).res;
-  }
-  return { browser, res };
-}
 
 describe('the admin console: who may open it', () => {
   test('an administrator signs in through the tenant\'s own login with a second factor and sees the overview; the console is never framed', async () => {

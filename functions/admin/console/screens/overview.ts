@@ -1,0 +1,27 @@
+import { callOperation, renderScreen, withCaller, type ConsoleRoutes } from '../console-screen.ts';
+import { overviewPage } from './overview-view.ts';
+
+interface Daily {
+  days: Array<{ date: string; counters: Record<string, number> }>;
+  months: Array<{ month: string; activeUsers: number }>;
+  openSessions: number;
+}
+
+const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+
+/** GET /t/{tenant}/console: the overview — sign-ins, failure rate, second factors, active users. */
+const overview = withCaller(async (req, caller) => {
+  const start = Date.now() - 6 * 86_400_000;
+  const daily = await callOperation<Daily>(req, caller, 'GET /t/{tenant}/api/v1/audit/daily', { query: { from: dayOf(start), to: dayOf(Date.now()) } });
+  return renderScreen(req, caller, 'overview', (frame) => overviewPage(frame, {
+    // Every day of the week, those without sign-ins too.
+    days: Array.from({ length: 7 }, (_, i) => dayOf(Date.parse(`${dayOf(start)}T00:00:00Z`) + i * 86_400_000)).map((date) => {
+      const counters = daily.days.find((d) => d.date === date)?.counters ?? {};
+      return { date, success: counters.signins_success ?? 0, failure: counters.signins_failure ?? 0, mfa: counters.mfa_success ?? 0 };
+    }),
+    openSessions: daily.openSessions,
+    activeUsersThisMonth: daily.months.at(-1)?.activeUsers ?? 0,
+  }));
+});
+
+export const overviewRoutes: ConsoleRoutes = { 'GET /t/{tenant}/console': overview };

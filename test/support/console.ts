@@ -1,0 +1,36 @@
+import { generate } from 'otplib';
+import type { AdminApi } from './admin-api.ts';
+import { browse } from './federation.ts';
+import { sharedRuntime } from './shared-runtime.ts';
+import { nextCode } from './sign-in-pages.ts';
+import { csrfTokenOf, webClient, type WebClient, type WebResponse } from './web-client.ts';
+
+/** The authenticator-app secret each person set up on the way into a console (by email). */
+const appSecrets = new Map<string, string>();
+
+/**
+ * Into the console as a browser over HTTP: its sign-in at the tenant's login, with the second
+ * factor the console asks for — an authenticator app set up at the first sign-in (as the flow's
+ * enrolment offers), its code the next times. Answers the browser and the page it ended on.
+ */
+export async function intoConsole(api: AdminApi, who = { email: api.tenant.adminEmail, password: api.tenant.adminPassword }, browser: WebClient = webClient(sharedRuntime.url)): Promise<{ browser: WebClient; res: WebResponse }> {
+  let { res } = await browse(browser, await browser.get(`/t/${api.tenant.slug}/console`), who);
+  if (/Set up two-step verification/.test(res.body)) {
+    const secret = /<code id="manual-key">([A-Z2-7 ]+)<\/code>/.exec(res.body)![1]!.replace(/ /g, '');
+    appSecrets.set(who.email, secret);
+    const enrolled = await browser.postForm(`/t/${api.tenant.slug}/login/step/enrol`, { csrf: csrfTokenOf(res.body), code: await generate({ secret }) });
+    res = (await browse(browser, await browser.postForm(`/t/${api.tenant.slug}/login/step/continue`, { csrf: csrfTokenOf(enrolled.body) }))).res;
+  } else if (/Enter the code from your authenticator app/.test(res.body)) {
+    res = (await browse(browser, await browser.postForm(`/t/${api.tenant.slug}/login/step`, { csrf: csrfTokenOf(res.body), method: 'totp', code: await nextCode(appSecrets.get(who.email)!) }))).res;
+  }
+  return { browser, res };
+}
+
+/** A console page as the signed-in administrator, and a way to post its forms with the page's CSRF token. */
+export async function consoleScreen(browser: WebClient, api: AdminApi, path: string) {
+  const page = await browser.get(`/t/${api.tenant.slug}/console${path}`);
+  return {
+    page,
+    post: (action: string, fields: Record<string, string>) => browser.postForm(`/t/${api.tenant.slug}/console${action}`, { csrf: csrfTokenOf(page.body), ...fields }),
+  };
+}
