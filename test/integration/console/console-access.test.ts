@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { before, describe, test } from 'node:test';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
-import { adminApi, type AdminApi } from '../../support/admin-api.ts';
+import { adminApi } from '../../support/admin-api.ts';
 import { auditEventsOf } from '../../support/audit.ts';
 import { useSharedRuntimeEnvironment } from '../../support/aws-env.ts';
 import { sharedRuntime } from '../../support/shared-runtime.ts';
