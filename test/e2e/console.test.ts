@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { generate } from 'otplib';
 import type { Browser } from 'playwright-core';
 import { accessibilityViolations, seriousOnes } from '../support/accessibility.ts';
 import { adminApi } from '../support/admin-api.ts';
 import { expectHeading, launchChromium, screenshot } from '../support/browser.ts';
 import { browserContexts, navigateBy } from '../support/sign-in-pages.ts';
-import { sharedRuntime } from '../support/shared-runtime.ts';
+import { intoConsoleInChromium } from '../support/console.ts';
 
 let browser: Browser;
 before(async () => {
@@ -21,17 +20,7 @@ describe('the admin console in Chromium', { timeout: 120_000 }, () => {
     const api = await adminApi();
     const contexts = browserContexts(browser, t);
     const page = await contexts.open();
-    await page.goto(`${sharedRuntime.url}/t/${api.tenant.slug}/console`);
-    await expectHeading(page, 'Sign in');
-    await page.locator('[name="identifier"]').fill(api.tenant.adminEmail);
-    await page.locator('[name="password"]').fill(api.tenant.adminPassword);
-    await navigateBy(page, () => page.getByRole('button', { name: 'Sign in', exact: true }).click());
-    await expectHeading(page, 'Set up two-step verification');
-    const secret = ((await page.locator('#manual-key').textContent()) ?? '').replace(/\s/g, '');
-    await page.getByLabel('Code from the app').fill(await generate({ secret }));
-    await navigateBy(page, () => page.getByRole('button', { name: 'Turn on two-step verification' }).click());
-    await expectHeading(page, 'Save your recovery codes');
-    await navigateBy(page, () => page.getByRole('button', { name: 'I saved them, continue' }).click());
+    await intoConsoleInChromium(page, api);
     await expectHeading(page, 'Overview');
     assert.deepEqual(seriousOnes(await accessibilityViolations(page)), []);
     assert.ok(Number(await page.locator('#signins-today').textContent()) >= 1, 'this sign-in counts');

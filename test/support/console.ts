@@ -1,8 +1,10 @@
 import { generate } from 'otplib';
+import type { Page } from 'playwright-core';
+import { expectHeading } from './browser.ts';
 import type { AdminApi } from './admin-api.ts';
 import { browse } from './federation.ts';
 import { sharedRuntime } from './shared-runtime.ts';
-import { nextCode } from './sign-in-pages.ts';
+import { navigateBy, nextCode } from './sign-in-pages.ts';
 import { csrfTokenOf, webClient, type WebClient, type WebResponse } from './web-client.ts';
 
 /** The authenticator-app secret each person set up on the way into a console (by email). */
@@ -33,4 +35,25 @@ export async function consoleScreen(browser: WebClient, api: AdminApi, path: str
     page,
     post: (action: string, fields: Record<string, string>) => browser.postForm(`/t/${api.tenant.slug}/console${action}`, { csrf: csrfTokenOf(page.body), ...fields }),
   };
+}
+
+/**
+ * Into the console in Chromium as the tenant's administrator: the tenant's login, an authenticator
+ * app set up on the way (the console asks for a second factor), the recovery codes acknowledged;
+ * ends on the overview. Answers the app's secret.
+ */
+export async function intoConsoleInChromium(page: Page, api: AdminApi): Promise<string> {
+  await page.goto(`${sharedRuntime.url}/t/${api.tenant.slug}/console`);
+  await expectHeading(page, 'Sign in');
+  await page.locator('[name="identifier"]').fill(api.tenant.adminEmail);
+  await page.locator('[name="password"]').fill(api.tenant.adminPassword);
+  await navigateBy(page, () => page.getByRole('button', { name: 'Sign in', exact: true }).click());
+  await expectHeading(page, 'Set up two-step verification');
+  const secret = ((await page.locator('#manual-key').textContent()) ?? '').replace(/\s/g, '');
+  await page.getByLabel('Code from the app').fill(await generate({ secret }));
+  await navigateBy(page, () => page.getByRole('button', { name: 'Turn on two-step verification' }).click());
+  await expectHeading(page, 'Save your recovery codes');
+  await navigateBy(page, () => page.getByRole('button', { name: 'I saved them, continue' }).click());
+  await expectHeading(page, 'Overview');
+  return secret;
 }
