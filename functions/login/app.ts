@@ -1,4 +1,5 @@
 import type { PlatformPorts } from '../../shared/adapters/platform-ports.ts';
+import { localizedPageOrProblem } from '../../shared/http/error-renderers.ts';
 import { createHttpFunction } from '../../shared/http/handler.ts';
 import { logout, selectAccount, showLogin, submitLogin } from './login/login-routes.ts';
 import { confirmEmailVerification, showEmailVerification, showRegistration, submitRegistration } from './login/registration-routes.ts';
@@ -20,6 +21,7 @@ export function createLoginFunction(deps: () => PlatformPorts) {
     service: 'login',
     deps,
     tenants: (ports) => ports.tenants,
+    renderError: localizedPageOrProblem,
     routes: {
       'GET /t/{tenant}/login': showLogin,
       'POST /t/{tenant}/login': submitLogin,

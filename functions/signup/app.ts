@@ -1,4 +1,5 @@
 import { portsFromEnvironment, type PlatformPorts } from '../../shared/adapters/platform-ports.ts';
+import { localizedPageOrProblem } from '../../shared/http/error-renderers.ts';
 import { createHttpFunction } from '../../shared/http/handler.ts';
 import { checkHealth } from './health/check-health.ts';
 import type { SignupRoute } from './routes.ts';
@@ -10,6 +11,7 @@ export function createSignupFunction(deps: () => PlatformPorts) {
     service: 'signup',
     deps,
     tenants: (ports) => ports.tenants,
+    renderError: localizedPageOrProblem,
     routes: {
       'GET /health': checkHealth,
       'GET /signup': showSignup,

@@ -1,4 +1,5 @@
 import type { HttpError } from './errors.ts';
+import { isMessageKey, negotiateLocale, translateKnown, translator } from './i18n.ts';
 import type { HttpEvent, HttpResponse, RequestState } from './request.ts';
 import { wantsHtml } from './request.ts';
 import { htmlResponse, json } from './responses.ts';
@@ -19,6 +20,21 @@ export function problemJson(error: HttpError, _event: HttpEvent, state: RequestS
     { type: 'about:blank', title: titleOf(error.status), status: error.status, detail: error.message, code: error.code, ...error.details, correlationId: state.correlationId },
     { 'content-type': 'application/problem+json' },
   );
+}
+
+/**
+ * The same for pages a person reads in their language (the hosted pages, the signup console):
+ * the page in the browser's language (Accept-Language: a failed request has no sign-in to ask),
+ * its title and the messages the catalogue knows translated; problem details stay English.
+ */
+export function localizedPageOrProblem(error: HttpError, event: HttpEvent, state: RequestState): HttpResponse {
+  const headers = event.headers ?? {};
+  if (!wantsHtml(headers)) return problemJson(error, event, state);
+  const locale = negotiateLocale(undefined, headers['accept-language']);
+  const t = translator(locale);
+  const titleKey = `error.title.${error.status}`;
+  const title = isMessageKey(titleKey) ? t(titleKey) : t('error.title.other');
+  return htmlResponse(error.status, errorPage({ status: error.status, title, message: translateKnown(t, error.message), nonce: state.nonce, correlationId: state.correlationId, locale }));
 }
 
 /** An HTML page for people, problem details for programs. */

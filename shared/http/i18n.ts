@@ -1,3 +1,7 @@
+import { en } from './messages/en.ts';
+import { fr } from './messages/fr.ts';
+import { html, type SafeHtml } from './views/html.ts';
+
 /**
  * The hosted pages' words in each language they are written in (issue: console and hosted
  * pages): English, and French as the proof that pages follow the person's language — the
@@ -6,64 +10,37 @@
 export const locales = ['en', 'fr'] as const;
 export type Locale = (typeof locales)[number];
 
-const en = {
-  'signIn.title': 'Sign in to {org}',
-  'signIn.heading': 'Sign in',
-  'signIn.emailOrUsername': 'Email or username',
-  'signIn.email': 'Email',
-  'signIn.password': 'Password',
-  'signIn.submit': 'Sign in',
-  'signIn.continue': 'Continue',
-  'signIn.or': 'or',
-  'signIn.continueWith': 'Continue with {name}',
-  'signIn.forgot': 'Forgot your password?',
-  'signIn.newHere': 'New here?',
-  'signIn.register': 'Create an account',
-  'chooser.heading': 'Choose an account',
-  'chooser.continueAs': 'Continue as {who}',
-  'chooser.another': 'Use another account',
-  'signedIn.title': 'Signed in to {org}',
-  'signedIn.heading': 'You are signed in',
-  'signedIn.as': 'Signed in as',
-  'signedIn.signOut': 'Sign out',
-  'signedOut.title': 'Signed out',
-  'signedOut.heading': 'You are signed out',
-  'signedOut.again': 'Sign in again',
-} as const;
-
 export type MessageKey = keyof typeof en;
 
-const fr: Record<MessageKey, string> = {
-  'signIn.title': 'Connexion à {org}',
-  'signIn.heading': 'Connexion',
-  'signIn.emailOrUsername': 'E-mail ou nom d’utilisateur',
-  'signIn.email': 'E-mail',
-  'signIn.password': 'Mot de passe',
-  'signIn.submit': 'Se connecter',
-  'signIn.continue': 'Continuer',
-  'signIn.or': 'ou',
-  'signIn.continueWith': 'Continuer avec {name}',
-  'signIn.forgot': 'Mot de passe oublié ?',
-  'signIn.newHere': 'Nouveau ici ?',
-  'signIn.register': 'Créer un compte',
-  'chooser.heading': 'Choisissez un compte',
-  'chooser.continueAs': 'Continuer en tant que {who}',
-  'chooser.another': 'Utiliser un autre compte',
-  'signedIn.title': 'Connecté à {org}',
-  'signedIn.heading': 'Vous êtes connecté',
-  'signedIn.as': 'Connecté en tant que',
-  'signedIn.signOut': 'Se déconnecter',
-  'signedOut.title': 'Déconnecté',
-  'signedOut.heading': 'Vous êtes déconnecté',
-  'signedOut.again': 'Se reconnecter',
+export const catalogue: Readonly<Record<Locale, Readonly<Record<MessageKey, string>>>> = { en, fr };
+
+export const isMessageKey = (key: string): key is MessageKey => Object.hasOwn(en, key);
+
+export interface Translate {
+  /** The words of a key; `{name}` placeholders take the params (escaped later, by the page template). */
+  (key: MessageKey, params?: Readonly<Record<string, string>>): string;
+  /** The same as HTML: the words escaped, the params placed as given (markup such as a link or `<strong>`, else escaped). */
+  html(key: MessageKey, params: Readonly<Record<string, SafeHtml | string>>): SafeHtml;
+  readonly locale: Locale;
+}
+
+const placeholder = /\{(\w+)\}/g;
+
+export const translator = (locale: Locale): Translate => {
+  const words = catalogue[locale];
+  const t = (key: MessageKey, params: Readonly<Record<string, string>> = {}) => words[key].replace(placeholder, (whole, name: string) => params[name] ?? whole);
+  const rich = (key: MessageKey, params: Readonly<Record<string, SafeHtml | string>>): SafeHtml => {
+    const parts = words[key].split(placeholder);
+    // split with a capture group alternates text and placeholder names: text, name, text, …
+    return html`${parts.map((part, i) => (i % 2 === 0 ? part : (params[part] ?? `{${part}}`)))}`;
+  };
+  return Object.assign(t, { html: rich, locale });
 };
 
-const catalogue: Record<Locale, Record<MessageKey, string>> = { en, fr };
+/** Words a page says later, in its language: a key, or a key with its values. */
+export type Wording = MessageKey | { readonly key: MessageKey; readonly params: Readonly<Record<string, string>> };
 
-export type Translate = (key: MessageKey, params?: Readonly<Record<string, string>>) => string;
-
-/** The words of one language; `{name}` placeholders take the params (escaped later, by the page template). */
-export const translator = (locale: Locale): Translate => (key, params = {}) => catalogue[locale][key].replace(/\{(\w+)\}/g, (whole, name: string) => params[name] ?? whole);
+export const say = (t: Translate, wording: Wording): string => (typeof wording === 'string' ? t(wording) : t(wording.key, wording.params));
 
 const supported = (tag: string): Locale | undefined => locales.find((l) => l === tag.trim().toLowerCase().split('-')[0]);
 
@@ -89,4 +66,39 @@ export function negotiateLocale(uiLocales: string | undefined, acceptLanguage: s
     if (found) return found;
   }
   return 'en';
+}
+
+/** The English text of the `known.*` keys as patterns: `{name}` matches any value. */
+const knownPatterns = (Object.keys(en) as MessageKey[])
+  .filter((key) => key.startsWith('known.'))
+  .map((key) => {
+    const names: string[] = [];
+    const source = en[key].split(placeholder).map((part, i) => (i % 2 === 0 ? part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&') : (names.push(part), '(.+?)'))).join('');
+    return { key, names, pattern: new RegExp(`^${source}$`) };
+  });
+
+/**
+ * A message another module wrote in English (an HttpError's, a password or form rule's) in the
+ * page's language, when the catalogue knows it; anything else (an administrator's own words) as it is.
+ * Matching the English keeps those modules free of any language (shared/domain knows no i18n).
+ */
+export function translateKnown(t: Translate, message: string): string {
+  if (t.locale === 'en') return message;
+  for (const { key, names, pattern } of knownPatterns) {
+    const match = pattern.exec(message);
+    if (match) return t(key, Object.fromEntries(names.map((name, i) => [name, match[i + 1]!])));
+  }
+  return message;
+}
+
+/** A count with the words for it: `{count} left` as one or other (CLDR plural rules), the number written the locale's way. */
+export const countOf = (t: Translate, keys: { one: MessageKey; other: MessageKey }, count: number): string =>
+  t(new Intl.PluralRules(t.locale).select(count) === 'one' ? keys.one : keys.other, { count: new Intl.NumberFormat(t.locale).format(count) });
+
+/** A moment as the pages show it: English keeps its compact ISO form; other languages their own (always in UTC). */
+export function formatMoment(locale: Locale, iso: string): string {
+  if (locale === 'en') return `${iso.slice(0, 16).replace('T', ' ')} UTC`;
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${new Intl.DateTimeFormat(locale, { dateStyle: 'long', timeStyle: 'short', timeZone: 'UTC' }).format(date)} UTC`;
 }

@@ -25,6 +25,7 @@ import { bindToBrowser, isSameBrowser } from './browser-binding.ts';
 import { joinGroupsByRules, localUserFor, type LinkAfterSignIn, type UpstreamIdentity } from './federated-user.ts';
 import { openIdClient } from '../../../shared/adapters/outbound/openid-provider.ts';
 import { callbackPath, upstreamConfiguration } from './upstream-client.ts';
+import type { Wording } from '../../../shared/http/i18n.ts';
 
 /**
  * Sign-in through an upstream identity provider (issue: identity broker): the first step of a
@@ -111,7 +112,7 @@ async function answeredCeremony(request: Request, tenant: Tenant, state: string 
   ]);
   const fail: Failure = async (reason, userId) => {
     await request.deps.auditLog.record(loginEvent(request, tenant, 'federation.failure', userId, 'failure', { idpId: federation?.idpId ?? 'unknown', reason: reason.slice(0, 200) }));
-    const message = reason === 'email_belongs_to_local_account' ? `An account with that email already exists here. Sign in with it instead.` : `Signing in with ${idp?.name ?? 'that provider'} did not work. Try again, or sign in another way.`;
+    const message: Wording = reason === 'email_belongs_to_local_account' ? 'signIn.emailTaken' : idp ? { key: 'signIn.federationFailed', params: { provider: idp.name } } : 'signIn.federationFailedUnknown';
     return renderLogin(request, tenant, 401, transaction, { error: message, ...(federation?.returnTo ? { returnTo: federation.returnTo } : {}) });
   };
   const refusal = !federation || !idp?.enabled ? 'unknown_state' : !isSameBrowser(request, federation.browserBinding) ? 'another_browser' : undefined;
@@ -213,7 +214,7 @@ async function askToSignInLocally(request: Request, tenant: Tenant, idp: Identit
     expiresAt: Date.now() + ceremonyLifetimeMs,
   });
   return renderLogin(request, tenant, 200, transaction, {
-    identifier: pending.email, link: id, notice: `You already have an account here with ${pending.email}. Sign in to it once to link your ${idp.name} account; after that, ${idp.name} is enough.`,
+    identifier: pending.email, link: id, notice: { key: 'signIn.linkNotice', params: { email: pending.email, provider: idp.name } },
     ...(federation.returnTo ? { returnTo: federation.returnTo } : {}),
   });
 }
@@ -234,7 +235,7 @@ async function finishFederatedSignIn(request: Request, tenant: Tenant, idp: Iden
     newDevice: !isKnownDevice(request, await request.deps.platformSecrets.get('device'), tenant.id, user.id),
     now: Date.now(),
   }, amr);
-  if (verdict.denied) return deniedSignIn(request, tenant, user, verdict.denied);
+  if (verdict.denied) return deniedSignIn(request, tenant, user, verdict.denied, transaction);
   if (!verdict.first?.options.includes(federatedOption(idp.id))) return fail('provider_not_allowed_for_user', user.id);
   const session = federation.returnTo ? await currentSession(request, tenant, request.deps.sessions, settingsOf(tenant), Date.now()) : undefined;
   const upstream = { idpId: idp.id, subject: identity.subject, ...identity.session };

@@ -14,6 +14,7 @@ import { htmlResponse, json, seeOther } from '../../../shared/http/responses.ts'
 import { endSessionWithoutBrowserFrom } from '../../../shared/http/session-ending.ts';
 import { clearSsoCookie } from '../../../shared/http/sso-cookie.ts';
 import { errorPage } from '../../../shared/http/views/error-page.ts';
+import { translator } from '../../../shared/http/i18n.ts';
 import { loginEvent, loginPath, pageLocale } from '../login/login-common.ts';
 import { signedOutPage } from '../views/login-pages.ts';
 import { brokerEndpoints, loggedOutPath, upstreamSaml } from './broker-endpoints.ts';
@@ -133,7 +134,9 @@ export async function upstreamSamlLogout(request: Request): Promise<HttpResponse
   } catch (error) {
     if (!(error instanceof SamlMessageRejected)) throw error;
     await request.deps.auditLog.record(loginEvent(request, tenant, 'federation.failure', undefined, 'failure', { idpId: idp?.id ?? 'unknown', reason: `saml_logout_refused: ${error.reason}`.slice(0, 200) }));
-    return htmlResponse(400, errorPage({ status: 400, title: 'Sign-out not accepted', message: 'The identity provider’s sign-out message was not accepted.', nonce: request.state.nonce, correlationId: request.state.correlationId }));
+    const locale = pageLocale(request);
+    const t = translator(locale);
+    return htmlResponse(400, errorPage({ status: 400, title: t('error.signOutRefused.title'), message: t('error.signOutRefused'), nonce: request.state.nonce, correlationId: request.state.correlationId, locale }));
   }
 }
 

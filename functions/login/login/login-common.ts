@@ -18,3 +18,13 @@ export const loginEvent = (request: HttpRequest<unknown>, tenant: Tenant, type: 
 
 /** The language of a hosted page: the application's ui_locales (when a protocol sent the user), else the browser's. */
 export const pageLocale = (request: HttpRequest<unknown>, transaction?: { readonly uiLocales?: string }): Locale => negotiateLocale(transaction?.uiLocales, request.headers['accept-language']);
+
+/**
+ * The language of a page opened from a mailed link (and of the page its form posts to): the
+ * `ui_locales` the link carries (the mail's language), else the browser's. Only a supported
+ * language is carried on, never what was sent.
+ */
+export function carriedLocale(request: HttpRequest<unknown>, carried: string | null | undefined): { locale: Locale; uiLocales?: Locale } {
+  const locale = negotiateLocale(carried ?? undefined, request.headers['accept-language']);
+  return carried && negotiateLocale(carried, undefined) === locale ? { locale, uiLocales: locale } : { locale };
+}

@@ -19,6 +19,7 @@ import { badRequest, HttpError } from '../../../shared/http/errors.ts';
 import { formsMayReach } from '../../../shared/http/middleware/security-headers.ts';
 import type { AuthTransaction } from '../../../shared/domain/ports/session-store.ts';
 import { loginEvent, loginPath, pageLocale } from './login-common.ts';
+import { say, translator, type Wording } from '../../../shared/http/i18n.ts';
 import { confirmPendingLink } from '../federation/federated-user.ts';
 import { upstreamLogoutStart } from '../federation/upstream-logout.ts';
 import { asksIdentifierFirst, homeRealmOf } from '../../../shared/domain/flows/home-realm.ts';
@@ -30,7 +31,6 @@ type Request = HttpRequest<PlatformPorts>;
 
 /** Password attempts per client address per tenant per minute, on top of per-account lockout. */
 export const attemptLimit = { hits: 20, windowSeconds: 60 };
-const genericFailure = 'The email, username or password is incorrect, or the account is temporarily locked.';
 const transactionPattern = /^[A-Za-z0-9_-]{16,64}$/;
 
 
@@ -56,8 +56,14 @@ function federatedStart(tenant: Tenant, idpId: string, transaction: AuthTransact
   return `${loginPath(tenant)}/federated/${idpId}${query ? `?${query}` : ''}`;
 }
 
-export async function renderLogin(request: Request, tenant: Tenant, status: number, transaction: AuthTransaction | undefined, extra: { identifier?: string; error?: string; returnTo?: string; notice?: string; link?: string }): Promise<HttpResponse> {
+/**
+ * The sign-in page, in the sign-in's language; `error` and `notice` are said in it (a message
+ * key, or one with its values).
+ */
+export async function renderLogin(request: Request, tenant: Tenant, status: number, transaction: AuthTransaction | undefined, extra: { identifier?: string; error?: Wording; returnTo?: string; notice?: Wording; link?: string }): Promise<HttpResponse> {
   const { token, cookie } = issueCsrf(request, `login:${tenant.id}`, await tenantCsrfOptions(request.deps, tenant));
+  const locale = pageLocale(request, transaction);
+  const t = translator(locale);
   // A passkey can sign in without a username when the application's flow takes one for its first step.
   const flow = await flowFor(request.deps.flows, tenant.id, transaction?.application);
   const passkey = firstStepMayUse(flow, 'webauthn') ? await signInCeremony(request, tenant) : undefined;
@@ -67,10 +73,12 @@ export async function renderLogin(request: Request, tenant: Tenant, status: numb
   const password = (firstStepMayUse(flow, 'password') && !identifierFirst) || extra.link !== undefined;
   const providers = extra.link ? [] : (await Promise.all(firstStepProviders(flow).map((id) => request.deps.identityProviders.get(tenant.id, id)))).filter((idp) => idp?.enabled);
   const federated = providers.map((idp) => ({ name: idp!.name, href: federatedStart(tenant, idp!.id, transaction, extra.returnTo) }));
+  const { error, notice, ...rest } = extra;
   const view = {
-    nonce: request.state.nonce, csrf: token, action: loginPath(tenant), settings: settingsOf(tenant), locale: pageLocale(request, transaction), password, identifierFirst, ...(extra.link ? { link: extra.link } : {}), ...(extra.notice ? { notice: extra.notice } : {}), ...(transaction ? { transaction: transaction.id } : {}), ...extra,
+    nonce: request.state.nonce, csrf: token, action: loginPath(tenant), settings: settingsOf(tenant), locale, password, identifierFirst, ...(transaction ? { transaction: transaction.id } : {}), ...rest,
+    ...(error ? { error: say(t, error) } : {}), ...(notice ? { notice: say(t, notice) } : {}),
     ...(federated.length ? { federated } : {}),
-    ...(passkey ? { passkey: { nonce: request.state.nonce, csrf: token, action: `${loginPath(tenant)}/passkey`, ceremony: passkey, button: 'Sign in with a passkey', hidden: { ...(transaction ? { tx: transaction.id } : {}), ...(extra.returnTo ? { return_to: extra.returnTo } : {}) } } } : {}),
+    ...(passkey ? { passkey: { nonce: request.state.nonce, csrf: token, action: `${loginPath(tenant)}/passkey`, ceremony: passkey, button: t('signIn.passkey'), locale, hidden: { ...(transaction ? { tx: transaction.id } : {}), ...(extra.returnTo ? { return_to: extra.returnTo } : {}) } } } : {}),
   };
   const response = htmlResponse(status, loginPage(view), formsMayReach(request.state.nonce, transaction?.clientOrigin));
   return cookie ? { ...response, cookies: [cookie] } : response;
@@ -103,7 +111,7 @@ export async function showLogin(request: Request): Promise<HttpResponse> {
     if (transaction && !transaction.chooseAccount && user) {
       // The application's flow may ask more of this session than it has done (step-up).
       const verdict = await forSession(request.deps, tenant.id, user, session, { ...(transaction.application ? { application: transaction.application } : {}), clientIp: request.state.clientIp, newDevice: false, acrValues: transaction.acrValues ?? [], now: Date.now() });
-      if (verdict.denied) return deniedSignIn(request, tenant, user, verdict.denied);
+      if (verdict.denied) return deniedSignIn(request, tenant, user, verdict.denied, transaction);
       if (verdict.left.length) return continueSignIn(request, tenant, user, verdict, { amr: session.amr, transaction: transaction.id, replacing: session.idHash, ...(session.upstream ? { upstream: session.upstream } : {}) });
       return seeOther(transaction.returnTo);
     }
@@ -153,13 +161,13 @@ export async function submitLogin(request: Request): Promise<HttpResponse> {
   // An application whose flow signs in only through an upstream provider (or a passkey) takes no password, whatever is posted.
   const link = form.get('link');
   if (!firstStepMayUse(flow, 'password') && !link) {
-    return renderLogin(request, tenant, 400, transaction, { error: 'Passwords are not used here. Sign in with one of the options below.', ...returnField(tenant, form) });
+    return renderLogin(request, tenant, 400, transaction, { error: 'signIn.noPasswords', ...returnField(tenant, form) });
   }
   const context = { tenant: tenant.id, settings, clientIp: request.state.clientIp, userAgent: request.state.userAgent, correlationId: request.state.correlationId, now };
   const result = await passwordLogin(request.deps.users, identifier, password, context, gate);
   if (!result.ok) {
     for (const event of result.events ?? []) await request.deps.auditLog.record(event);
-    return renderLogin(request, tenant, 401, transaction, { identifier, error: genericFailure, ...returnField(tenant, form), ...(linkField(form)) });
+    return renderLogin(request, tenant, 401, transaction, { identifier, error: 'signIn.failed', ...returnField(tenant, form), ...(linkField(form)) });
   }
   const user = result.user;
   const verdict = await afterFirstStep(request.deps, tenant.id, user, {
@@ -172,14 +180,14 @@ export async function submitLogin(request: Request): Promise<HttpResponse> {
   });
   if (verdict.denied) {
     for (const event of result.events ?? []) await request.deps.auditLog.record(event);
-    return deniedSignIn(request, tenant, user, verdict.denied);
+    return deniedSignIn(request, tenant, user, verdict.denied, transaction);
   }
   // Confirming a pending link is the one password sign-in a federated-only flow takes: it then goes on as the flow says.
   if (link) await confirmPendingLink(request, tenant, user, link);
   if (!verdict.first?.options.includes('password') && !link) {
     // A rule offers the password to some users only; this one is not among them (said as any other failure).
     await request.deps.auditLog.record(loginEvent(request, tenant, 'signin.failure', user.id, 'failure', { reason: 'password_not_allowed', method: 'password' }));
-    return renderLogin(request, tenant, 401, transaction, { identifier, error: genericFailure, ...returnField(tenant, form) });
+    return renderLogin(request, tenant, 401, transaction, { identifier, error: 'signIn.failed', ...returnField(tenant, form) });
   }
   const mustChangePassword = user.passwordChangeRequired === true || result.passwordExpired;
   const progress = await progressOf(request, tenant, transaction, form);

@@ -17,7 +17,6 @@ import type { AuthTransaction } from '../../../shared/domain/ports/session-store
 
 type Request = HttpRequest<PlatformPorts>;
 
-const failure = 'That passkey could not sign you in. Try again, or sign in with your password.';
 
 /**
  * POST /t/{tenant}/login/passkey: a username-less first step. The ceremony (one challenge, one
@@ -34,7 +33,7 @@ export async function submitPasskeySignIn(request: Request): Promise<HttpRespons
   const transaction = await transactionOf(request, tenant, form.get('tx'));
   const refuse = async (reason: string, userId?: string) => {
     await request.deps.auditLog.record(loginEvent(request, tenant, 'signin.failure', userId, 'failure', { reason, method: 'webauthn' }));
-    return renderLogin(request, tenant, 401, transaction, { error: failure, ...returnField(tenant, form) });
+    return renderLogin(request, tenant, 401, transaction, { error: 'signIn.passkeyFailed', ...returnField(tenant, form) });
   };
   const ceremony = await takeCeremony(request, tenant, form.get('ceremony'), 'passkey-sign-in');
   if (!ceremony?.challenge || ceremony.userId) return refuse('passkey_challenge_unknown');
@@ -66,11 +65,11 @@ async function afterPasskey(request: Request, tenant: Tenant, user: User, amr: s
     now: Date.now(),
   };
   const verdict = await afterFirstStep(request.deps, tenant.id, user, facts, amr);
-  if (verdict.denied) return deniedSignIn(request, tenant, user, verdict.denied);
+  if (verdict.denied) return deniedSignIn(request, tenant, user, verdict.denied, transaction);
   // The page offered a passkey because a rule might allow one; for this user it may not.
   if (!verdict.first?.options.includes('webauthn')) {
     await request.deps.auditLog.record(loginEvent(request, tenant, 'signin.failure', user.id, 'failure', { reason: 'passkey_not_allowed', method: 'webauthn' }));
-    return renderLogin(request, tenant, 401, transaction, { error: 'Sign in with your password here.', ...(progress.returnTo ? { returnTo: progress.returnTo } : {}) });
+    return renderLogin(request, tenant, 401, transaction, { error: 'signIn.usePassword', ...(progress.returnTo ? { returnTo: progress.returnTo } : {}) });
   }
   const succeeded = loginEvent(request, tenant, 'signin.success', user.id, 'success', { method: 'webauthn' });
   if (!verdict.left.length) return completeSignIn(request, tenant, user, amr, [succeeded], progress);

@@ -13,8 +13,11 @@ import { formOf } from '../../../shared/http/forms.ts';
 import { throttle } from '../../../shared/http/rate-limit.ts';
 import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
 import { htmlResponse } from '../../../shared/http/responses.ts';
+import { translateKnown, translator, type Locale } from '../../../shared/http/i18n.ts';
+import { mailLocale, passwordLinkWording } from '../../../shared/http/mail-wording.ts';
 import { choosePasswordPage, forgotPasswordPage, passwordMessagePage, resetLinkSentPage } from '../views/password-pages.ts';
-import { linkTokenPattern, loginEvent, loginPath } from './login-common.ts';
+import { carriedLocale, linkTokenPattern, loginEvent, loginPath, pageLocale } from './login-common.ts';
+import { transactionOf } from './login-routes.ts';
 
 type Request = HttpRequest<PlatformPorts>;
 
@@ -25,11 +28,15 @@ const passwordPurposes: readonly ActionPurpose[] = ['password-reset', 'invitatio
 
 
 
-/** GET /t/{tenant}/login/forgot: the address to send a reset link to. */
+/** The sign-in page to go back to: the one of the sign-in under way, if any. */
+const signInPath = (tenant: Tenant, transaction: { id: string } | undefined) => (transaction ? `${loginPath(tenant)}?tx=${transaction.id}` : loginPath(tenant));
+
+/** GET /t/{tenant}/login/forgot[?tx=…]: the address to send a reset link to, in the sign-in's language. */
 export async function showForgotPassword(request: Request): Promise<HttpResponse> {
   const tenant = tenantOf(request);
+  const transaction = await transactionOf(request, tenant, request.query.get('tx'));
   const { token, cookie } = issueCsrf(request, `forgot:${tenant.id}`, await tenantCsrfOptions(request.deps, tenant));
-  const body = forgotPasswordPage({ nonce: request.state.nonce, settings: settingsOf(tenant), csrf: token, action: `${loginPath(tenant)}/forgot`, loginPath: loginPath(tenant) });
+  const body = forgotPasswordPage({ nonce: request.state.nonce, settings: settingsOf(tenant), locale: pageLocale(request, transaction), csrf: token, action: `${loginPath(tenant)}/forgot`, loginPath: signInPath(tenant, transaction), ...(transaction ? { transaction: transaction.id } : {}) });
   return { ...htmlResponse(200, body), ...(cookie ? { cookies: [cookie] } : {}) };
 }
 
@@ -45,7 +52,8 @@ export async function requestPasswordReset(request: Request): Promise<HttpRespon
   const email = (form.get('email') ?? '').trim().slice(0, 254);
   const found = email ? await request.deps.users.findByLogin(tenant.id, email) : undefined;
   const user = found?.user;
-  const answer = htmlResponse(200, resetLinkSentPage({ nonce: request.state.nonce, settings: settingsOf(tenant), loginPath: loginPath(tenant) }));
+  const transaction = await transactionOf(request, tenant, form.get('tx'));
+  const answer = htmlResponse(200, resetLinkSentPage({ nonce: request.state.nonce, settings: settingsOf(tenant), locale: pageLocale(request, transaction), loginPath: signInPath(tenant, transaction) }));
   if (!user || user.status !== 'active' || !user.emails.some((e) => e.value.toLowerCase() === email.toLowerCase())) {
     await request.deps.auditLog.record(loginEvent(request, tenant, 'password.reset_requested', undefined, 'failure', { reason: 'no_such_account' }));
     return answer;
@@ -55,7 +63,8 @@ export async function requestPasswordReset(request: Request): Promise<HttpRespon
     await request.deps.auditLog.record(loginEvent(request, tenant, 'password.reset_requested', user.id, 'denied', { reason: 'too_many_requests' }));
     return answer;
   }
-  await mailPasswordLink(request.deps, tenant, issuerOf(request.deps.publicUrl, tenant), { id: user.id, email }, 'password-reset');
+  const locale = mailLocale(user.locale, transaction?.uiLocales, request.headers['accept-language']);
+  await mailPasswordLink(request.deps, tenant, issuerOf(request.deps.publicUrl, tenant), { id: user.id, email }, 'password-reset', passwordLinkWording(locale, settingsOf(tenant).branding.displayName, 'password-reset'));
   await request.deps.auditLog.record(loginEvent(request, tenant, 'password.reset_requested', user.id, 'success', {}));
   return answer;
 }
@@ -72,23 +81,31 @@ async function questionsFor(request: Request, tenant: Tenant, userId: string, pu
   return (await request.deps.factors.listFactors(tenant.id, userId)).find((f): f is SecurityQuestionsFactor => f.kind === 'security_questions');
 }
 
-async function renderChoosePassword(request: Request, tenant: Tenant, token: string, purpose: ActionPurpose, status: number, questions: SecurityQuestionsFactor | undefined, errors?: readonly string[]): Promise<HttpResponse> {
+type Language = ReturnType<typeof carriedLocale>;
+
+/** Problems (the password policy's, the answers') go in English to the page, which says them in its language. */
+async function renderChoosePassword(request: Request, tenant: Tenant, language: Language, token: string, purpose: ActionPurpose, status: number, questions: SecurityQuestionsFactor | undefined, errors?: readonly string[]): Promise<HttpResponse> {
   const { token: csrf, cookie } = issueCsrf(request, `reset:${tenant.id}`, await tenantCsrfOptions(request.deps, tenant));
-  const heading = purpose === 'invitation' ? 'Choose your password' : 'Choose a new password';
-  const body = choosePasswordPage({ nonce: request.state.nonce, settings: settingsOf(tenant), csrf, action: `${loginPath(tenant)}/reset`, token, heading, ...(errors ? { errors } : {}), ...(questions ? { questions: questions.answers.map((a) => a.question) } : {}) });
+  const t = translator(language.locale);
+  const body = choosePasswordPage({
+    nonce: request.state.nonce, settings: settingsOf(tenant), locale: language.locale, ...(language.uiLocales ? { uiLocales: language.uiLocales } : {}), csrf, action: `${loginPath(tenant)}/reset`, token,
+    heading: purpose === 'invitation' ? 'newPassword.titleInvitation' : 'newPassword.title',
+    ...(errors ? { errors: errors.map((e) => translateKnown(t, e)) } : {}), ...(questions ? { questions: questions.answers.map((a) => a.question) } : {}),
+  });
   return { ...htmlResponse(status, body), ...(cookie ? { cookies: [cookie] } : {}) };
 }
 
-const linkUnusable = (request: Request, tenant: Tenant) =>
-  htmlResponse(400, passwordMessagePage({ nonce: request.state.nonce, settings: settingsOf(tenant), heading: 'This link cannot be used', message: 'It has expired or was already used. Ask for a new one from the sign-in page.', loginPath: `${loginPath(tenant)}/forgot`, status: 'problem' }));
+const linkUnusable = (request: Request, tenant: Tenant, locale: Locale) =>
+  htmlResponse(400, passwordMessagePage({ nonce: request.state.nonce, settings: settingsOf(tenant), locale, heading: 'link.unusable.title', message: 'link.unusable.reset', loginPath: `${loginPath(tenant)}/forgot`, status: 'problem' }));
 
-/** GET /t/{tenant}/login/reset?token=…: the new-password form; following the link spends nothing (mail scanners follow links too). */
+/** GET /t/{tenant}/login/reset?token=…[&ui_locales=…]: the new-password form; following the link spends nothing (mail scanners follow links too). */
 export async function showResetPassword(request: Request): Promise<HttpResponse> {
   const tenant = tenantOf(request);
+  const language = carriedLocale(request, request.query.get('ui_locales'));
   const token = request.query.get('token') ?? '';
   const live = linkTokenPattern.test(token) ? await request.deps.actionTokens.peek(tenant.id, hashToken(token), passwordPurposes, Date.now()) : undefined;
-  if (!live) return linkUnusable(request, tenant);
-  return renderChoosePassword(request, tenant, token, live.purpose, 200, await questionsFor(request, tenant, live.userId, live.purpose));
+  if (!live) return linkUnusable(request, tenant, language.locale);
+  return renderChoosePassword(request, tenant, language, token, live.purpose, 200, await questionsFor(request, tenant, live.userId, live.purpose));
 }
 
 /**
@@ -100,13 +117,14 @@ export async function submitResetPassword(request: Request): Promise<HttpRespons
   const tenant = tenantOf(request);
   const form = formOf(request);
   verifyCsrf(request, `reset:${tenant.id}`, form.get('csrf'), (await tenantCsrfOptions(request.deps, tenant)).key);
+  const language = carriedLocale(request, form.get('ui_locales'));
   const token = form.get('token') ?? '';
   const password = (form.get('password') ?? '').slice(0, 1024);
   const now = Date.now();
   const hash = linkTokenPattern.test(token) ? hashToken(token) : undefined;
   const live = hash ? await request.deps.actionTokens.peek(tenant.id, hash, passwordPurposes, now) : undefined;
   const user = live ? await request.deps.users.getUser(tenant.id, live.userId) : undefined;
-  if (!live || !user || user.status === 'disabled') return linkUnusable(request, tenant);
+  if (!live || !user || user.status === 'disabled') return linkUnusable(request, tenant, language.locale);
   const questions = await questionsFor(request, tenant, user.id, live.purpose);
   if (questions) {
     const given = new Map(questions.answers.map((a, i) => [a.question, (form.get(`answer_${i}`) ?? '').slice(0, 200)]));
@@ -116,21 +134,21 @@ export async function submitResetPassword(request: Request): Promise<HttpRespons
       const attempt = await request.deps.rateLimiter.hit(`reset-answers#${tenant.id}#${hash}`, answerAttempts.hits, answerAttempts.windowSeconds, now);
       if (!attempt.allowed) {
         await request.deps.actionTokens.consume(tenant.id, hash!, passwordPurposes, now);
-        return linkUnusable(request, tenant);
+        return linkUnusable(request, tenant, language.locale);
       }
-      return renderChoosePassword(request, tenant, token, live.purpose, 400, questions, ['The answers do not match the ones you chose.']);
+      return renderChoosePassword(request, tenant, language, token, live.purpose, 400, questions, [translator(language.locale)('newPassword.wrongAnswers')]);
     }
   }
   const problems = await newPasswordProblems(password, settingsOf(tenant).passwordPolicy, user, await request.deps.users.recentPasswords(tenant.id, user.id));
-  if (problems.length) return renderChoosePassword(request, tenant, token, live.purpose, 400, questions, problems);
+  if (problems.length) return renderChoosePassword(request, tenant, language, token, live.purpose, 400, questions, problems);
   // Spent only now: a refused password leaves the link usable for another try.
-  if (!(await request.deps.actionTokens.consume(tenant.id, hash!, passwordPurposes, now))) return linkUnusable(request, tenant);
+  if (!(await request.deps.actionTokens.consume(tenant.id, hash!, passwordPurposes, now))) return linkUnusable(request, tenant, language.locale);
   const verified = live.purpose === 'invitation' ? user.emails.map((e) => ({ ...e, verified: true })) : user.emails;
   const next = { ...user, emails: verified, status: user.status === 'locked' ? user.status : 'active' as const, updatedAt: new Date(now).toISOString(), version: user.version + 1 };
   const outcome = await request.deps.users.updateUser(next, user.version, { passwordHash: await hashSecret('password', password), clearLockout: true }, [
     loginEvent(request, tenant, live.purpose === 'invitation' ? 'password.set' : 'password.reset', user.id, 'success', { via: live.purpose }),
   ]);
-  if (outcome !== 'done') return linkUnusable(request, tenant);
+  if (outcome !== 'done') return linkUnusable(request, tenant, language.locale);
   await endUserSessionsFrom(request, tenant, user.id, 'password_reset');
-  return htmlResponse(200, passwordMessagePage({ nonce: request.state.nonce, settings: settingsOf(tenant), heading: 'Your password is set', message: 'Sign in with your new password. Any other sessions of your account have been signed out.', loginPath: loginPath(tenant) }));
+  return htmlResponse(200, passwordMessagePage({ nonce: request.state.nonce, settings: settingsOf(tenant), locale: language.locale, heading: 'passwordSet.title', message: 'passwordSet.body', loginPath: loginPath(tenant) }));
 }

@@ -61,10 +61,10 @@ export async function completeSignIn(request: Request, tenant: Tenant, user: Use
   return { ...htmlResponse(200, signedInPage(request.state.nonce, settings, primaryEmail(user) ?? user.userName, `${loginPath(tenant)}/logout`, pageLocale(request))), cookies };
 }
 
-/** The flow denied this sign-in: say so, and record it. */
-export async function deniedSignIn(request: Request, tenant: Tenant, user: User, message: string): Promise<HttpResponse> {
+/** The flow denied this sign-in: say so (in the administrator's words), and record it. */
+export async function deniedSignIn(request: Request, tenant: Tenant, user: User, message: string, transaction?: { readonly uiLocales?: string }): Promise<HttpResponse> {
   await request.deps.auditLog.record(loginEvent(request, tenant, 'signin.denied', user.id, 'denied', { reason: 'flow_rule', message }));
-  return htmlResponse(403, cannotSignInPage({ nonce: request.state.nonce, settings: settingsOf(tenant), message, loginPath: loginPath(tenant) }));
+  return htmlResponse(403, cannotSignInPage({ nonce: request.state.nonce, settings: settingsOf(tenant), message, loginPath: loginPath(tenant), locale: pageLocale(request, transaction) }));
 }
 
 /** Steps remain: keep the sign-in server-side and send the browser to the next step. */
@@ -108,9 +108,15 @@ export const clearStateCookie = (tenant: Tenant, request: Request) => clearCooki
 
 export const restart = (tenant: Tenant, request: Request) => ({ ...seeOther(loginPath(tenant)), cookies: [clearCookie(stateCookie, cookieOptions(tenant, request.deps.publicUrl))] });
 
+/** The protocol's transaction this sign-in is for, while it is open. */
+export const transactionOfState = async (request: Request, tenant: Tenant, state: LoginState) =>
+  (state.transaction ? await request.deps.authTransactions.find(tenant.id, state.transaction, Date.now()) : undefined);
+
 /** Where the application waiting on this sign-in receives the user: the step pages' forms end there. */
-export const clientOriginOf = async (request: Request, tenant: Tenant, state: LoginState) =>
-  state.transaction ? (await request.deps.authTransactions.find(tenant.id, state.transaction, Date.now()))?.clientOrigin : undefined;
+export const clientOriginOf = async (request: Request, tenant: Tenant, state: LoginState) => (await transactionOfState(request, tenant, state))?.clientOrigin;
+
+/** The language of a sign-in's step pages: as its first page's, the transaction's ui_locales, else the browser's. */
+export const stepLocale = async (request: Request, tenant: Tenant, state: LoginState) => pageLocale(request, await transactionOfState(request, tenant, state));
 
 /** The state after a passed step: the next step's turn, the methods used so far, no failures. */
 export function passedStep(state: LoginState, amr: readonly string[]): LoginState {

@@ -13,29 +13,30 @@ import { formsMayReach } from '../../../shared/http/middleware/security-headers.
 import { throttle } from '../../../shared/http/rate-limit.ts';
 import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
 import { htmlResponse, seeOther } from '../../../shared/http/responses.ts';
-import { cannotSignInPage, factorStepPage, otherWays, type MethodChoice } from '../views/factor-pages.ts';
+import { translateKnown, translator, type MessageKey } from '../../../shared/http/i18n.ts';
+import { cannotSignInPage, factorStepPage, otherWays } from '../views/factor-pages.ts';
 import { passkeyStepPage } from '../views/passkey-views.ts';
 import { choosePasswordPage } from '../views/password-pages.ts';
 import { loginEvent, loginPath } from './login-common.ts';
-import { clientOriginOf, completeSignIn, inProgress, maxFailures, passedStep, restart, clearStateCookie, stepAttempts, stepPath, type InProgress } from './sign-in-progress.ts';
-import { stepAuthenticator, usableOptions } from './step-authenticators.ts';
+import { clientOriginOf, completeSignIn, inProgress, maxFailures, passedStep, restart, clearStateCookie, stepAttempts, stepLocale, stepPath, type InProgress } from './sign-in-progress.ts';
+import { choices, stepAuthenticator, usableOptions } from './step-authenticators.ts';
 import { enrollableOptions, renderEnrolment } from './step-enrolment.ts';
 
 /** The step pages of a sign-in under way: one method of the current step at a time. */
 
 type Request = HttpRequest<PlatformPorts>;
 
-const labelOf = (method: AuthenticatorId) => stepAuthenticator(method)?.label ?? method;
-export const choices = (methods: readonly AuthenticatorId[]): MethodChoice[] => methods.map((m) => ({ id: m, label: labelOf(m) }));
-
-async function renderStep(request: Request, tenant: Tenant, state: LoginState, user: User, factors: readonly Factor[], method: AuthenticatorId, usable: readonly AuthenticatorId[], status = 200, error?: string): Promise<HttpResponse> {
+async function renderStep(request: Request, tenant: Tenant, state: LoginState, user: User, factors: readonly Factor[], method: AuthenticatorId, usable: readonly AuthenticatorId[], status = 200, problem?: MessageKey): Promise<HttpResponse> {
   const { token, cookie } = issueCsrf(request, `login-step:${tenant.id}`, await tenantCsrfOptions(request.deps, tenant));
-  const others = choices(usable.filter((m) => m !== method));
+  const locale = await stepLocale(request, tenant, state);
+  const t = translator(locale);
+  const others = choices(t, usable.filter((m) => m !== method));
   const settings = settingsOf(tenant);
+  const error = problem ? { error: t(problem) } : {};
   const ceremony = await stepAuthenticator(method)?.present?.({ request, tenant, state, user, factors });
   const body = ceremony
-    ? passkeyStepPage({ nonce: request.state.nonce, settings, form: { nonce: request.state.nonce, csrf: token, action: stepPath(tenant), ceremony, button: 'Use my passkey', hidden: { method } }, others: otherWays('Other ways', others, stepPath(tenant)), ...(error ? { error } : {}) })
-    : factorStepPage({ nonce: request.state.nonce, csrf: token, settings, action: stepPath(tenant), method, others, stepPath: stepPath(tenant), ...(error ? { error } : {}) });
+    ? passkeyStepPage({ nonce: request.state.nonce, settings, locale, form: { nonce: request.state.nonce, csrf: token, action: stepPath(tenant), ceremony, button: t('step.passkey.button'), locale, hidden: { method } }, others: otherWays(t('step.otherWays'), others, stepPath(tenant)), ...error })
+    : factorStepPage({ nonce: request.state.nonce, csrf: token, settings, locale, action: stepPath(tenant), method, others, stepPath: stepPath(tenant), ...error });
   return { ...htmlResponse(status, body, formsMayReach(request.state.nonce, await clientOriginOf(request, tenant, state))), ...(cookie ? { cookies: [cookie] } : {}) };
 }
 
@@ -46,7 +47,7 @@ export async function showStep(request: Request): Promise<HttpResponse> {
   if (!found) return restart(tenant, request);
   let { state } = found;
   const { user, factors } = found;
-  if (state.mustChangePassword) return renderPasswordChange(request, tenant, 200);
+  if (state.mustChangePassword) return renderPasswordChange(request, tenant, state, 200);
   const options = state.stepsLeft[0];
   if (!options) return completeSignIn(request, tenant, user, state.amr, [], state);
   const usable = usableOptions(options, user, factors);
@@ -56,10 +57,11 @@ export async function showStep(request: Request): Promise<HttpResponse> {
   const hasEnrolled = usable.some((m) => m === 'totp' || m === 'webauthn');
   const enrollable = state.mayEnrol && !hasEnrolled ? enrollableOptions(options, usable) : [];
   const enrol = enrollable.find((m) => m === request.query.get('enrol')) ?? (usable.some((m) => m === asked) ? undefined : enrollable[0]);
-  if (enrol) return renderEnrolment(request, tenant, { state, user, factors }, enrol, choices(usable));
+  if (enrol) return renderEnrolment(request, tenant, { state, user, factors }, enrol, usable);
   if (!usable.length) {
     await request.deps.auditLog.record(loginEvent(request, tenant, 'signin.denied', user.id, 'denied', { reason: 'no_usable_factor', options }));
-    return htmlResponse(403, cannotSignInPage({ nonce: request.state.nonce, settings: settingsOf(tenant), message: 'This sign-in needs a second step you have not set up. Ask your administrator for help.', loginPath: loginPath(tenant) }));
+    const locale = await stepLocale(request, tenant, state);
+    return htmlResponse(403, cannotSignInPage({ nonce: request.state.nonce, settings: settingsOf(tenant), locale, message: translator(locale)('cannotSignIn.noFactor'), loginPath: loginPath(tenant) }));
   }
   const method = usable.find((m) => m === asked) ?? usable[0]!;
   const prepare = stepAuthenticator(method)?.prepare;
@@ -85,13 +87,14 @@ async function stepFailed(request: Request, tenant: Tenant, { state, user, facto
   const failures = state.failures + 1;
   await request.deps.auditLog.record(loginEvent(request, tenant, 'mfa.failure', user.id, 'failure', { method, reason, failures }));
   if (failures >= maxFailures) {
+    const locale = await stepLocale(request, tenant, state);
     await request.deps.loginStates.remove(tenant.id, state.id);
     await request.deps.auditLog.record(loginEvent(request, tenant, 'signin.denied', user.id, 'denied', { reason: 'too_many_wrong_codes' }));
-    return { ...htmlResponse(403, cannotSignInPage({ nonce: request.state.nonce, settings: settingsOf(tenant), message: 'Too many wrong codes. Sign in again from the start.', loginPath: loginPath(tenant) })), cookies: [clearStateCookie(tenant, request)] };
+    return { ...htmlResponse(403, cannotSignInPage({ nonce: request.state.nonce, settings: settingsOf(tenant), locale, message: translator(locale)('cannotSignIn.tooManyCodes'), loginPath: loginPath(tenant) })), cookies: [clearStateCookie(tenant, request)] };
   }
   const next = { ...state, failures };
   if (!(await request.deps.loginStates.update(next, state.failures))) return restart(tenant, request);
-  const message = method === 'webauthn' ? 'That passkey did not work. Try again, or choose another way.' : reason === 'replayed' ? 'That code was already used. Wait for the next one.' : 'That code is not right. Try again.';
+  const message: MessageKey = method === 'webauthn' ? 'step.passkeyFailed' : reason === 'replayed' ? 'step.replayedCode' : 'step.wrongCode';
   return renderStep(request, tenant, next, user, factors, method, usable, 401, message);
 }
 
@@ -112,9 +115,12 @@ export async function submitStep(request: Request): Promise<HttpResponse> {
   return stepPassed(request, tenant, state, user, method, outcome.amr);
 }
 
-async function renderPasswordChange(request: Request, tenant: Tenant, status: number, errors?: readonly string[]): Promise<HttpResponse> {
+/** The new password an administrator (or its expiry) requires; the policy's problems come in English and are said in the page's language. */
+async function renderPasswordChange(request: Request, tenant: Tenant, state: LoginState, status: number, errors?: readonly string[]): Promise<HttpResponse> {
   const { token, cookie } = issueCsrf(request, `login-step:${tenant.id}`, await tenantCsrfOptions(request.deps, tenant));
-  const body = choosePasswordPage({ nonce: request.state.nonce, settings: settingsOf(tenant), csrf: token, action: `${stepPath(tenant)}/password`, token: '', heading: 'Choose a new password', ...(errors ? { errors } : {}) });
+  const locale = await stepLocale(request, tenant, state);
+  const t = translator(locale);
+  const body = choosePasswordPage({ nonce: request.state.nonce, settings: settingsOf(tenant), locale, csrf: token, action: `${stepPath(tenant)}/password`, token: '', heading: 'newPassword.title', ...(errors ? { errors: errors.map((e) => translateKnown(t, e)) } : {}) });
   return { ...htmlResponse(status, body), ...(cookie ? { cookies: [cookie] } : {}) };
 }
 
@@ -128,7 +134,7 @@ export async function submitPasswordChange(request: Request): Promise<HttpRespon
   const { state, user } = found;
   const password = (form.get('password') ?? '').slice(0, 1024);
   const problems = await newPasswordProblems(password, settingsOf(tenant).passwordPolicy, user, await request.deps.users.recentPasswords(tenant.id, user.id));
-  if (problems.length) return renderPasswordChange(request, tenant, 400, problems);
+  if (problems.length) return renderPasswordChange(request, tenant, state, 400, problems);
   const { passwordChangeRequired: _required, ...rest } = user;
   const outcome = await request.deps.users.updateUser({ ...rest, updatedAt: new Date().toISOString(), version: user.version + 1 }, user.version, { passwordHash: await hashSecret('password', password) }, [
     loginEvent(request, tenant, 'password.changed', user.id, 'success', { reason: user.passwordChangeRequired ? 'required_by_administrator' : 'expired' }),

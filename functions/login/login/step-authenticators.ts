@@ -12,7 +12,10 @@ import { settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.t
 import { primaryEmail, type User } from '../../../shared/domain/users/user.ts';
 import type { HttpRequest } from '../../../shared/http/request.ts';
 import { relyingPartyOf, signInCeremony, takeCeremony, type BrowserCeremony } from '../factors/passkey-ceremony.ts';
+import { translator, type MessageKey, type Translate } from '../../../shared/http/i18n.ts';
+import { mailLocale } from '../../../shared/http/mail-wording.ts';
 import { loginEvent } from './login-common.ts';
+import { transactionOfState } from './sign-in-progress.ts';
 
 type Request = HttpRequest<PlatformPorts>;
 
@@ -40,7 +43,7 @@ export type StepOutcome = { readonly result: 'ok'; readonly amr: readonly string
  */
 export interface StepAuthenticator {
   /** How the step page offers it among a step's other ways. */
-  readonly label: string;
+  readonly label: MessageKey;
   usable(user: User, factors: readonly Factor[]): boolean;
   /** Once, when the user picks it: e.g. mails a code. Returns the state to go on with. */
   prepare?(step: StepContext): Promise<LoginState>;
@@ -54,7 +57,7 @@ const spent = (accepted: boolean, method: LocalAuthenticatorId): StepOutcome => 
 const stamp = () => new Date().toISOString();
 
 const totp: StepAuthenticator = {
-  label: 'Authenticator app',
+  label: 'step.way.totp',
   usable: (_user, factors) => factors.some((f) => f.kind === 'totp'),
   async verify({ request, tenant, user, factors }, { code }) {
     const factor = factors.find((f): f is TotpFactor => f.kind === 'totp')!;
@@ -66,7 +69,7 @@ const totp: StepAuthenticator = {
 };
 
 const recoveryCode: StepAuthenticator = {
-  label: 'Use a recovery code',
+  label: 'step.way.recoveryCode',
   usable: (_user, factors) => factors.some((f) => f.kind === 'recovery_codes' && Object.keys(f.codes).length > 0),
   async verify({ request, tenant, user, factors }, { code }) {
     const factor = factors.find((f): f is RecoveryCodesFactor => f.kind === 'recovery_codes')!;
@@ -77,7 +80,7 @@ const recoveryCode: StepAuthenticator = {
 };
 
 const emailOtp: StepAuthenticator = {
-  label: 'Email me a code',
+  label: 'step.way.emailOtp',
   usable: (user) => primaryEmail(user) !== undefined,
   /** Mails a code for this sign-in, unless one went out less than a minute ago. */
   async prepare({ request, tenant, state, user }) {
@@ -86,8 +89,9 @@ const emailOtp: StepAuthenticator = {
     const { code, stored } = newEmailCode(state.id, now);
     const next = { ...state, emailCode: stored };
     if (!(await request.deps.loginStates.update(next, state.failures))) return state;
-    const name = settingsOf(tenant).branding.displayName;
-    await request.deps.mailer.send({ to: primaryEmail(user)!, subject: `Your ${name} sign-in code: ${code}`, text: `Your sign-in code for ${name} is ${code}. It is valid for 10 minutes.\n\nIf you did not try to sign in, change your password: someone knows it.` });
+    const t = translator(mailLocale(user.locale, (await transactionOfState(request, tenant, state))?.uiLocales, request.headers['accept-language']));
+    const params = { org: settingsOf(tenant).branding.displayName, code };
+    await request.deps.mailer.send({ to: primaryEmail(user)!, subject: t('mail.code.subject', params), text: t('mail.code.text', params) });
     await request.deps.auditLog.record(loginEvent(request, tenant, 'mfa.challenge', user.id, 'success', { method: 'email_otp' }));
     return next;
   },
@@ -97,7 +101,7 @@ const emailOtp: StepAuthenticator = {
 };
 
 const passkey: StepAuthenticator = {
-  label: 'Use a passkey',
+  label: 'step.way.passkey',
   usable: (_user, factors) => passkeysOf(factors).length > 0,
   present: ({ request, tenant, user, factors }) => signInCeremony(request, tenant, { id: user.id, passkeys: passkeysOf(factors) }),
   async verify({ request, tenant, user, factors }, answer) {
@@ -120,6 +124,10 @@ const passkey: StepAuthenticator = {
 export const stepAuthenticators: Readonly<Record<Exclude<LocalAuthenticatorId, 'password'>, StepAuthenticator>> = { totp, email_otp: emailOtp, recovery_code: recoveryCode, webauthn: passkey };
 
 export const stepAuthenticator = (id: AuthenticatorId): StepAuthenticator | undefined => (id !== 'password' && Object.hasOwn(stepAuthenticators, id) ? stepAuthenticators[id as Exclude<LocalAuthenticatorId, 'password'>] : undefined);
+
+/** A step's ways as links name them, in the page's language. */
+export const choices = (t: Translate, methods: readonly AuthenticatorId[]): Array<{ id: string; label: string }> =>
+  methods.map((m) => { const label = stepAuthenticator(m)?.label; return { id: m, label: label ? t(label) : m }; });
 
 /** Which of a step's options this user can use now. */
 export const usableOptions = (options: readonly string[], user: User, factors: readonly Factor[]): AuthenticatorId[] =>

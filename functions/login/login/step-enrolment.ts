@@ -13,9 +13,12 @@ import { htmlResponse, seeOther } from '../../../shared/http/responses.ts';
 import { html } from '../../../shared/http/views/html.ts';
 import { confirmPasskey, confirmTotp, offerTotp, replaceRecoveryCodes } from '../factors/factor-enrolment.ts';
 import { registrationCeremony } from '../factors/passkey-ceremony.ts';
-import { otherWays, recoveryCodesPage, totpEnrolmentPage, type MethodChoice } from '../views/factor-pages.ts';
+import { translator, type MessageKey } from '../../../shared/http/i18n.ts';
+import { otherWays, recoveryCodesPage, totpEnrolmentPage } from '../views/factor-pages.ts';
 import { passkeyEnrolmentPage } from '../views/passkey-views.ts';
-import { clientOriginOf, completeSignIn, inProgress, maxFailures, passedStep, restart, stepAttempts, stepPath, type InProgress } from './sign-in-progress.ts';
+import { loginEvent } from './login-common.ts';
+import { clientOriginOf, completeSignIn, inProgress, maxFailures, passedStep, restart, stepAttempts, stepLocale, stepPath, type InProgress } from './sign-in-progress.ts';
+import { choices } from './step-authenticators.ts';
 
 /**
  * Enrolment during a sign-in (flow document `enrolment.selfService`): a step takes a factor
@@ -25,7 +28,7 @@ import { clientOriginOf, completeSignIn, inProgress, maxFailures, passedStep, re
 type Request = HttpRequest<PlatformPorts>;
 type Enrollable = 'totp' | 'webauthn';
 
-const enrolLabels: Readonly<Record<Enrollable, string>> = { totp: 'Use an authenticator app instead', webauthn: 'Create a passkey instead' };
+const enrolLabels: Readonly<Record<Enrollable, MessageKey>> = { totp: 'enrolTotp.instead', webauthn: 'enrolPasskey.instead' };
 
 /** The factors a step takes that the user could set up now. */
 export const enrollableOptions = (options: readonly string[], usable: readonly AuthenticatorId[]): Enrollable[] =>
@@ -34,26 +37,29 @@ export const enrollableOptions = (options: readonly string[], usable: readonly A
 const csrfScope = (tenant: Tenant) => `login-step:${tenant.id}`;
 
 /** The enrolment page for a kind, with links to the other kind and to the ways the user already has. */
-export async function renderEnrolment(request: Request, tenant: Tenant, found: InProgress, kind: Enrollable, usable: readonly MethodChoice[], error?: string): Promise<HttpResponse> {
+export async function renderEnrolment(request: Request, tenant: Tenant, found: InProgress, kind: Enrollable, usable: readonly AuthenticatorId[], problem?: MessageKey): Promise<HttpResponse> {
   const { state, user, factors } = found;
   const settings = settingsOf(tenant);
   const { token, cookie } = issueCsrf(request, csrfScope(tenant), await tenantCsrfOptions(request.deps, tenant));
-  const instead = enrollableOptions(state.stepsLeft[0] ?? [], []).filter((k) => k !== kind && !usable.some((u) => u.id === k));
-  const others = html`${instead.map((k) => html`<p><a href="${stepPath(tenant)}?enrol=${k}" id="enrol-${k}">${enrolLabels[k]}</a></p>`)}${otherWays('Not now', usable, stepPath(tenant))}`;
+  const locale = await stepLocale(request, tenant, state);
+  const t = translator(locale);
+  const error = problem ? { error: t(problem) } : {};
+  const instead = enrollableOptions(state.stepsLeft[0] ?? [], []).filter((k) => k !== kind && !usable.includes(k));
+  const others = html`${instead.map((k) => html`<p><a href="${stepPath(tenant)}?enrol=${k}" id="enrol-${k}">${t(enrolLabels[k])}</a></p>`)}${otherWays(t('step.notNow'), choices(t, usable), stepPath(tenant))}`;
   let body: string;
   if (kind === 'webauthn') {
     const ceremony = await registrationCeremony(request, tenant, user, passkeysOf(factors));
-    body = passkeyEnrolmentPage({ nonce: request.state.nonce, settings, form: { nonce: request.state.nonce, csrf: token, action: `${stepPath(tenant)}/enrol-passkey`, ceremony, button: 'Create a passkey' }, others, ...(error ? { error } : {}) });
+    body = passkeyEnrolmentPage({ nonce: request.state.nonce, settings, locale, form: { nonce: request.state.nonce, csrf: token, action: `${stepPath(tenant)}/enrol-passkey`, ceremony, button: t('enrolPasskey.button'), locale }, others, ...error });
   } else {
     const offer = await offerTotp(request, tenant, user, state.pendingTotp);
     if (!state.pendingTotp && !(await request.deps.loginStates.update({ ...state, pendingTotp: offer.pending }, state.failures))) return restart(tenant, request);
-    body = totpEnrolmentPage({ nonce: request.state.nonce, csrf: token, settings, action: `${stepPath(tenant)}/enrol`, qrDataUrl: offer.qrDataUrl, manualKey: offer.manualKey, others, ...(error ? { error } : {}) });
+    body = totpEnrolmentPage({ nonce: request.state.nonce, csrf: token, settings, locale, action: `${stepPath(tenant)}/enrol`, qrDataUrl: offer.qrDataUrl, manualKey: offer.manualKey, others, ...error });
   }
   return { ...htmlResponse(error ? 401 : 200, body), ...(cookie ? { cookies: [cookie] } : {}) };
 }
 
 /** A wrong answer during enrolment: counted like a wrong code; at the limit the sign-in starts again. */
-async function enrolmentFailed(request: Request, tenant: Tenant, found: InProgress, kind: Enrollable, message: string): Promise<HttpResponse> {
+async function enrolmentFailed(request: Request, tenant: Tenant, found: InProgress, kind: Enrollable, message: MessageKey): Promise<HttpResponse> {
   const failures = found.state.failures + 1;
   if (failures >= maxFailures) {
     await request.deps.loginStates.remove(tenant.id, found.state.id);
@@ -64,15 +70,19 @@ async function enrolmentFailed(request: Request, tenant: Tenant, found: InProgre
   return renderEnrolment(request, tenant, { ...found, state }, kind, [], message);
 }
 
-/** The step passed by enrolling: recovery codes follow (shown once) when this is the user's first second factor. */
-async function enrolled(request: Request, tenant: Tenant, found: InProgress, amr: readonly string[], withRecoveryCodes: boolean): Promise<HttpResponse> {
+/**
+ * The step passed by enrolling (a second factor used for the first time counts as one passed, for
+ * the statistics too): recovery codes follow (shown once) when this is the user's first second factor.
+ */
+async function enrolled(request: Request, tenant: Tenant, found: InProgress, method: Enrollable, amr: readonly string[], withRecoveryCodes: boolean): Promise<HttpResponse> {
   const { state, user, factors } = found;
   const next = passedStep(state, amr);
   if (!(await request.deps.loginStates.update(next, state.failures))) return restart(tenant, request);
+  await request.deps.auditLog.record(loginEvent(request, tenant, 'mfa.success', user.id, 'success', { method, enrolled: true }));
   if (!withRecoveryCodes) return next.stepsLeft.length ? seeOther(stepPath(tenant)) : finish(request, tenant, { ...found, state: next });
   const codes = await replaceRecoveryCodes(request, tenant, user, factors);
   const { token, cookie } = issueCsrf(request, csrfScope(tenant), await tenantCsrfOptions(request.deps, tenant));
-  const body = recoveryCodesPage({ nonce: request.state.nonce, csrf: token, settings: settingsOf(tenant), action: `${stepPath(tenant)}/continue`, codes });
+  const body = recoveryCodesPage({ nonce: request.state.nonce, csrf: token, settings: settingsOf(tenant), locale: await stepLocale(request, tenant, state), action: `${stepPath(tenant)}/continue`, codes });
   return { ...htmlResponse(200, body, formsMayReach(request.state.nonce, await clientOriginOf(request, tenant, state))), ...(cookie ? { cookies: [cookie] } : {}) };
 }
 
@@ -95,9 +105,9 @@ export async function submitEnrolment(request: Request): Promise<HttpResponse> {
   const found = await enrolling(request, tenant, 'totp');
   if (!found?.state.pendingTotp) return restart(tenant, request);
   const outcome = await confirmTotp(request, tenant, found.user, found.state.pendingTotp, formOf(request).get('code') ?? '');
-  if (outcome === 'wrong') return enrolmentFailed(request, tenant, found, 'totp', 'That code is not right. Check the time on your phone and try the next code.');
+  if (outcome === 'wrong') return enrolmentFailed(request, tenant, found, 'totp', 'enrolTotp.wrongCode');
   if (outcome === 'exists') return restart(tenant, request);
-  return enrolled(request, tenant, found, [amrOf.totp], true);
+  return enrolled(request, tenant, found, 'totp', [amrOf.totp], true);
 }
 
 /** POST /t/{tenant}/login/step/enrol-passkey: a new passkey's registration; recovery codes follow if the user has none. */
@@ -107,9 +117,9 @@ export async function submitPasskeyEnrolment(request: Request): Promise<HttpResp
   if (!found) return restart(tenant, request);
   const form = formOf(request);
   const outcome = await confirmPasskey(request, tenant, found.user, found.factors, { ceremony: form.get('ceremony'), credential: form.get('credential') });
-  if (outcome === 'wrong') return enrolmentFailed(request, tenant, found, 'webauthn', 'The passkey could not be created. Try again.');
+  if (outcome === 'wrong') return enrolmentFailed(request, tenant, found, 'webauthn', 'enrolPasskey.failed');
   const hasRecoveryCodes = found.factors.some((f) => f.kind === 'recovery_codes' && Object.keys(f.codes).length > 0);
-  return enrolled(request, tenant, found, passkeyAmr(true), !hasRecoveryCodes);
+  return enrolled(request, tenant, found, 'webauthn', passkeyAmr(true), !hasRecoveryCodes);
 }
 
 /** POST /t/{tenant}/login/step/continue: after the recovery codes, on to the next step or the end. */

@@ -1,6 +1,7 @@
 import type { TenantSettings } from '../../../shared/domain/tenants/settings.ts';
+import { formatMoment, isMessageKey, translator, type Locale, type Translate } from '../../../shared/http/i18n.ts';
 import { html } from '../../../shared/http/views/html.ts';
-import { brandedPage } from './branded-page.ts';
+import { brandedPage } from '../../../shared/http/views/branded-page.ts';
 
 /**
  * The account portal (issue: console and account portal): one server-rendered page with what
@@ -22,13 +23,13 @@ export interface AccountPortalView {
   readonly sessions: readonly { readonly id: string; readonly current: boolean; readonly signedInAt: string; readonly methods: readonly string[] }[];
   readonly consents: readonly { readonly application: string; readonly scopes: readonly string[]; readonly grantedAt: string }[];
   readonly linked: readonly { readonly provider: string; readonly email?: string; readonly linkedAt: string }[];
+  /** The page's language (the user's own, else the browser's); factor labels come in it. */
+  readonly locale: Locale;
 }
 
-const day = (iso: string) => iso.slice(0, 16).replace('T', ' ') + ' UTC';
-
-const script = (nonce: string, apiBase: string, logoutUrl: string) => html`<script nonce="${nonce}" id="account-script" data-api="${apiBase}" data-logout="${logoutUrl}">
+const script = (nonce: string, apiBase: string, logoutUrl: string, failed: string) => html`<script nonce="${nonce}" id="account-script" data-api="${apiBase}" data-logout="${logoutUrl}" data-failed="${failed}">
 (() => {
-  const { api, logout } = document.getElementById('account-script').dataset;
+  const { api, logout, failed } = document.getElementById('account-script').dataset;
   const status = document.getElementById('status');
   const say = (text) => { status.textContent = text; };
   async function call(method, path, body) {
@@ -37,7 +38,7 @@ const script = (nonce: string, apiBase: string, logoutUrl: string) => html`<scri
     const problem = await res.json().catch(() => ({}));
     if (problem.reauthenticate) { location.href = problem.reauthenticate; return undefined; }
     if (problem.login) { location.href = problem.login; return undefined; }
-    say(problem.detail || 'That did not work. Try again.');
+    say(problem.detail || failed);
     return undefined;
   }
   const actions = {
@@ -102,68 +103,64 @@ const script = (nonce: string, apiBase: string, logoutUrl: string) => html`<scri
 })();
 </script>`;
 
-const methodNames: Readonly<Record<string, string>> = { pwd: 'password', otp: 'code', hwk: 'passkey', mfa: 'two factors', fed: 'another provider', swk: 'passkey' };
+/** How a session was signed in to (its amr values), in words. */
+const methodName = (t: Translate, amr: string) => { const key = `account.amr.${amr}`; return isMessageKey(key) ? t(key) : amr; };
 
-const doneMessages: Readonly<Record<string, string>> = {
-  profile: 'Your profile was saved.',
-  'end-session': 'That session was signed out.',
-  'withdraw-consent': 'The application’s access was withdrawn.',
-  'remove-factor': 'That sign-in method was removed.',
-  factors: 'Your sign-in methods were updated.',
-};
-
-export const accountDoneMessage = (value: string | null) => (value && Object.hasOwn(doneMessages, value) ? doneMessages[value] : undefined);
+/** What the page says after a change the script made (`?done=…`): only the known ones. */
+export const accountDoneMessage = (t: Translate, value: string | null) => { const key = `account.done.${value ?? ''}`; return value && isMessageKey(key) ? t(key) : undefined; };
 
 export function accountPortalPage(view: AccountPortalView, done?: string): string {
   const p = view.profile;
-  const body = html`<h1>Your account</h1>
+  const t = translator(view.locale);
+  const day = (iso: string) => formatMoment(view.locale, iso);
+  const body = html`<h1>${t('account.title')}</h1>
 <p class="status note" id="status" role="status" aria-live="polite"${done ? '' : ' hidden'}>${done ?? ''}</p>
 <section aria-labelledby="profile-heading">
-<h2 id="profile-heading">Profile</h2>
-<p>${p.emails.map((e) => html`${e.value} <span class="muted">(${e.verified ? 'verified' : 'not verified'})</span> `)}</p>
+<h2 id="profile-heading">${t('account.profile')}</h2>
+<p>${p.emails.map((e) => html`${e.value} <span class="muted">(${e.verified ? t('account.verified') : t('account.notVerified')})</span> `)}</p>
 <form id="profile-form">
-<label for="givenName">Given name<input id="givenName" name="givenName" maxlength="100" value="${p.givenName ?? ''}" autocomplete="given-name"></label>
-<label for="familyName">Family name<input id="familyName" name="familyName" maxlength="100" value="${p.familyName ?? ''}" autocomplete="family-name"></label>
-<label for="displayName">Display name<input id="displayName" name="displayName" maxlength="200" value="${p.displayName ?? ''}" autocomplete="nickname"></label>
-<label for="locale">Language (e.g. en, pt-BR)<input id="locale" name="locale" maxlength="10" value="${p.locale ?? ''}" pattern="[a-z]{2,3}(-[A-Z]{2})?"></label>
-<button type="submit">Save profile</button>
+<label for="givenName">${t('account.givenName')}<input id="givenName" name="givenName" maxlength="100" value="${p.givenName ?? ''}" autocomplete="given-name"></label>
+<label for="familyName">${t('account.familyName')}<input id="familyName" name="familyName" maxlength="100" value="${p.familyName ?? ''}" autocomplete="family-name"></label>
+<label for="displayName">${t('account.displayName')}<input id="displayName" name="displayName" maxlength="200" value="${p.displayName ?? ''}" autocomplete="nickname"></label>
+<label for="locale">${t('account.language')}<input id="locale" name="locale" maxlength="10" value="${p.locale ?? ''}" pattern="[a-z]{2,3}(-[A-Z]{2})?"></label>
+<button type="submit">${t('account.saveProfile')}</button>
 </form>
 </section>
 <section aria-labelledby="factors-heading">
-<h2 id="factors-heading">Sign-in methods</h2>
-${view.factors.length ? html`<ul class="items">${view.factors.map((f) => html`<li><span>${f.label}${f.detail ? html` <span class="muted">${f.detail}</span>` : ''}</span><button type="button" class="secondary small" data-action="remove-factor" data-id="${f.id}" aria-label="Remove ${f.label}">Remove</button></li>`)}</ul>` : html`<p class="muted">Only your password so far.</p>`}
-<p>${view.hasTotp ? '' : html`<button type="button" class="secondary" data-action="offer-totp">Set up an authenticator app</button> `}${view.factors.length ? html`<button type="button" class="secondary" data-action="recovery-codes">New recovery codes</button>` : ''}</p>
+<h2 id="factors-heading">${t('account.methods')}</h2>
+${view.factors.length ? html`<ul class="items">${view.factors.map((f) => html`<li><span>${f.label}${f.detail ? html` <span class="muted">${f.detail}</span>` : ''}</span><button type="button" class="secondary small" data-action="remove-factor" data-id="${f.id}" aria-label="${t('account.removeLabel', { label: f.label })}">${t('account.remove')}</button></li>`)}</ul>` : html`<p class="muted">${t('account.onlyPassword')}</p>`}
+<p>${view.hasTotp ? '' : html`<button type="button" class="secondary" data-action="offer-totp">${t('account.setUpTotp')}</button> `}${view.factors.length ? html`<button type="button" class="secondary" data-action="recovery-codes">${t('account.newRecoveryCodes')}</button>` : ''}</p>
 <div id="totp-setup" hidden>
-<p>Scan this with your authenticator app, or enter the key by hand, then type the code it shows.</p>
-<img id="totp-qr" alt="QR code for your authenticator app" width="200" height="200">
-<p>Key: <code id="totp-key"></code></p>
-<form id="totp-form"><label for="totp-code">Code from the app<input id="totp-code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required></label><button type="submit">Turn on</button></form>
+<p>${t('account.totpIntro')}</p>
+<img id="totp-qr" alt="${t('common.qrAlt')}" width="200" height="200">
+<p>${t('account.key')} <code id="totp-key"></code></p>
+<form id="totp-form"><label for="totp-code">${t('common.codeFromApp')}<input id="totp-code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{6}" maxlength="6" required></label><button type="submit">${t('account.turnOn')}</button></form>
 </div>
 <div id="codes" hidden>
-<p class="note">Your recovery codes, each good once if you lose your device. Keep them somewhere safe: they are not shown again.</p>
+<p class="note">${t('account.codesIntro')}</p>
 <ul id="codes-list" class="items"></ul>
-<button type="button" data-action="codes-done">I have kept them</button>
+<button type="button" data-action="codes-done">${t('account.codesKept')}</button>
 </div>
 </section>
 <section aria-labelledby="sessions-heading">
-<h2 id="sessions-heading">Where you are signed in</h2>
-<ul class="items">${view.sessions.map((s) => html`<li><span>Since ${day(s.signedInAt)}, with ${s.methods.map((m) => methodNames[m] ?? m).join(' and ')}${s.current ? html` <strong>(this browser)</strong>` : ''}</span>${s.current ? '' : html`<button type="button" class="secondary small" data-action="end-session" data-id="${s.id}">Sign out</button>`}</li>`)}</ul>
+<h2 id="sessions-heading">${t('account.sessions')}</h2>
+<ul class="items">${view.sessions.map((s) => html`<li><span>${t('account.session', { when: day(s.signedInAt), methods: s.methods.map((m) => methodName(t, m)).join(` ${t('account.and')} `) })}${s.current ? html` <strong>${t('account.thisBrowser')}</strong>` : ''}</span>${s.current ? '' : html`<button type="button" class="secondary small" data-action="end-session" data-id="${s.id}">${t('account.signOut')}</button>`}</li>`)}</ul>
 </section>
 <section aria-labelledby="apps-heading">
-<h2 id="apps-heading">Applications you allowed</h2>
-${view.consents.length ? html`<ul class="items">${view.consents.map((c) => html`<li><span>${c.application} <span class="muted">${c.scopes.join(', ')} · since ${day(c.grantedAt)}</span></span><button type="button" class="secondary small" data-action="withdraw-consent" data-id="${c.application}">Withdraw</button></li>`)}</ul>` : html`<p class="muted">None.</p>`}
+<h2 id="apps-heading">${t('account.apps')}</h2>
+${view.consents.length ? html`<ul class="items">${view.consents.map((c) => html`<li><span>${c.application} <span class="muted">${c.scopes.join(', ')} · ${t('account.since', { when: day(c.grantedAt) })}</span></span><button type="button" class="secondary small" data-action="withdraw-consent" data-id="${c.application}">${t('account.withdraw')}</button></li>`)}</ul>` : html`<p class="muted">${t('account.noApps')}</p>`}
 </section>
 <section aria-labelledby="linked-heading">
-<h2 id="linked-heading">Linked accounts</h2>
-${view.linked.length ? html`<ul class="items">${view.linked.map((l) => html`<li><span>${l.provider}${l.email ? html` <span class="muted">${l.email}</span>` : ''}</span><span class="muted">since ${day(l.linkedAt)}</span></li>`)}</ul>` : html`<p class="muted">None.</p>`}
+<h2 id="linked-heading">${t('account.linked')}</h2>
+${view.linked.length ? html`<ul class="items">${view.linked.map((l) => html`<li><span>${l.provider}${l.email ? html` <span class="muted">${l.email}</span>` : ''}</span><span class="muted">${t('account.since', { when: day(l.linkedAt) })}</span></li>`)}</ul>` : html`<p class="muted">${t('account.noLinked')}</p>`}
 </section>
 <section aria-labelledby="data-heading">
-<h2 id="data-heading">Your data</h2>
-<p><a href="${view.apiBase}/export" download="account-export.json" id="export">Download everything we hold about you</a> (JSON).</p>
-<p><button type="button" class="danger" data-action="ask-delete">Delete my account…</button></p>
-<div id="confirm-delete" hidden><p class="notice">This deletes your account and what we hold about you, and signs you out everywhere. It cannot be undone.</p><button type="button" class="danger" data-action="delete-account">Yes, delete my account</button></div>
+<h2 id="data-heading">${t('account.data')}</h2>
+<p>${t.html('account.exportLine', { link: html`<a href="${view.apiBase}/export" download="account-export.json" id="export">${t('account.export')}</a>` })}</p>
+<p><button type="button" class="danger" data-action="ask-delete">${t('account.delete')}</button></p>
+<div id="confirm-delete" hidden><p class="notice">${t('account.deleteWarning')}</p><button type="button" class="danger" data-action="delete-account">${t('account.deleteConfirm')}</button></div>
 </section>
-<p><a href="${view.logoutUrl}">Sign out</a></p>
-${script(view.nonce, view.apiBase, view.logoutUrl)}`;
-  return brandedPage(view.settings, view.nonce, 'Your account', body, { wide: true });
+<p><a href="${view.logoutUrl}">${t('account.signOut')}</a></p>
+${script(view.nonce, view.apiBase, view.logoutUrl, t('account.failed'))}`;
+  return brandedPage(view.settings, view.nonce, t('account.title'), body, { wide: true, lang: view.locale });
 }

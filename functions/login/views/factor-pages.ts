@@ -1,12 +1,14 @@
 import type { TenantSettings } from '../../../shared/domain/tenants/settings.ts';
+import { translator, type Locale, type MessageKey } from '../../../shared/http/i18n.ts';
 import { html, type SafeHtml } from '../../../shared/http/views/html.ts';
-import { brandedPage } from './branded-page.ts';
+import { brandedPage } from '../../../shared/http/views/branded-page.ts';
 
 interface PageBase {
   readonly nonce: string;
   readonly csrf: string;
   readonly settings: TenantSettings;
   readonly action: string;
+  readonly locale: Locale;
   readonly error?: string;
 }
 
@@ -15,64 +17,68 @@ export interface MethodChoice {
   readonly label: string;
 }
 
-const labels: Readonly<Record<string, { title: string; prompt: string; input: string }>> = {
-  totp: { title: 'Enter the code from your authenticator app', prompt: 'Open your authenticator app and enter the 6-digit code it shows for this account.', input: 'numeric' },
-  email_otp: { title: 'Check your email', prompt: 'We sent a 6-digit code to your email address. It is valid for 10 minutes.', input: 'numeric' },
-  recovery_code: { title: 'Use a recovery code', prompt: 'Enter one of the recovery codes you saved when you set up two-step verification. Each code works once.', input: 'text' },
+const labels: Readonly<Record<string, { title: MessageKey; prompt: MessageKey; input: string }>> = {
+  totp: { title: 'step.totp.title', prompt: 'step.totp.prompt', input: 'numeric' },
+  email_otp: { title: 'common.checkEmail', prompt: 'step.emailOtp.prompt', input: 'numeric' },
+  recovery_code: { title: 'step.recoveryCode.title', prompt: 'step.recoveryCode.prompt', input: 'text' },
 };
 
-/** Links to the step's other methods the user can use. */
+/** Links to the step's other methods the user can use, after a lead such as "Other ways:". */
 export const otherWays = (lead: string, others: readonly MethodChoice[], stepPath: string) =>
-  others.length ? html`<p class="muted">${lead}: ${others.map((o, i) => html`${i ? ' · ' : ''}<a href="${stepPath}?method=${o.id}">${o.label}</a>`)}</p>` : '';
+  others.length ? html`<p class="muted">${lead} ${others.map((o, i) => html`${i ? ' · ' : ''}<a href="${stepPath}?method=${o.id}">${o.label}</a>`)}</p>` : '';
 
 const notice = (error?: string) => (error ? html`<p class="notice" role="alert" id="step-error">${error}</p>` : '');
 
 /** A step of the sign-in: the code field for one method, and links to the others the user can use. */
 export function factorStepPage(view: PageBase & { method: string; others: readonly MethodChoice[]; stepPath: string }): string {
+  const t = translator(view.locale);
   const text = labels[view.method]!;
-  return brandedPage(view.settings, view.nonce, text.title, html`<h1>${text.title}</h1>
-<p>${text.prompt}</p>
+  return brandedPage(view.settings, view.nonce, t(text.title), html`<h1>${t(text.title)}</h1>
+<p>${t(text.prompt)}</p>
 ${notice(view.error)}
 <form method="post" action="${view.action}">
 <input type="hidden" name="csrf" value="${view.csrf}">
 <input type="hidden" name="method" value="${view.method}">
-<label for="code">Code
+<label for="code">${t('common.code')}
 <input id="code" name="code" type="text" inputmode="${text.input}" autocomplete="one-time-code" required maxlength="20" autofocus></label>
-<button type="submit">Verify</button>
+<button type="submit">${t('step.verify')}</button>
 </form>
-${otherWays('Other ways', view.others, view.stepPath)}`);
+${otherWays(t('step.otherWays'), view.others, view.stepPath)}`, { lang: view.locale });
 }
 
 /** Enrolment of an authenticator app: the QR code, the key to type instead, and a code to prove it works. */
 export function totpEnrolmentPage(view: PageBase & { qrDataUrl: string; manualKey: string; others: SafeHtml | string }): string {
-  return brandedPage(view.settings, view.nonce, 'Set up two-step verification', html`<h1>Set up two-step verification</h1>
-<p>${view.settings.branding.displayName} needs a second step when you sign in. Scan this code with an authenticator app (such as Google Authenticator, Microsoft Authenticator or 1Password), then enter the code it shows.</p>
-<img src="${view.qrDataUrl}" alt="QR code for your authenticator app" width="200" height="200">
-<p>Can't scan it? Enter this key in the app: <code id="manual-key">${view.manualKey}</code></p>
+  const t = translator(view.locale);
+  return brandedPage(view.settings, view.nonce, t('enrolTotp.title'), html`<h1>${t('enrolTotp.title')}</h1>
+<p>${t('enrolTotp.intro', { org: view.settings.branding.displayName })}</p>
+<img src="${view.qrDataUrl}" alt="${t('common.qrAlt')}" width="200" height="200">
+<p>${t.html('enrolTotp.cantScan', { key: html`<code id="manual-key">${view.manualKey}</code>` })}</p>
 ${notice(view.error)}
 <form method="post" action="${view.action}">
 <input type="hidden" name="csrf" value="${view.csrf}">
-<label for="code">Code from the app
+<label for="code">${t('common.codeFromApp')}
 <input id="code" name="code" type="text" inputmode="numeric" autocomplete="one-time-code" required maxlength="6" autofocus></label>
-<button type="submit">Turn on two-step verification</button>
+<button type="submit">${t('enrolTotp.submit')}</button>
 </form>
-${view.others}`);
+${view.others}`, { lang: view.locale });
 }
 
 /** Shown once, right after enrolment: the recovery codes. */
 export function recoveryCodesPage(view: Omit<PageBase, 'error'> & { codes: readonly string[] }): string {
-  return brandedPage(view.settings, view.nonce, 'Save your recovery codes', html`<h1>Save your recovery codes</h1>
-<p>If you lose your phone, each of these codes lets you sign in once. Keep them somewhere safe: they are shown only now.</p>
+  const t = translator(view.locale);
+  return brandedPage(view.settings, view.nonce, t('recoveryCodes.title'), html`<h1>${t('recoveryCodes.title')}</h1>
+<p>${t('recoveryCodes.intro')}</p>
 <ul id="recovery-codes">${view.codes.map((c) => html`<li><code>${c}</code></li>`)}</ul>
 <form method="post" action="${view.action}">
 <input type="hidden" name="csrf" value="${view.csrf}">
-<button type="submit">I saved them, continue</button>
-</form>`);
+<button type="submit">${t('recoveryCodes.done')}</button>
+</form>`, { lang: view.locale });
 }
 
 /** The flow denied the sign-in, or asks for a factor the user has not got and may not enrol. */
-export function cannotSignInPage(view: { nonce: string; settings: TenantSettings; message: string; loginPath: string }): string {
-  return brandedPage(view.settings, view.nonce, 'You cannot sign in', html`<h1>You cannot sign in</h1>
+export function cannotSignInPage(view: { nonce: string; settings: TenantSettings; message: string; loginPath: string; locale: Locale }): string {
+  const t = translator(view.locale);
+  return brandedPage(view.settings, view.nonce, t('cannotSignIn.title'), html`<h1>${t('cannotSignIn.title')}</h1>
 <p class="notice" role="alert">${view.message}</p>
-<p><a href="${view.loginPath}">Back to sign-in</a></p>`);
+<p><a href="${view.loginPath}">${t('common.backToSignIn')}</a></p>`, { lang: view.locale });
 }

@@ -1,7 +1,8 @@
 import type { TenantSettings } from '../../../shared/domain/tenants/settings.ts';
+import { translator, type Locale } from '../../../shared/http/i18n.ts';
 import { html, type SafeHtml } from '../../../shared/http/views/html.ts';
 import type { BrowserCeremony } from '../factors/passkey-ceremony.ts';
-import { brandedPage } from './branded-page.ts';
+import { brandedPage } from '../../../shared/http/views/branded-page.ts';
 
 /**
  * The browser half of a passkey ceremony: the options come from the form's data attribute
@@ -28,9 +29,10 @@ const script = (nonce: string) => html`<script nonce="${nonce}">
   };
   for (const form of document.querySelectorAll('form[data-passkey]')) {
     const status = form.querySelector('[data-passkey-status]');
+    const { unsupported, notUsed } = status.dataset;
     form.querySelector('button').addEventListener('click', async (event) => {
       event.preventDefault();
-      if (!window.PublicKeyCredential) { status.textContent = 'This browser cannot use passkeys.'; return; }
+      if (!window.PublicKeyCredential) { status.textContent = unsupported; return; }
       const options = JSON.parse(form.dataset.options);
       try {
         const credential = form.dataset.passkey === 'create'
@@ -39,7 +41,7 @@ const script = (nonce: string) => html`<script nonce="${nonce}">
         form.elements.credential.value = JSON.stringify(asJson(credential));
         form.submit();
       } catch (error) {
-        status.textContent = 'No passkey was used. Try again, or choose another way.';
+        status.textContent = notUsed;
       }
     });
   }
@@ -52,18 +54,21 @@ export interface PasskeyFormView {
   readonly action: string;
   readonly ceremony: BrowserCeremony;
   readonly button: string;
+  /** The language of the script's messages, as the page's. */
+  readonly locale: Locale;
   readonly hidden?: Readonly<Record<string, string>>;
 }
 
-/** A form that runs a ceremony when its button is pressed and posts the credential. */
+/** A form that runs a ceremony when its button is pressed and posts the credential; its status line holds the script's messages. */
 export function passkeyForm(view: PasskeyFormView): SafeHtml {
+  const t = translator(view.locale);
   return html`<form method="post" action="${view.action}" data-passkey="${view.ceremony.mode}" data-options="${JSON.stringify(view.ceremony.options)}" id="passkey-form">
 <input type="hidden" name="csrf" value="${view.csrf}">
 <input type="hidden" name="ceremony" value="${view.ceremony.ceremony}">
 <input type="hidden" name="credential" value="">
 ${Object.entries(view.hidden ?? {}).map(([name, value]) => html`<input type="hidden" name="${name}" value="${value}">`)}
 <button type="button" id="passkey-button">${view.button}</button>
-<p class="muted" role="status" aria-live="polite" data-passkey-status></p>
+<p class="muted" role="status" aria-live="polite" data-passkey-status data-unsupported="${t('passkey.unsupported')}" data-not-used="${t('passkey.notUsed')}"></p>
 </form>
 ${script(view.nonce)}`;
 }
@@ -71,6 +76,7 @@ ${script(view.nonce)}`;
 interface PageBase {
   readonly nonce: string;
   readonly settings: TenantSettings;
+  readonly locale: Locale;
   readonly error?: string;
 }
 
@@ -78,18 +84,20 @@ const notice = (error?: string) => (error ? html`<p class="notice" role="alert" 
 
 /** A second step by passkey. */
 export function passkeyStepPage(view: PageBase & { form: PasskeyFormView; others: SafeHtml | string }): string {
-  return brandedPage(view.settings, view.nonce, 'Use your passkey', html`<h1>Use your passkey</h1>
-<p>Confirm it is you with the passkey on this device, your phone or your security key.</p>
+  const t = translator(view.locale);
+  return brandedPage(view.settings, view.nonce, t('step.passkey.title'), html`<h1>${t('step.passkey.title')}</h1>
+<p>${t('step.passkey.prompt')}</p>
 ${notice(view.error)}
 ${passkeyForm(view.form)}
-${view.others}`);
+${view.others}`, { lang: view.locale });
 }
 
 /** Enrolment of a passkey when a step needs one the user has not got. */
 export function passkeyEnrolmentPage(view: PageBase & { form: PasskeyFormView; others: SafeHtml | string }): string {
-  return brandedPage(view.settings, view.nonce, 'Create a passkey', html`<h1>Create a passkey</h1>
-<p>${view.settings.branding.displayName} needs a second step when you sign in. A passkey is the quickest and safest: your device keeps it and unlocks it with your fingerprint, face or screen lock. It cannot be phished.</p>
+  const t = translator(view.locale);
+  return brandedPage(view.settings, view.nonce, t('enrolPasskey.title'), html`<h1>${t('enrolPasskey.title')}</h1>
+<p>${t('enrolPasskey.intro', { org: view.settings.branding.displayName })}</p>
 ${notice(view.error)}
 ${passkeyForm(view.form)}
-${view.others}`);
+${view.others}`, { lang: view.locale });
 }

@@ -14,27 +14,18 @@ import { consentState } from '../../../shared/domain/consent/application-consent
 import { consentDecisionOf, consentForm, tickedPurposes } from '../../../shared/http/views/consent-purposes.ts';
 import type { OidcDeps } from '../deps.ts';
 import { consentItemsOf } from '../../../shared/domain/oauth/claims-request.ts';
+import { isMessageKey, negotiateLocale, translator, type Translate } from '../../../shared/http/i18n.ts';
 
 type Request = HttpRequest<OidcDeps>;
 
-/** What each scope shares, in words a person can judge. */
-const scopeDescriptions: Readonly<Record<string, string>> = {
-  openid: 'Confirm who you are',
-  profile: 'Your name, username and language',
-  email: 'Your email address',
-  phone: 'Your phone number',
-  address: 'Your postal address',
-  offline_access: 'Stay connected when you are not using it',
-};
-
-/** Claims asked for one by one (the `claims` parameter), named as a person would. */
-const claimDescriptions: Readonly<Record<string, string>> = {
-  name: 'Your full name', given_name: 'Your first name', family_name: 'Your last name', preferred_username: 'Your username',
-  locale: 'Your language', updated_at: 'When your profile last changed', email: 'Your email address', email_verified: 'Whether your email address is verified',
-  phone_number: 'Your phone number', phone_number_verified: 'Whether your phone number is verified', address: 'Your postal address',
-};
-
-const describe = (item: string) => (item.startsWith('claim:') ? (claimDescriptions[item.slice(6)] ?? item.slice(6)) : (scopeDescriptions[item] ?? item));
+/**
+ * What each scope shares (`consent.scope.*`), and each claim asked for one by one with the
+ * `claims` parameter (`consent.claim.*`), in words a person can judge; others by their name.
+ */
+function describe(t: Translate, item: string): string {
+  const [key, name] = item.startsWith('claim:') ? [`consent.claim.${item.slice(6)}`, item.slice(6)] : [`consent.scope.${item}`, item];
+  return isMessageKey(key) ? t(key) : name;
+}
 
 /** The transaction, its client and the user's live session; anything missing sends the user back to sign in or stops. */
 async function pending(req: Request, tenant: Tenant, id: string | null) {
@@ -57,13 +48,17 @@ export async function showConsent(req: Request): Promise<HttpResponse> {
   const { token, cookie } = issueCsrf(req, `consent:${tenant.id}`, await tenantCsrfOptions(req.deps, tenant));
   const settings = settingsOf(tenant);
   const state = await consentState(req.deps, tenant.id, session.userId, applicationOf(client));
+  // The same language as the sign-in's pages: the application's ui_locales, else the browser's.
+  const locale = negotiateLocale(request.uiLocales, req.headers['accept-language']);
+  const t = translator(locale);
   const body = page({
-    title: `Allow ${client.name}?`,
+    title: t('consent.title', { app: client.name }),
     nonce: req.state.nonce,
+    lang: locale,
     accent: settings.branding.primaryColor,
-    body: html`<h1>Allow ${client.name} to access your ${settings.branding.displayName} account?</h1>
-<ul id="scopes">${consentItemsOf(request).map((item) => html`<li>${describe(item)}</li>`)}</ul>
-${consentForm({ action: `/t/${tenant.slug}/oauth2/consent`, csrf: token, transaction: id, applicationName: client.name, state })}`,
+    body: html`<h1>${t('consent.heading', { app: client.name, org: settings.branding.displayName })}</h1>
+<ul id="scopes">${consentItemsOf(request).map((item) => html`<li>${describe(t, item)}</li>`)}</ul>
+${consentForm({ action: `/t/${tenant.slug}/oauth2/consent`, csrf: token, transaction: id, applicationName: client.name, state, locale })}`,
   });
   return { ...htmlResponse(200, body, formsMayReach(req.state.nonce, request.redirectUri)), ...(cookie ? { cookies: [cookie] } : {}) };
 }

@@ -16,6 +16,7 @@ import { tenantOf, type HttpRequest, type HttpResponse } from '../../../shared/h
 import { htmlResponse, seeOther } from '../../../shared/http/responses.ts';
 import { currentSession } from '../../../shared/http/sso-cookie.ts';
 import { consentDecisionOf, consentForm, tickedPurposes } from '../../../shared/http/views/consent-purposes.ts';
+import { negotiateLocale, translator } from '../../../shared/http/i18n.ts';
 import { html } from '../../../shared/http/views/html.ts';
 import { page } from '../../../shared/http/views/page.ts';
 import type { SamlDeps } from '../deps.ts';
@@ -96,13 +97,17 @@ export async function showSamlConsent(req: Request): Promise<HttpResponse> {
   const { token, cookie } = issueCsrf(req, `consent:${tenant.id}`, await tenantCsrfOptions(req.deps, tenant));
   const settings = settingsOf(tenant);
   const name = applicationOfSp(sp).name;
+  // A SAML request names no language: the browser's, as on the sign-in pages before this one.
+  const locale = negotiateLocale(undefined, req.headers['accept-language']);
+  const t = translator(locale);
   const body = page({
-    title: `Allow ${name}?`,
+    title: t('consent.title', { app: name }),
     nonce: req.state.nonce,
+    lang: locale,
     accent: settings.branding.primaryColor,
-    body: html`<h1>Allow ${name} to receive your ${settings.branding.displayName} details?</h1>
-<p>It will receive: ${sp.attributes.length ? sp.attributes.map((a) => a.friendlyName ?? a.name).join(', ') : 'an identifier for you'}.</p>
-${consentForm({ action: `/t/${tenant.slug}/saml2/consent`, csrf: token, transaction: id, applicationName: name, state })}`,
+    body: html`<h1>${t('consent.samlHeading', { app: name, org: settings.branding.displayName })}</h1>
+<p>${t('consent.samlReceives', { attributes: sp.attributes.length ? sp.attributes.map((a) => a.friendlyName ?? a.name).join(', ') : t('consent.samlIdentifier') })}</p>
+${consentForm({ action: `/t/${tenant.slug}/saml2/consent`, csrf: token, transaction: id, applicationName: name, state, locale })}`,
   });
   return { ...htmlResponse(200, body, formsMayReach(req.state.nonce, request.acsUrl)), ...(cookie ? { cookies: [cookie] } : {}) };
 }

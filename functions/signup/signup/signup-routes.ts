@@ -8,6 +8,7 @@ import { formOf, jsonObjectOf } from '../../../shared/http/forms.ts';
 import { throttle, type RateRule } from '../../../shared/http/rate-limit.ts';
 import { wantsHtml, type HttpRequest, type HttpResponse } from '../../../shared/http/request.ts';
 import { htmlResponse, json } from '../../../shared/http/responses.ts';
+import { negotiateLocale, translateKnown, translator } from '../../../shared/http/i18n.ts';
 import { checkEmailPage, confirmedPage, confirmPage, signupPage } from '../views/signup-pages.ts';
 
 type Request = HttpRequest<PlatformPorts>;
@@ -36,9 +37,16 @@ function outcomeError(outcome: Exclude<SignupOutcome, { status: 'pending' }>): H
   return new HttpError(400, 'invalid_request', 'Some fields need attention.', { details: { errors: outcome.problems } });
 }
 
+/** The signup console speaks the browser's language. */
+const localeOf = (request: Request) => negotiateLocale(undefined, request.headers['accept-language']);
+
+/** The form; its field problems come in English (the schema's, the API's) and are said in the page's language. */
 async function renderForm(request: Request, status: number, values: Record<string, string>, problems: Record<string, string>, notice?: string): Promise<HttpResponse> {
   const { token, cookie } = issueCsrf(request, 'signup', await csrfOptions(request));
-  const response = htmlResponse(status, signupPage({ nonce: request.state.nonce, csrf: token, values, problems, ...(notice ? { notice } : {}) }));
+  const locale = localeOf(request);
+  const t = translator(locale);
+  const said = Object.fromEntries(Object.entries(problems).map(([name, problem]) => [name, translateKnown(t, problem)]));
+  const response = htmlResponse(status, signupPage({ nonce: request.state.nonce, csrf: token, locale, values, problems: said, ...(notice ? { notice } : {}) }));
   return cookie ? { ...response, cookies: [cookie] } : response;
 }
 
@@ -58,7 +66,7 @@ export async function submitSignupForm(request: Request): Promise<HttpResponse> 
     const error = outcomeError(outcome);
     return renderForm(request, error.status, values, error.details.errors as Record<string, string>);
   }
-  return htmlResponse(200, checkEmailPage(request.state.nonce, parsed.data.adminEmail));
+  return htmlResponse(200, checkEmailPage(request.state.nonce, parsed.data.adminEmail, localeOf(request)));
 }
 
 /** POST /api/signup: the JSON twin; 202 {tenant, status: "pending"}. */
@@ -81,7 +89,7 @@ async function confirm(request: Request, token: string): Promise<HttpResponse> {
   // The audit function may only open platform secrets, not create them: the pseudonym key its
   // digests and counters need exists from the first tenant on.
   await request.deps.platformSecrets.get('audit-pseudonym');
-  return wantsHtml(request.headers) ? htmlResponse(200, confirmedPage(request.state.nonce, result)) : json(200, result);
+  return wantsHtml(request.headers) ? htmlResponse(200, confirmedPage(request.state.nonce, result, localeOf(request))) : json(200, result);
 }
 
 /**
@@ -93,7 +101,7 @@ export async function showConfirmation(request: Request): Promise<HttpResponse> 
   if (request.query.getAll('token').length !== 1 || !/^[A-Za-z0-9_-]{43}$/.test(token)) throw linkUnusable();
   if (!wantsHtml(request.headers)) return confirm(request, token);
   const { token: csrf, cookie } = issueCsrf(request, 'signup-confirm', await csrfOptions(request));
-  const response = htmlResponse(200, confirmPage(request.state.nonce, csrf, token));
+  const response = htmlResponse(200, confirmPage(request.state.nonce, csrf, token, localeOf(request)));
   return cookie ? { ...response, cookies: [cookie] } : response;
 }
 
