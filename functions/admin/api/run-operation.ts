@@ -51,14 +51,34 @@ function bodyOf(req: HttpRequest<AdminDeps>, op: Operation): unknown {
   return validatedBody(op, body.value);
 }
 
+/** Deeper than any document of the API; a schema walking thousands of levels would run out of stack. */
+const maxBodyDepth = 64;
+
+function deeperThan(value: unknown, limit: number): boolean {
+  const pending: Array<[unknown, number]> = [[value, 0]];
+  while (pending.length) {
+    const [next, depth] = pending.pop()!;
+    if (typeof next !== 'object' || next === null) continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(next)) pending.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** A body checked against the operation's schema, with every problem's path. */
 function validatedBody(op: Operation, value: unknown): unknown {
   if (!op.body) return undefined;
+  if (deeperThan(value, maxBodyDepth)) throw new HttpError(400, 'validation_failed', `The request body is nested more than ${maxBodyDepth} levels deep`, { details: { errors: [{ path: '(body)', message: `nested more than ${maxBodyDepth} levels` }] } });
   const parsed = op.body.safeParse(value);
   if (parsed.success) return parsed.data;
   const errors = parsed.error.issues.slice(0, 20).map((issue) => ({ path: issue.path.join('.') || '(body)', message: issue.message }));
   throw new HttpError(400, 'validation_failed', `The request body is invalid: ${errors[0]!.path}: ${errors[0]!.message}`, { details: { errors } });
 }
+
+const cursorRefused = (error: unknown): never => {
+  if (error instanceof InvalidCursor) throw new HttpError(400, 'invalid_cursor', error.message);
+  throw error;
+};
 
 const stored = (response: HttpResponse) => ({ status: response.statusCode, body: String(response.body ?? ''), headers: response.headers });
 
@@ -87,10 +107,7 @@ export function runOperation(op: Operation): RouteHandler<AdminDeps> {
       if (claim.state === 'mismatch') throw new HttpError(422, 'idempotency_key_reused', 'This Idempotency-Key was used for a different request');
     }
     try {
-      const result = await op.handle({ req, tenant, actor, body, ifMatch, page, query, event: auditEventOf(req, tenant, actor) }).catch((error: unknown) => {
-        if (error instanceof InvalidCursor) throw new HttpError(400, 'invalid_cursor', error.message);
-        throw error;
-      });
+      const result = await op.handle({ req, tenant, actor, body, ifMatch, page, query, event: auditEventOf(req, tenant, actor) }).catch(cursorRefused);
       const headers = { ...(result.version !== undefined ? { etag: `"v${result.version}"` } : {}), ...result.headers };
       const response: HttpResponse =
         op.status === 204 ? { statusCode: 204, headers, body: '' }
@@ -108,9 +125,10 @@ export function runOperation(op: Operation): RouteHandler<AdminDeps> {
 /**
  * The console's way to an operation: the same handler with the signed-in administrator as the
  * actor, its paging, query and body validated as the API validates them. No second implementation.
+ * `ifMatch` is the version a page showed, for a conditional operation (as the If-Match header).
  */
-export function invokeOperation(op: Operation, req: HttpRequest<AdminDeps>, actor: AuditActor, params: URLSearchParams, body?: unknown): Promise<AdminResult> {
+export function invokeOperation(op: Operation, req: HttpRequest<AdminDeps>, actor: AuditActor, params: URLSearchParams, body?: unknown, ifMatch?: number): Promise<AdminResult> {
   const tenant = tenantOf(req);
   const page = op.paginated ? pageOf(params) : { limit: 50 };
-  return op.handle({ req, tenant, actor, body: validatedBody(op, body), ifMatch: undefined, page, query: queryOf(params, op), event: auditEventOf(req, tenant, actor) });
+  return op.handle({ req, tenant, actor, body: validatedBody(op, body), ifMatch: op.conditional ? ifMatch : undefined, page, query: queryOf(params, op), event: auditEventOf(req, tenant, actor) }).catch(cursorRefused);
 }

@@ -97,6 +97,16 @@ export const flowOperations = [
     handle: async (call) => publish(call, await flowName(call), call.body, 'flow.published', {}),
   }),
   operation({
+    // The body is read as the PUT's handler reads it (nesting depth first, then the schema), so a hostile document is refused, not overflowed.
+    route: 'POST /t/{tenant}/api/v1/flows/{name}/validate', summary: 'Check a flow document exactly as publishing it would, without publishing it (for editors)', tag: 'Flows', access: 'read', status: 200,
+    body: z.unknown().describe('A flow document (its JSON Schema: GET /flows/schema)'), response: z.object({ valid: z.literal(true) }),
+    handle: async (call) => {
+      await flowName(call);
+      await knownReferences(call, validated(call.body));
+      return { body: { valid: true } };
+    },
+  }),
+  operation({
     route: 'DELETE /t/{tenant}/api/v1/flows/{name}', summary: 'Remove an application’s own flow (it follows the default again) or the tenant’s default (the built-in one applies)', tag: 'Flows', access: 'write', status: 204,
     handle: async (call) => {
       const name = await flowName(call);

@@ -44,10 +44,29 @@ async function keepAnAdministrator(call: AdminCall<unknown>, group: Group, losin
   if (!group.permissions.includes(administratorPermission)) return;
   const { items } = await call.req.deps.groups.listMembers(call.tenant.id, group.id, { limit: 2 });
   const remaining = losing === undefined ? [] : items.filter((id) => id !== losing);
-  const others = (await call.req.deps.groups.listGroups(call.tenant.id, { limit: 200 })).items.filter((g) => g.id !== group.id && g.permissions.includes(administratorPermission));
-  if (remaining.length === 0 && others.length === 0 && items.length > 0) {
+  const otherGroups = (await call.req.deps.groups.listGroups(call.tenant.id, { limit: 200 })).items.filter((g) => g.id !== group.id && g.permissions.includes(administratorPermission));
+  // Another group that grants admin is a way in only if someone is in it.
+  const othersWithMembers = await Promise.all(otherGroups.map(async (g) => (await call.req.deps.groups.listMembers(call.tenant.id, g.id, { limit: 1 })).items.length > 0));
+  if (remaining.length === 0 && !othersWithMembers.includes(true) && items.length > 0) {
     throw new HttpError(409, 'last_administrator', 'This would leave the tenant without an administrator');
   }
+}
+
+/**
+ * A user who is an administrator cannot be deleted, locked or disabled while no other active
+ * administrator remains: the tenant would have nobody left to run it.
+ */
+export async function keepAnotherAdministrator(call: AdminCall<unknown>, userId: string): Promise<void> {
+  const adminGroups = (await call.req.deps.groups.groupsOf(call.tenant.id, userId)).filter((g) => g.permissions.includes(administratorPermission));
+  if (adminGroups.length === 0) return;
+  const allAdminGroups = (await call.req.deps.groups.listGroups(call.tenant.id, { limit: 200 })).items.filter((g) => g.permissions.includes(administratorPermission));
+  for (const group of allAdminGroups) {
+    const { items } = await call.req.deps.groups.listMembers(call.tenant.id, group.id, { limit: 50 });
+    for (const id of items.filter((m) => m !== userId)) {
+      if ((await call.req.deps.users.getUser(call.tenant.id, id))?.status === 'active') return;
+    }
+  }
+  throw new HttpError(409, 'last_administrator', 'This would leave the tenant without an active administrator');
 }
 
 export const groupOperations = [

@@ -53,7 +53,8 @@ export function serviceProviderInputOf(call: AdminCall<unknown>): ServiceProvide
   let raw: unknown = call.body;
   if (body.kind === 'text' && body.contentType === samlMetadataType) {
     try {
-      raw = serviceProviderFromMetadata(body.value);
+      const name = typeof call.query.name === 'string' ? call.query.name : undefined;
+      raw = { ...serviceProviderFromMetadata(body.value), ...(name ? { name } : {}) };
     } catch (error) {
       if (error instanceof SamlMessageRejected) throw new HttpError(400, 'invalid_metadata', `The metadata was refused: ${error.reason}`);
       throw error;
@@ -82,6 +83,8 @@ const existing = (call: AdminCall<unknown>) => existingResource(call, 'spId', 's
 /** The body schema documents the JSON form; the same operations take metadata XML. */
 const inputBody = serviceProviderInputSchema.optional();
 const xmlNote = ` Also accepts the SP's metadata with Content-Type: ${samlMetadataType}.`;
+/** Metadata names no display name we trust; the administrator may give one beside it. */
+const metadataQuery = z.object({ name: z.string().trim().min(1).max(128).optional().describe('With metadata XML: the name to show (default: the entityID)') }).strict();
 
 export const serviceProviderOperations = [
   operation({
@@ -92,7 +95,7 @@ export const serviceProviderOperations = [
     },
   }),
   operation({
-    route: 'POST /t/{tenant}/api/v1/saml-service-providers', summary: `Register a SAML service provider.${xmlNote}`, tag: 'Applications', access: 'write', status: 201, body: inputBody, xmlBody: samlMetadataType, response: serviceProviderSchema, idempotent: true,
+    route: 'POST /t/{tenant}/api/v1/saml-service-providers', summary: `Register a SAML service provider.${xmlNote}`, tag: 'Applications', access: 'write', status: 201, body: inputBody, xmlBody: samlMetadataType, query: metadataQuery, response: serviceProviderSchema, idempotent: true,
     handle: createServiceProvider,
   }),
   operation({

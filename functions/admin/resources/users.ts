@@ -11,12 +11,13 @@ import { passwordProblems } from '../../../shared/domain/users/password-policy.t
 import { changedUser, InvalidUserChange, newUser, userDiff } from '../../../shared/domain/users/user-changes.ts';
 import { primaryEmail, type User } from '../../../shared/domain/users/user.ts';
 import { mailPasswordLink } from '../../../shared/domain/users/password-links.ts';
+import { mailLocale, passwordLinkWording } from '../../../shared/http/mail-wording.ts';
 import { factorView } from '../../../shared/domain/factors/factor.ts';
 import { HttpError, notFound } from '../../../shared/http/errors.ts';
 import { operation, type AdminCall } from '../api/operation.ts';
 import { expectDone, expectedVersion } from '../api/outcomes.ts';
 import { isoTime, pageOf } from '../api/schemas.ts';
-import { groupSchema, groupView } from './groups.ts';
+import { groupSchema, groupView, keepAnotherAdministrator } from './groups.ts';
 
 const email = z.object({ value: z.email().max(254), verified: z.boolean().optional(), primary: z.boolean().optional() });
 const name = z.object({ formatted: z.string().max(200).optional(), givenName: z.string().max(100).optional(), familyName: z.string().max(100).optional() }).strict();
@@ -104,6 +105,10 @@ async function validated<T>(build: () => T): Promise<T> {
 
 const endAllSessions = (call: AdminCall<unknown>, userId: string, reason: string) => endUserSessionsFrom(call.req, call.tenant, userId, reason);
 
+/** A password link mail in the user's language (their profile's, else the request's). */
+const userMailWording = (call: AdminCall<unknown>, user: User, purpose: 'password-reset' | 'invitation') =>
+  passwordLinkWording(mailLocale(user.locale, undefined, call.req.headers['accept-language']), settingsOf(call.tenant).branding.displayName, purpose);
+
 async function updated(call: AdminCall<unknown>, user: User, next: User, type: AuditEventType, changes: { passwordHash?: string; clearLockout?: boolean } = {}) {
   const outcome = await call.req.deps.users.updateUser(next, expectedVersion(call.ifMatch, user), changes, [call.event(type, user.id, userDiff(user, next))]);
   expectDone(outcome, 'user');
@@ -112,8 +117,13 @@ async function updated(call: AdminCall<unknown>, user: User, next: User, type: A
 
 export const userOperations = [
   operation({
-    route: 'GET /t/{tenant}/api/v1/users', summary: 'List users', tag: 'Users', access: 'read', status: 200, paginated: true, response: pageOf(userSchema),
-    handle: async ({ req, tenant, page }) => {
+    route: 'GET /t/{tenant}/api/v1/users', summary: 'List users, or find the one an email address or username names (`login`, exact match)', tag: 'Users', access: 'read', status: 200, paginated: true, response: pageOf(userSchema),
+    query: z.object({ login: z.string().trim().min(1).max(256).optional().describe('An email address or username: the user it names, if any') }).strict(),
+    handle: async ({ req, tenant, page, query }) => {
+      if (typeof query.login === 'string') {
+        const found = await req.deps.users.findByLogin(tenant.id, query.login);
+        return { body: { items: found ? [userView(found.user, await req.deps.users.lockedUntil(tenant.id, found.user.id))] : [] } };
+      }
       const result = await req.deps.users.listUsers(tenant.id, page);
       return { body: { items: result.items.map((u) => userView(u)), ...(result.cursor ? { next_cursor: result.cursor } : {}) } };
     },
@@ -143,6 +153,7 @@ export const userOperations = [
     handle: async (call) => {
       const user = await existingUser(call);
       const next = await validated(() => changedUser(user, call.body, new Date()));
+      if (next.status === 'disabled' && user.status === 'active') await keepAnotherAdministrator(call, user.id);
       const result = await updated(call, user, next, 'user.updated');
       if (next.status === 'disabled' && user.status !== 'disabled') await endAllSessions(call, user.id, 'user_disabled');
       return result;
@@ -152,6 +163,7 @@ export const userOperations = [
     route: 'DELETE /t/{tenant}/api/v1/users/{userId}', summary: 'Erase a user (right to be forgotten): their sessions end, everything that names them is deleted in every table, and their audit events keep only a keyed pseudonym', tag: 'Users', access: 'write', status: 204, conditional: true,
     handle: async (call) => {
       const user = await existingUser(call);
+      await keepAnotherAdministrator(call, user.id);
       const erased = await eraseAccount(call.req, call.tenant, user, { by: 'administrator', actor: call.actor, expectedVersion: expectedVersion(call.ifMatch, user), deleted: call.event('user.deleted', user.id, { userName: user.userName }) });
       if (typeof erased === 'string') expectDone(erased, 'user');
       return {};
@@ -167,6 +179,7 @@ export const userOperations = [
     route: 'POST /t/{tenant}/api/v1/users/{userId}/lock', summary: 'Lock a user out until unlocked, ending their sessions', tag: 'Users', access: 'write', status: 200, response: userSchema, conditional: true,
     handle: async (call) => {
       const user = await existingUser(call);
+      await keepAnotherAdministrator(call, user.id);
       const result = await updated(call, user, { ...user, status: 'locked', updatedAt: new Date().toISOString(), version: user.version + 1 }, 'user.locked');
       await endAllSessions(call, user.id, 'user_locked');
       return result;
@@ -209,8 +222,19 @@ export const userOperations = [
       const user = await existingUser(call);
       const email = primaryEmail(user);
       if (!email) throw new HttpError(409, 'no_email', 'The user has no email to send an invitation to');
-      await mailPasswordLink(call.req.deps, call.tenant, issuerOf(call.req.deps.publicUrl, call.tenant), { id: user.id, email }, 'invitation');
+      await mailPasswordLink(call.req.deps, call.tenant, issuerOf(call.req.deps.publicUrl, call.tenant), { id: user.id, email }, 'invitation', userMailWording(call, user, 'invitation'));
       await call.req.deps.auditLog.record(call.event('user.invited', user.id, { email }));
+      return { body: { sentTo: email } };
+    },
+  }),
+  operation({
+    route: 'POST /t/{tenant}/api/v1/users/{userId}/password-reset', summary: 'Mail the user a single-use link (30 minutes) to choose a new password; the current one works until then', tag: 'Users', access: 'write', status: 202, response: z.object({ sentTo: z.string() }),
+    handle: async (call) => {
+      const user = await existingUser(call);
+      const email = primaryEmail(user);
+      if (!email) throw new HttpError(409, 'no_email', 'The user has no email to send a reset link to');
+      await mailPasswordLink(call.req.deps, call.tenant, issuerOf(call.req.deps.publicUrl, call.tenant), { id: user.id, email }, 'password-reset', userMailWording(call, user, 'password-reset'));
+      await call.req.deps.auditLog.record(call.event('password.reset_requested', user.id, { by: 'administrator' }));
       return { body: { sentTo: email } };
     },
   }),

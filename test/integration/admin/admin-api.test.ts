@@ -153,6 +153,44 @@ describe('admin API: users', () => {
     }
     for (const limit of ['0', '201', 'ten', '-1']) assert.equal((await a.call('GET', `/users?limit=${limit}`)).status, 400);
   });
+
+  test('finds the one user an email or username names (exact), and nobody of another tenant', async () => {
+    const a = await adminApi();
+    const b = await adminApi();
+    const found = (login: string, api = a) => api.call('GET', `/users?login=${encodeURIComponent(login)}`).then((r) => r.json<{ items: Array<{ id: string; userName: string }> }>().items);
+    assert.deepEqual((await found(a.tenant.adminEmail)).length, 1);
+    assert.deepEqual((await found(a.tenant.adminEmail.toUpperCase())).length, 1, 'emails match without case');
+    assert.deepEqual(await found('ada'), [], 'no partial matches');
+    assert.deepEqual(await found(a.tenant.adminEmail, b), [], 'tenant B does not find tenant A\'s administrator');
+    for (const bad of ['', 'x'.repeat(257)]) assert.equal((await a.call('GET', `/users?login=${bad}`)).status, 400);
+    assert.equal((await a.call('GET', '/users?login=a&login=b')).status, 400, 'sent twice');
+  });
+
+  test('the last active administrator cannot be deleted, locked or disabled; with another one they can', async () => {
+    const a = await adminApi();
+    const me = (await a.call('GET', `/users?login=${encodeURIComponent(a.tenant.adminEmail)}`)).json<{ items: Array<{ id: string }> }>().items[0]!;
+    for (const [method, path, body] of [['DELETE', `/users/${me.id}`], ['POST', `/users/${me.id}/lock`], ['PATCH', `/users/${me.id}`, { status: 'disabled' }]] as const) {
+      const res = await a.call(method, path, body);
+      assert.equal(res.status, 409, `${method} ${path}: ${res.body}`);
+      assert.equal(problem(res).code, 'last_administrator');
+    }
+    const other = (await a.call('POST', '/users', newUser(`admin2-${a.tenant.slug}`))).json<{ id: string }>();
+    const admins = (await a.call('GET', '/groups')).json<{ items: Array<{ id: string; name: string }> }>().items.find((g) => g.name === 'administrators')!;
+    assert.equal((await a.call('PUT', `/groups/${admins.id}/members/${other.id}`)).status, 204);
+    assert.equal((await a.call('POST', `/users/${other.id}/lock`)).status, 200, 'another administrator may be locked while this one is active');
+    assert.equal((await a.call('POST', `/users/${me.id}/lock`)).status, 409, 'a locked administrator is no way in');
+    assert.equal((await a.call('POST', `/users/${other.id}/unlock`)).status, 200);
+    assert.equal((await a.call('POST', `/users/${me.id}/lock`)).status, 200, 'now there is another active administrator');
+  });
+
+  test('a body nested thousands of levels deep is refused with 400, not a stack overflow', async () => {
+    const a = await adminApi();
+    // Written out by hand: JSON.stringify itself would run out of stack on such a value.
+    const condition = `${'{"not":'.repeat(5000)}{"group":"x"}${'}'.repeat(5000)}`;
+    const res = await a.raw('PUT', '/flows/default', `{"version":1,"steps":[{"options":["password"]}],"rules":[{"if":${condition},"then":{"deny":true}}]}`, 'application/json');
+    assert.equal(res.status, 400, res.body.slice(0, 200));
+    assert.match(problem(res).detail, /nested more than 64 levels/);
+  });
 });
 
 describe('admin API: authorization', () => {
