@@ -10,16 +10,18 @@ export interface AxeViolation {
   readonly impact: string | null;
   readonly help: string;
   readonly nodes: number;
+  /** The first few offending elements (CSS selectors), to find them. */
+  readonly targets: readonly string[];
 }
 
 /** The page's WCAG 2.1 A/AA violations as axe-core finds them. */
 export async function accessibilityViolations(page: Page): Promise<AxeViolation[]> {
   await page.evaluate(axeSource);
   const results = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: unknown[] }> }> } }).axe;
+    const axe = (globalThis as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: Array<{ id: string; impact: string | null; help: string; nodes: Array<{ target: unknown[] }> }> }> } }).axe;
     return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
   });
-  return results.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length }));
+  return results.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
 }
 
 /** Only what makes a page unusable for someone: serious and critical violations. */

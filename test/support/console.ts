@@ -42,7 +42,7 @@ export async function consoleScreen(browser: WebClient, api: AdminApi, path: str
  * app set up on the way (the console asks for a second factor), the recovery codes acknowledged;
  * ends on the overview. Answers the app's secret.
  */
-export async function intoConsoleInChromium(page: Page, api: AdminApi): Promise<string> {
+export async function intoConsoleInChromium(page: Page, api: { readonly tenant: Pick<AdminApi['tenant'], 'slug' | 'adminEmail' | 'adminPassword'> }): Promise<string> {
   await page.goto(`${sharedRuntime.url}/t/${api.tenant.slug}/console`);
   await expectHeading(page, 'Sign in');
   await page.locator('[name="identifier"]').fill(api.tenant.adminEmail);

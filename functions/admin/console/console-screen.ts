@@ -63,13 +63,21 @@ export interface OperationCall {
   readonly path?: Record<string, string>;
   readonly query?: Record<string, string> | URLSearchParams;
   readonly body?: unknown;
+  /** The version the page showed: a conditional change is refused (412) if the resource moved on since. */
+  readonly ifMatch?: number;
+  /** An XML body instead (SAML metadata), for the operations that take one. */
+  readonly xml?: string;
 }
 
 /** The admin API operation of `route`, run for the console's administrator; its JSON body. */
-export async function callOperation<T = unknown>(req: ConsoleRequest, caller: ConsoleCaller, route: AdminRoute, call: OperationCall = {}): Promise<T> {
+export const callOperation = async <T = unknown>(req: ConsoleRequest, caller: ConsoleCaller, route: AdminRoute, call: OperationCall = {}): Promise<T> => (await callVersionedOperation<T>(req, caller, route, call)).body;
+
+/** The same, with the resource's version (its ETag) when it has one: a form carries it back as `ifMatch`, so a stale form is refused. */
+export async function callVersionedOperation<T = unknown>(req: ConsoleRequest, caller: ConsoleCaller, route: AdminRoute, call: OperationCall = {}): Promise<{ body: T; version?: number }> {
   const op = adminOperations.find((o) => o.route === route);
   if (!op) throw new Error(`no admin operation ${route}`);
-  const request = call.path ? { ...req, pathParameters: { ...req.pathParameters, ...call.path } } : req;
-  const result = await invokeOperation(op, request, actorOf(caller), new URLSearchParams(call.query ?? {}), call.body);
-  return result.body as T;
+  let request = call.path ? { ...req, pathParameters: { ...req.pathParameters, ...call.path } } : req;
+  if (call.xml !== undefined && op.xmlBody) request = { ...request, state: { ...request.state, body: { kind: 'text', contentType: op.xmlBody, value: call.xml } } };
+  const result = await invokeOperation(op, request, actorOf(caller), new URLSearchParams(call.query ?? {}), call.body, call.ifMatch);
+  return { body: result.body as T, ...(result.version !== undefined ? { version: result.version } : {}) };
 }

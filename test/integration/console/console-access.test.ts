@@ -35,6 +35,13 @@ describe('the admin console: who may open it', () => {
     const signIn = (await auditEventsOf(api.tenant.slug)).filter((e) => e.type === 'console.signin');
     assert.deepEqual(signIn.map((e) => e.outcome), ['success']);
     assert.deepEqual((await auditEventsOf(api.tenant.slug)).filter((e) => e.type === 'session.started').at(-1)!.details.amr, ['pwd', 'otp'], 'the console asked for the second factor the default flow only offers; the administrator set one up');
+    assert.deepEqual((await auditEventsOf(api.tenant.slug)).filter((e) => e.type === 'mfa.success').map((e) => [e.details.method, e.details.enrolled]), [['totp', true]], 'an authenticator app set up during the sign-in counts as a second factor used (the overview\'s share)');
+    assert.match((await browser.get(`/t/${api.tenant.slug}/console`)).body, /id="mfa-share">100%</);
+    const rowsOf = (body: string) => (/<tbody>([\s\S]*?)<\/tbody>/.exec(body)?.[1]?.match(/<tr>/g) ?? []).length;
+    const month = (await browser.get(`/t/${api.tenant.slug}/console?days=30`)).body;
+    assert.deepEqual([rowsOf(month), (month.match(/<rect class="ok"/g) ?? []).length], [30, 30], 'thirty days in the chart and the table');
+    assert.match(month, /<title>[^<]*1 succeeded, 0 failed<\/title>/, 'today\'s bar says what it shows');
+    assert.equal(rowsOf((await browser.get(`/t/${api.tenant.slug}/console?days=%3Cscript%3E`)).body), 7, 'anything but 30 is the week');
   });
 
   test('someone who is not an administrator is refused after signing in; a console cookie is nothing at another tenant', async () => {
@@ -91,14 +98,14 @@ describe('the admin console: who may open it', () => {
     const web = await create({ name: 'Shop', type: 'web', redirect_uri: 'https://shop.example.com/callback' });
     assert.match(web.body, /Shop was created/);
     const clientId = /<code id="client-id">([^<]+)<\/code>/.exec(web.body)![1]!;
-    assert.match(web.body, /<code id="client-secret">[^<]{20,}<\/code>/);
+    assert.match(web.body, /<code id="client-secret"[^>]*>[^<]{20,}<\/code>/);
     const stored = (await api.call('GET', `/applications/${clientId}`)).json<{ token_endpoint_auth_method: string; grant_types: string[]; redirect_uris: string[]; client_secret?: string }>();
     assert.deepEqual([stored.token_endpoint_auth_method, stored.grant_types, stored.redirect_uris, stored.client_secret], ['client_secret_basic', ['authorization_code', 'refresh_token'], ['https://shop.example.com/callback'], undefined]);
     assert.doesNotMatch((await browser.get(`/t/${api.tenant.slug}/console/applications`)).body, /client-secret/, 'the secret is not shown again');
 
     const m2m = await create({ name: 'Nightly job', type: 'm2m' });
     const m2mId = /<code id="client-id">([^<]+)<\/code>/.exec(m2m.body)![1]!;
-    const m2mSecret = /<code id="client-secret">([^<]+)<\/code>/.exec(m2m.body)![1]!;
+    const m2mSecret = /<code id="client-secret"[^>]*>([^<]+)<\/code>/.exec(m2m.body)![1]!;
     const oidc = await import('openid-client');
     const config = await oidc.discovery(new URL(api.tenant.issuer), m2mId, m2mSecret, undefined, { execute: [oidc.allowInsecureRequests] });
     const tokens = await oidc.clientCredentialsGrant(config, {});
