@@ -105,7 +105,10 @@ export class ProtocolApi extends Construct {
       if (!httpMethods.has(route.method)) throw new Error(`route ${route.routeKey}: API Gateway has no method ${route.method}`);
       let integration = integrations.get(route.functionName);
       if (!integration) {
-        integration = new HttpLambdaIntegration(`${route.functionName}Integration`, fn.function);
+        // One invoke permission per function for the whole API, not one per route: a function serves
+        // up to a hundred routes, and per-route permissions would overflow both the Lambda resource
+        // policy (20 KB) and CloudFormation's 500 resources a stack.
+        integration = new HttpLambdaIntegration(`${route.functionName}Integration`, fn.function, { scopePermissionToRoute: false });
         integrations.set(route.functionName, integration);
       }
       const httpRoute = new HttpRoute(this, route.routeKey, {

@@ -134,3 +134,10 @@ test('a custom domain gets a TLS 1.2 policy and the mapping, and the execute-api
   const signup = withDomain.template.toJSON()['Resources'][functionLogicalId(withDomain.template, 'signup')];
   assert.equal(signup.Properties.Environment.Variables.PUBLIC_URL, 'https://id.example.org');
 });
+
+test('API Gateway may invoke each HTTP function through one permission for the whole API (per-route permissions would overflow the policy and the stack), and the stack stays well under 500 resources', () => {
+  const permissions = Object.values(template.findResources('AWS::Lambda::Permission', { Properties: { Principal: 'apigateway.amazonaws.com' } }));
+  assert.equal(permissions.length, httpFunctions.length);
+  for (const permission of permissions) assert.match(JSON.stringify(permission['Properties'].SourceArn), /\/\*\/\*"\]\]\}$/, 'any stage and route of this API');
+  assert.ok(Object.keys(resources).length < 400, `${Object.keys(resources).length} resources`);
+});

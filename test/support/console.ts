@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { generate } from 'otplib';
 import type { Page } from 'playwright-core';
 import { expectHeading } from './browser.ts';
@@ -56,4 +57,16 @@ export async function intoConsoleInChromium(page: Page, api: { readonly tenant: 
   await navigateBy(page, () => page.getByRole('button', { name: 'I saved them, continue' }).click());
   await expectHeading(page, 'Overview');
   return secret;
+}
+
+const unescaped = (text: string) => text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+
+/** What a console page's notice says, as text. */
+export const noticeOf = (res: WebResponse) => unescaped(/id="console-notice">([^<]*)</.exec(res.body)?.[1] ?? '');
+
+/** A console form's answer: the screen again, with a notice (`status` when it worked, `alert` when refused) matching `pattern`. */
+export function expectNotice(res: WebResponse, kind: 'done' | 'refused', pattern: RegExp): void {
+  assert.equal(res.status, 200, res.body.slice(0, 400));
+  assert.match(res.body, kind === 'done' ? /role="status" id="console-notice"/ : /role="alert" id="console-notice"/, noticeOf(res));
+  assert.match(noticeOf(res), pattern);
 }

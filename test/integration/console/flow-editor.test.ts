@@ -3,7 +3,7 @@ import { before, describe, test } from 'node:test';
 import { adminApi, type AdminApi } from '../../support/admin-api.ts';
 import { auditEventsOf } from '../../support/audit.ts';
 import { useSharedRuntimeEnvironment } from '../../support/aws-env.ts';
-import { consoleScreen, intoConsole } from '../../support/console.ts';
+import { consoleScreen, expectNotice, intoConsole } from '../../support/console.ts';
 import { sharedRuntime } from '../../support/shared-runtime.ts';
 import { csrfTokenOf, webClient, type WebClient, type WebResponse } from '../../support/web-client.ts';
 
@@ -20,17 +20,8 @@ interface Validation {
 }
 
 const unescaped = (text: string) => text.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-const noticeOf = (res: WebResponse) => unescaped(/id="console-notice">([^<]*)</.exec(res.body)?.[1] ?? '');
-const okNotice = (res: WebResponse, pattern: RegExp) => {
-  assert.equal(res.status, 200, res.body.slice(0, 400));
-  assert.match(res.body, /role="status" id="console-notice"/, noticeOf(res));
-  assert.match(noticeOf(res), pattern);
-};
-const refusal = (res: WebResponse, pattern: RegExp) => {
-  assert.equal(res.status, 200, res.body.slice(0, 400));
-  assert.match(res.body, /role="alert" id="console-notice"/, noticeOf(res));
-  assert.match(noticeOf(res), pattern);
-};
+const okNotice = (res: WebResponse, pattern: RegExp) => expectNotice(res, 'done', pattern);
+const refusal = (res: WebResponse, pattern: RegExp) => expectNotice(res, 'refused', pattern);
 /** The problems the page lists under the JSON view (path, message). */
 const problemsOn = (res: WebResponse) => [...res.body.matchAll(/<li><code>([^<]*)<\/code>: ([^<]*)<\/li>/g)].map((m) => [unescaped(m[1]!), unescaped(m[2]!)]);
 const textareaOf = (res: WebResponse) => unescaped(/<textarea id="flow-json"[^>]*>([\s\S]*?)<\/textarea>/.exec(res.body)?.[1] ?? '');
@@ -123,8 +114,9 @@ describe('the console: the flow document editor', () => {
     refusal(await post('/flows/default', { ...financeForm, 'rule.0.when': 'timeOfDayUtc', 'rule.0.value': 'after lunch' }), /rules\.0\.when/);
     refusal(await post('/flows/default', { view: 'json', version: '0', document: '{"steps": [' }), /not valid JSON/);
     refusal(await post('/flows/default', { view: 'json', version: '0', document: '{"steps":[{"options":["password"]}],"consent":{"purposes":["newsletter"]}}' }), /consent\.purposes\.0: there is no consent purpose newsletter/);
-    refusal(await post('/flows/default', { view: 'json', version: '0', document: `{"steps":[{"options":["password"]}],"rules":[{"when":${'{"not":'.repeat(5000)}{"memberOf":"x"}${'}'.repeat(5000)},"then":{"requireStep":1}}]}` }), /nests deeper than 24 levels/);
-    refusal(await post('/flows/default', { ...financeForm, 'rule.1.shown': '1', 'rule.1.json': `{"when":${'{"not":'.repeat(20000)}{"memberOf":"x"}${'}'.repeat(20000)},"then":{"requireStep":1}}` }), /nests deeper than 24 levels/);
+    refusal(await post('/flows/default', { view: 'json', version: '0', document: `{"steps":[{"options":["password"]}],"rules":[{"when":${'{"not":'.repeat(5000)}{"memberOf":"x"}${'}'.repeat(5000)},"then":{"requireStep":1}}]}` }), /nested more than 64 levels/);
+    refusal(await post('/flows/default', { view: 'json', version: '0', document: `{"steps":[{"options":["password"]}],"rules":[{"when":${'{"not":'.repeat(30)}{"memberOf":"x"}${'}'.repeat(30)},"then":{"requireStep":1}}]}` }), /nests deeper than 24 levels/);
+    refusal(await post('/flows/default', { ...financeForm, 'rule.1.shown': '1', 'rule.1.json': `{"when":${'{"not":'.repeat(20000)}{"memberOf":"x"}${'}'.repeat(20000)},"then":{"requireStep":1}}` }), /nests deeper than 24 levels|nested more than 64 levels/);
     refusal(await post('/flows/default', { view: 'json', version: '0', document: JSON.stringify({ ...financeNeedsTotp, padding: 'x'.repeat(300 * 1024) }) }), /larger than 256 KiB/);
     refusal(await post('/flows/default', { ...financeForm, version: '4' }), /Someone published this flow since you opened it/);
     assert.deepEqual(await versionsOf(api), [], 'nothing was published');
@@ -155,7 +147,9 @@ describe('the console: the flow document editor', () => {
     assert.equal(syntax.errors![0]!.path, '(document)');
     assert.match(syntax.errors![0]!.message, /^not valid JSON: /);
     const deep = (await validate(browser, api, csrf, `{"steps":[{"options":["password"]}],"rules":[{"when":${'{"not":'.repeat(5000)}{"memberOf":"x"}${'}'.repeat(5000)},"then":{"requireStep":1}}]}`)).json<Validation>();
-    assert.deepEqual(deep.errors![0], { path: '(document)', message: 'nests deeper than 24 levels; combine conditions with all/any instead' });
+    assert.deepEqual(deep.errors![0], { path: '(body)', message: 'nested more than 64 levels' }, 'refused before any schema walks it');
+    const deeper = (await validate(browser, api, csrf, `{"steps":[{"options":["password"]}],"rules":[{"when":${'{"not":'.repeat(30)}{"memberOf":"x"}${'}'.repeat(30)},"then":{"requireStep":1}}]}`)).json<Validation>();
+    assert.deepEqual(deeper.errors![0], { path: '(document)', message: 'nests deeper than 24 levels; combine conditions with all/any instead' });
 
     const oversized = await validate(browser, api, csrf, JSON.stringify({ ...financeNeedsTotp, padding: 'x'.repeat(257 * 1024) }));
     assert.equal(oversized.status, 413);

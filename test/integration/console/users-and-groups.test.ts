@@ -4,7 +4,7 @@ import { adminApi, type AdminApi } from '../../support/admin-api.ts';
 import { signedInBrowser } from '../../support/account-api.ts';
 import { auditEventsOf } from '../../support/audit.ts';
 import { useSharedRuntimeEnvironment } from '../../support/aws-env.ts';
-import { consoleScreen, intoConsole } from '../../support/console.ts';
+import { consoleScreen, expectNotice, intoConsole } from '../../support/console.ts';
 import { mailTo } from '../../support/mailbox.ts';
 import { eventually } from '../../support/wait.ts';
 import type { WebClient, WebResponse } from '../../support/web-client.ts';
@@ -25,17 +25,8 @@ interface ApiUser {
 
 const passphrase = 'a long enough passphrase 42';
 const escaped = (text: string) => text.replace(/[.+?()[\]]/g, '\\$&');
-const noticeOf = (res: WebResponse) => /id="console-notice">([^<]*)</.exec(res.body)?.[1] ?? '';
-const okNotice = (res: WebResponse, pattern: RegExp) => {
-  assert.equal(res.status, 200, res.body.slice(0, 400));
-  assert.match(res.body, /role="status" id="console-notice"/, noticeOf(res));
-  assert.match(noticeOf(res), pattern);
-};
-const refusal = (res: WebResponse, pattern: RegExp) => {
-  assert.equal(res.status, 200, res.body.slice(0, 400));
-  assert.match(res.body, /role="alert" id="console-notice"/, noticeOf(res));
-  assert.match(noticeOf(res), pattern);
-};
+const okNotice = (res: WebResponse, pattern: RegExp) => expectNotice(res, 'done', pattern);
+const refusal = (res: WebResponse, pattern: RegExp) => expectNotice(res, 'refused', pattern);
 
 /** A tenant, its console signed in, and a way to post a screen's forms. */
 async function consoleOf(api: AdminApi) {

@@ -1,18 +1,11 @@
 import type { AuditEvent } from '../../../../shared/domain/audit/event.ts';
+import type { IntegrityReport } from '../../../../shared/domain/audit/integrity.ts';
 import { html } from '../../../../shared/http/views/html.ts';
 import { consolePage, noticeOf, type ConsoleFrame, type Notice } from '../console-layout.ts';
 import { eventTypes, filterQuery, outcomes, type AuditFilters } from './audit-log-filters.ts';
 
-export interface IntegrityResult {
-  readonly from: string;
-  readonly to: string;
-  readonly intact: boolean;
-  readonly digests: number;
-  readonly eventsVerified: number;
-  readonly signaturesUnverifiable: number;
-  readonly sealedUntil?: string;
-  readonly problems: readonly { readonly kind: string; readonly eventId?: string; readonly period: string }[];
-}
+/** The API's integrity answer, as the domain reports it. */
+export type IntegrityResult = IntegrityReport;
 
 export interface AuditView {
   readonly notice?: Notice;
@@ -50,7 +43,7 @@ function eventRow(e: AuditEvent) {
 function integrityPanel(result: IntegrityResult) {
   return html`<section aria-labelledby="integrity-heading" class="${result.intact ? 'note' : 'notice'}" id="integrity"><h2 id="integrity-heading">Integrity ${result.from.slice(0, 16).replace('T', ' ')} to ${result.to.slice(0, 16).replace('T', ' ')} UTC: ${result.intact ? 'intact' : 'problems found'}</h2>
 <p>${String(result.eventsVerified)} events checked against ${String(result.digests)} signed hourly digests${result.sealedUntil ? html`, sealed until ${when(result.sealedUntil)}` : ''}${result.signaturesUnverifiable ? `; ${result.signaturesUnverifiable} digests signed by keys no longer published` : ''}. Events of the last hour are not sealed yet.</p>
-${result.problems.length ? html`<ul>${result.problems.slice(0, shownProblems).map((p) => html`<li>${p.kind}${p.eventId ? html` (event <code>${p.eventId}</code>)` : ''} in ${p.period}</li>`)}</ul>${result.problems.length > shownProblems ? html`<p>and ${String(result.problems.length - shownProblems)} more.</p>` : ''}` : ''}</section>`;
+${result.problems.length ? html`<ul>${result.problems.slice(0, shownProblems).map((p) => html`<li>${p.kind}${'eventId' in p ? html` (event <code>${p.eventId}</code>)` : ''} in ${p.period}</li>`)}</ul>${result.problems.length > shownProblems ? html`<p>and ${String(result.problems.length - shownProblems)} more.</p>` : ''}` : ''}</section>`;
 }
 
 export function auditPage(frame: ConsoleFrame, view: AuditView): string {
