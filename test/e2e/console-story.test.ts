@@ -65,6 +65,7 @@ describe('the console, end to end in Chromium', { timeout: 300_000 }, () => {
     await expectHeading(page, 'Your tenant is ready');
     await noA11yProblems(page);
     await screenshot(page, 'story-01-tenant-ready');
+    assert.equal(await page.getByRole('link', { name: 'Open the console' }).getAttribute('href'), `${sharedRuntime.url}/t/${slug}/console`);
 
     // Into the console: the tenant's own login, an authenticator app set up on the way.
     await intoConsoleInChromium(page, { tenant });

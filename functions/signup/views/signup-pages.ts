@@ -82,11 +82,11 @@ export function confirmedPage(nonce: string, result: ConfirmedTenant, locale: Lo
 <dl>
 <dt>${t('signup.ready.issuer')}</dt><dd><code>${result.issuer}</code></dd>
 <dt>${t('signup.ready.loginPage')}</dt><dd><a href="${result.loginUrl}">${result.loginUrl}</a></dd>
-<dt>${t('signup.ready.console')}</dt><dd><code>${result.consoleUrl}</code></dd>
+<dt>${t('signup.ready.console')}</dt><dd><a href="${result.consoleUrl}">${result.consoleUrl}</a></dd>
 <dt>${t('signup.ready.clientId')}</dt><dd><code>${result.managementClient.client_id}</code></dd>
 <dt>${t('signup.ready.clientSecret')}</dt><dd><code>${result.managementClient.client_secret}</code></dd>
 </dl>
 <p class="note" role="note">${t('signup.ready.secretNote')}</p>
-<p><a href="${result.loginUrl}">${t('signup.ready.signIn', { tenant: result.tenant })}</a></p>`,
+<p><a href="${result.consoleUrl}">${t('signup.ready.openConsole')}</a> · <a href="${result.loginUrl}">${t('signup.ready.signIn', { tenant: result.tenant })}</a></p>`,
   });
 }

@@ -226,6 +226,7 @@ export const en = {
   'signup.ready.clientId': 'Management client_id',
   'signup.ready.clientSecret': 'client_secret',
   'signup.ready.secretNote': 'Copy the client secret now: it is shown only this once and stored only as a hash.',
+  'signup.ready.openConsole': 'Open the console',
   'signup.ready.signIn': 'Sign in to {tenant}',
 
   'error.reference': 'Reference:',

@@ -227,6 +227,7 @@ export const fr: Record<keyof typeof en, string> = {
   'signup.ready.clientId': 'client_id de gestion',
   'signup.ready.clientSecret': 'client_secret',
   'signup.ready.secretNote': 'Copiez le secret client maintenant : il n’est affiché que cette fois et n’est conservé que sous forme d’empreinte.',
+  'signup.ready.openConsole': 'Ouvrir la console',
   'signup.ready.signIn': 'Se connecter à {tenant}',
 
   'error.reference': 'Référence :',
