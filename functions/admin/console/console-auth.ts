@@ -4,7 +4,7 @@ import { discoveredProvider, openIdClient } from '../../../shared/adapters/outbo
 import { createAuditEvent } from '../../../shared/domain/audit/event.ts';
 import { mfaAcr } from '../../../shared/domain/flows/flow-plan.ts';
 import { administratorPermission, administratorsGroupName } from '../../../shared/domain/groups/group.ts';
-import { clientDefaults, type OAuthClient } from '../../../shared/domain/oauth/client.ts';
+import { clientDefaults, consoleClientId, type OAuthClient } from '../../../shared/domain/oauth/client.ts';
 import type { ConsoleSession } from '../../../shared/domain/ports/console-sessions.ts';
 import { issuerOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
 import type { User } from '../../../shared/domain/users/user.ts';
@@ -24,7 +24,6 @@ import type { AdminDeps } from '../deps.ts';
 
 type Request = HttpRequest<AdminDeps>;
 
-export const consoleClientId = 'console';
 const idleMs = 15 * 60_000;
 const absoluteMs = 8 * 3600_000;
 const sessionCookie = 'console_session';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { OAuthClient } from '../../../shared/domain/oauth/client.ts';
+import { consoleClientId, type OAuthClient } from '../../../shared/domain/oauth/client.ts';
 import { auditedClient, clientVersion, newClient, replacedClient, withNewSecret } from '../../../shared/domain/oauth/client-lifecycle.ts';
 import { clientMetadataSchema, clientSettingsOf, metadataOf, usesSecret } from '../../../shared/domain/oauth/client-metadata.ts';
 import { HttpError, notFound } from '../../../shared/http/errors.ts';
@@ -38,6 +38,13 @@ async function existingClient(call: AdminCall<unknown>): Promise<OAuthClient> {
   return client;
 }
 
+/** An application an administrator may change: any but the console's own client, which the platform keeps as the console needs it. */
+async function changeableClient(call: AdminCall<unknown>): Promise<OAuthClient> {
+  const client = await existingClient(call);
+  if (client.clientId === consoleClientId) throw new HttpError(409, 'managed_by_platform', 'The admin console’s own client is managed by the platform and cannot be changed or deleted');
+  return client;
+}
+
 /** Clients carry no counter; their last change time stands in as the ETag's version. */
 function checkVersion(call: AdminCall<unknown>, client: OAuthClient): void {
   if (call.ifMatch !== undefined && call.ifMatch !== versionOf(client)) throw new HttpError(412, 'precondition_failed', 'The application has changed since that ETag; read it again and retry');
@@ -70,7 +77,7 @@ export const applicationOperations = [
   operation({
     route: 'PUT /t/{tenant}/api/v1/applications/{clientId}', summary: 'Replace an application’s metadata (omitted fields return to their defaults)', tag: 'Applications', access: 'write', status: 200, body: clientMetadataSchema, response: applicationSchema, conditional: true,
     handle: async (call) => {
-      const client = await existingClient(call);
+      const client = await changeableClient(call);
       checkVersion(call, client);
       const { client: next, secret } = await replacedClient(client, clientSettingsOf(call.body), Date.now());
       if (!(await call.req.deps.clients.replace(next, [call.event('client.updated', `client:${client.clientId}`, { before: auditedClient(client), after: auditedClient(next) })]))) throw notFound('No such application');
@@ -80,7 +87,7 @@ export const applicationOperations = [
   operation({
     route: 'POST /t/{tenant}/api/v1/applications/{clientId}/secret', summary: 'Issue a new client secret (the old one stops working at once)', tag: 'Applications', access: 'write', status: 200, response: applicationSchema, conditional: true,
     handle: async (call) => {
-      const client = await existingClient(call);
+      const client = await changeableClient(call);
       checkVersion(call, client);
       if (!usesSecret(client.tokenEndpointAuthMethod)) throw new HttpError(409, 'no_secret', 'This application does not authenticate with a secret');
       const { client: next, secret } = await withNewSecret(client, Date.now());
@@ -91,7 +98,7 @@ export const applicationOperations = [
   operation({
     route: 'DELETE /t/{tenant}/api/v1/applications/{clientId}', summary: 'Delete an application', tag: 'Applications', access: 'write', status: 204, conditional: true,
     handle: async (call) => {
-      const client = await existingClient(call);
+      const client = await changeableClient(call);
       checkVersion(call, client);
       if (!(await call.req.deps.clients.remove(call.tenant.id, client.clientId, [call.event('client.deleted', `client:${client.clientId}`, { name: client.name })]))) throw notFound('No such application');
       return {};

@@ -1,3 +1,4 @@
+import { consoleClientId } from '../../../shared/domain/oauth/client.ts';
 import { patternProblems } from '../../../shared/domain/federation/claim-mapping.ts';
 import { idpIdOfOption } from '../../../shared/domain/federation/identity-provider.ts';
 import type { AuditEventType } from '../../../shared/domain/audit/catalogue.ts';
@@ -12,10 +13,12 @@ import { isoTime } from '../api/schemas.ts';
 
 const storedFlowSchema = z.object({ name: z.string(), version: z.number().int(), document: z.unknown(), updatedAt: isoTime.optional(), updatedBy: z.string().optional() });
 
-/** `default`, or an application's id (an OIDC client id or a SAML service provider's id): a flow for an application that does not exist is refused. */
+/** `default`, or an application's id (not the console's) (an OIDC client id or a SAML service provider's id): a flow for an application that does not exist is refused. */
 async function flowName(call: AdminCall<unknown>): Promise<string> {
   const name = call.req.pathParameters.name ?? '';
   if (name === 'default') return name;
+  // The console signs administrators in with the default flow; a flow of its own could lock them out of it.
+  if (name === consoleClientId) throw new HttpError(409, 'managed_by_platform', 'The admin console signs in with the tenant’s default flow; it has no flow of its own');
   const exists = /^[A-Za-z0-9_-]{1,128}$/.test(name) && ((await call.req.deps.clients.get(call.tenant.id, name)) || (await call.req.deps.serviceProviders.get(call.tenant.id, name)));
   if (!exists) throw notFound('No such application (flows are named default, by client id or by SAML service provider id)');
   return name;

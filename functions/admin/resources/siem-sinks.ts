@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { destinationProblem } from '../../../shared/adapters/outbound/destination.ts';
 import { createAuditEvent } from '../../../shared/domain/audit/event.ts';
 import { createSiemDelivery } from '../../../shared/domain/audit/siem-delivery.ts';
-import { auditedSiemSink, siemSinkInputSchema, type SiemSink, type SiemSinkInput } from '../../../shared/domain/audit/siem-sink.ts';
+import { auditedSiemSink, changeLacksToken, missingTokenMessage, siemSinkChangeSchema, siemSinkInputSchema, type SiemSink, type SiemSinkInput } from '../../../shared/domain/audit/siem-sink.ts';
 import { createSecureVault } from '../../../shared/domain/secrets/secure-vault.ts';
 import { HttpError } from '../../../shared/http/errors.ts';
 import { operation, type AdminCall } from '../api/operation.ts';
@@ -82,10 +82,11 @@ export const siemSinkOperations = [
     },
   }),
   operation({
-    route: 'PUT /t/{tenant}/api/v1/siem-sinks/{sinkId}', summary: 'Replace a SIEM sink’s settings; a Splunk token is replaced only when given, a webhook keeps its secret', tag: 'Audit', access: 'write', status: 200, body: siemSinkInputSchema, response: withSecret, conditional: true,
+    route: 'PUT /t/{tenant}/api/v1/siem-sinks/{sinkId}', summary: 'Replace a SIEM sink’s settings; a Splunk token is replaced only when given, a webhook keeps its secret', tag: 'Audit', access: 'write', status: 200, body: siemSinkChangeSchema, response: withSecret, conditional: true,
     handle: async (call) => {
       const sink = await existing(call);
       const input = parseInput(call);
+      if (changeLacksToken(input, sink)) throw new HttpError(400, 'validation_failed', `The request body is invalid: token: ${missingTokenMessage}`, { details: { errors: [{ path: 'token', message: missingTokenMessage }] } });
       const secret = input.kind === 'webhook' && sink.kind !== 'webhook' ? newWebhookSecret() : undefined;
       const credential = secret ?? input.token;
       const next: SiemSink = {

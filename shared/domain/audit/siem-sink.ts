@@ -13,7 +13,8 @@ export type SiemSinkKind = (typeof siemSinkKinds)[number];
 /** An event type, or a prefix of types ending in `.*` (e.g. `signin.*`). */
 const eventTypeFilter = z.string().regex(/^[a-z]+(?:\.[a-z_]+)*(?:\.\*)?$/, 'an event type such as signin.success, or a prefix such as signin.*').max(100);
 
-export const siemSinkInputSchema = z
+/** A sink's settings as a change sends them: a Splunk sink that has its token may leave it out (it is kept). */
+export const siemSinkChangeSchema = z
   .object({
     name: z.string().trim().min(1).max(128),
     kind: z.enum(siemSinkKinds),
@@ -24,10 +25,17 @@ export const siemSinkInputSchema = z
     enabled: z.boolean().default(true),
   })
   .strict()
-  .refine((input) => input.kind !== 'splunk_hec' || input.token !== undefined, { path: ['token'], message: 'a Splunk HEC sink needs its token' })
   .refine((input) => input.kind !== 'webhook' || input.token === undefined, { path: ['token'], message: 'a webhook sink gets a signing secret from the platform' });
 
-export type SiemSinkInput = z.infer<typeof siemSinkInputSchema>;
+export const missingTokenMessage = 'a Splunk HEC sink needs its token';
+
+/** A new sink's settings: a Splunk sink comes with its token. */
+export const siemSinkInputSchema = siemSinkChangeSchema.refine((input) => input.kind !== 'splunk_hec' || input.token !== undefined, { path: ['token'], message: missingTokenMessage });
+
+/** Whether a change leaves a Splunk sink without a token (it was not one before and sent none). */
+export const changeLacksToken = (input: SiemSinkInput, before: { readonly kind: SiemSinkKind }) => input.kind === 'splunk_hec' && before.kind !== 'splunk_hec' && input.token === undefined;
+
+export type SiemSinkInput = z.infer<typeof siemSinkChangeSchema>;
 
 export interface SiemSink {
   readonly tenant: string;

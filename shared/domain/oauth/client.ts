@@ -32,6 +32,9 @@ export interface OAuthClient {
   readonly updatedAt?: string;
 }
 
+/** The admin console's own client in each tenant: registered and managed by the platform, not by administrators. */
+export const consoleClientId = 'console';
+
 export const isPublic = (client: OAuthClient) => client.tokenEndpointAuthMethod === 'none';
 
 export const clientDefaults = {

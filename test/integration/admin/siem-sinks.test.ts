@@ -71,7 +71,14 @@ describe('tenant SIEM sinks', () => {
     const other = await adminApi();
     const hec = await listener();
     const token = '3f1b6c2e-1234-4d3a-9a77-0c6f3c9b1a55';
-    await createSink(api, { name: 'Splunk', kind: 'splunk_hec', url: hec.url, token, eventTypes: ['group.*'] });
+    const sink = await createSink(api, { name: 'Splunk', kind: 'splunk_hec', url: hec.url, token, eventTypes: ['group.*'] });
+    // A change that leaves the token out keeps it (the token is never shown, so an editor cannot send it back).
+    const renamed = await api.call('PUT', `/siem-sinks/${sink.id}`, { name: 'Splunk (SOC)', kind: 'splunk_hec', url: hec.url, eventTypes: ['group.*'] });
+    assert.equal(renamed.status, 200, renamed.body);
+    const hook = await createSink(api, { name: 'hook', kind: 'webhook', url: hec.url, eventTypes: ['nothing.*'] });
+    const switched = await api.call('PUT', `/siem-sinks/${hook.id}`, { name: 'hook', kind: 'splunk_hec', url: hec.url });
+    assert.equal(switched.status, 400, 'a webhook turned into a Splunk sink needs a token');
+    assert.match(switched.body, /token: a Splunk HEC sink needs its token/);
     await api.call('POST', '/users', { userName: 'not-for-splunk', emails: [{ value: 'nfs@example.com' }] });
     await api.call('POST', '/groups', { name: 'Auditors' });
     await other.call('POST', '/groups', { name: 'Elsewhere' });

@@ -88,6 +88,21 @@ describe('the admin console: who may open it', () => {
     assert.equal((await again.get(`/t/${api.tenant.slug}/console`)).status, 303, 'signed out of the console');
   });
 
+  test('the console\'s own client and sign-in cannot be changed through the admin API: no flow of its own, no replacing or deleting its client', async () => {
+    const api = await adminApi();
+    await intoConsole(api);
+    const own = (await api.call('GET', '/applications/console')).json<Record<string, unknown>>();
+    assert.equal(own.client_id, 'console', 'it can be read');
+    const refusals = [
+      await api.call('PUT', '/flows/console', { steps: [{ options: ['password'] }], rules: [{ when: { memberOf: 'administrators' }, then: { deny: 'locked out' } }] }),
+      await api.call('PUT', '/applications/console', { client_name: 'Hijacked', redirect_uris: ['https://evil.example.com/cb'], token_endpoint_auth_method: 'none' }),
+      await api.call('DELETE', '/applications/console'),
+    ];
+    assert.deepEqual(refusals.map((r) => [r.status, r.json<{ code: string }>().code]), [[409, 'managed_by_platform'], [409, 'managed_by_platform'], [409, 'managed_by_platform']]);
+    const { res } = await intoConsole(api);
+    assert.match(res.body, /<h1>Overview<\/h1>/, 'the console still signs in');
+  });
+
   test('applications: a web app and a machine-to-machine client made from a kind, the secret shown once and working; a bad redirect URI is refused with the API\'s reason; invitations go out', async () => {
     const api = await adminApi();
     const { browser, res } = await intoConsole(api);

@@ -1,6 +1,7 @@
 import { issuerOf } from '../../../../shared/domain/tenants/tenant.ts';
 import type { HttpResponse } from '../../../../shared/http/request.ts';
-import { consoleClientId, type ConsoleCaller } from '../console-auth.ts';
+import { consoleClientId } from '../../../../shared/domain/oauth/client.ts';
+import type { ConsoleCaller } from '../console-auth.ts';
 import { callOperation, consoleForm, refusalOf, renderScreen, withCaller, type ConsoleRequest, type ConsoleRoutes } from '../console-screen.ts';
 import { applicationsPage, applicationTypes, type ApplicationsView, type ApplicationType } from './applications-view.ts';
 

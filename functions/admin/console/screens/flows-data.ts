@@ -1,6 +1,7 @@
 import { flowDocumentSchema } from '../../../../shared/domain/flows/flow-document.ts';
 import { HttpError } from '../../../../shared/http/errors.ts';
-import { consoleClientId, type ConsoleCaller } from '../console-auth.ts';
+import { consoleClientId } from '../../../../shared/domain/oauth/client.ts';
+import type { ConsoleCaller } from '../console-auth.ts';
 import { callOperation, type ConsoleRequest } from '../console-screen.ts';
 
 /**

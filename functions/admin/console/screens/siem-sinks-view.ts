@@ -83,7 +83,7 @@ function sinkForm(frame: ConsoleFrame, draft: SinkDraft) {
 <label for="sink-name">Name<input id="sink-name" name="name" required maxlength="128" value="${draft.name}"></label>
 <fieldset><legend>Kind</legend>${(Object.entries(sinkKinds) as [SinkKind, string][]).map(([kind, label]) => html`<label class="choice"><input type="radio" name="kind" value="${kind}"${draft.kind === kind ? ' checked' : ''}> ${label}</label>`)}</fieldset>
 <label for="sink-url">Destination URL (https)<input id="sink-url" name="url" type="url" required maxlength="2048" value="${draft.url}" placeholder="https://siem.example.com/collector"></label>
-<label for="sink-token">Splunk HEC token (Splunk only${editing ? '; enter it again to keep it, or a new one' : ''})<input id="sink-token" name="token" type="password" autocomplete="off" maxlength="512"></label>
+<label for="sink-token">Splunk HEC token (Splunk only${editing ? '; leave it empty to keep the current one' : ''})<input id="sink-token" name="token" type="password" autocomplete="off" maxlength="512"></label>
 <label for="sink-events">Event types (separated by commas or spaces; a prefix such as signin.* covers a family; empty for every event)<input id="sink-events" name="eventTypes" maxlength="5000" value="${draft.eventTypes}" placeholder="signin.*, user.locked"></label>
 <label class="choice"><input type="checkbox" name="enabled" value="on"${draft.enabled ? ' checked' : ''}> Send events to this sink</label>
 <div class="actions"><button type="submit">${editing ? 'Save the sink' : 'Add the sink'}</button>${editing ? html` <a href="${frame.base}/siem">Cancel</a>` : ''}</div>
