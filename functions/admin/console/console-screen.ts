@@ -2,7 +2,7 @@ import type { AuditActor } from '../../../shared/domain/audit/event.ts';
 import { settingsOf } from '../../../shared/domain/tenants/tenant.ts';
 import { primaryEmail } from '../../../shared/domain/users/user.ts';
 import { issueCsrf, tenantCsrfOptions, verifyCsrf } from '../../../shared/http/csrf.ts';
-import { HttpError } from '../../../shared/http/errors.ts';
+import { badRequest, HttpError } from '../../../shared/http/errors.ts';
 import { formOf } from '../../../shared/http/forms.ts';
 import type { HttpRequest, HttpResponse, RouteHandler } from '../../../shared/http/request.ts';
 import { htmlResponse } from '../../../shared/http/responses.ts';
@@ -48,6 +48,19 @@ export async function consoleForm(req: ConsoleRequest, caller: ConsoleCaller): P
   const form = formOf(req);
   verifyCsrf(req, csrfForm(caller), form.get('csrf'), (await tenantCsrfOptions(req.deps, caller.tenant)).key);
   return form;
+}
+
+/** The version a form was made from (its hidden `version` field); undefined when missing or garbled, which a change must refuse. */
+export function formVersion(form: URLSearchParams): number | undefined {
+  const version = form.get('version') ?? '';
+  return /^\d{1,15}$/.test(version) ? Number(version) : undefined;
+}
+
+/** The version a form was made from, or the refusal of a form too old or too garbled to say. */
+export function requiredFormVersion(form: URLSearchParams): number {
+  const version = formVersion(form);
+  if (version === undefined) throw badRequest('The form is out of date: reload the page and try again.');
+  return version;
 }
 
 /** What a refused change says on the page (the API's own validation message, with the first problem's path); anything else is an error. */

@@ -13,6 +13,7 @@ import { deviceCookie } from '../../../shared/http/device-cookie.ts';
 import type { HttpRequest, HttpResponse } from '../../../shared/http/request.ts';
 import { htmlResponse, seeOther } from '../../../shared/http/responses.ts';
 import { ssoCookie } from '../../../shared/http/sso-cookie.ts';
+import type { Locale } from '../../../shared/http/i18n.ts';
 import { cannotSignInPage } from '../views/factor-pages.ts';
 import { signedInPage } from '../views/login-pages.ts';
 import { loginEvent, loginPath, pageLocale } from './login-common.ts';
@@ -112,11 +113,18 @@ export const restart = (tenant: Tenant, request: Request) => ({ ...seeOther(logi
 export const transactionOfState = async (request: Request, tenant: Tenant, state: LoginState) =>
   (state.transaction ? await request.deps.authTransactions.find(tenant.id, state.transaction, Date.now()) : undefined);
 
-/** Where the application waiting on this sign-in receives the user: the step pages' forms end there. */
-export const clientOriginOf = async (request: Request, tenant: Tenant, state: LoginState) => (await transactionOfState(request, tenant, state))?.clientOrigin;
+/**
+ * What a step page needs of the protocol's transaction, read once: its language (as the first
+ * page's: the transaction's ui_locales, else the browser's) and where the application waiting on
+ * this sign-in receives the user (the page's forms end there).
+ */
+export async function stepPageContext(request: Request, tenant: Tenant, state: LoginState): Promise<{ locale: Locale; clientOrigin?: string }> {
+  const transaction = await transactionOfState(request, tenant, state);
+  return { locale: pageLocale(request, transaction), ...(transaction?.clientOrigin ? { clientOrigin: transaction.clientOrigin } : {}) };
+}
 
-/** The language of a sign-in's step pages: as its first page's, the transaction's ui_locales, else the browser's. */
-export const stepLocale = async (request: Request, tenant: Tenant, state: LoginState) => pageLocale(request, await transactionOfState(request, tenant, state));
+/** The language of a sign-in's step pages, for a page that needs nothing else of the transaction. */
+export const stepLocale = async (request: Request, tenant: Tenant, state: LoginState) => (await stepPageContext(request, tenant, state)).locale;
 
 /** The state after a passed step: the next step's turn, the methods used so far, no failures. */
 export function passedStep(state: LoginState, amr: readonly string[]): LoginState {

@@ -18,7 +18,7 @@ import { cannotSignInPage, factorStepPage, otherWays } from '../views/factor-pag
 import { passkeyStepPage } from '../views/passkey-views.ts';
 import { choosePasswordPage } from '../views/password-pages.ts';
 import { loginEvent, loginPath } from './login-common.ts';
-import { clientOriginOf, completeSignIn, inProgress, maxFailures, passedStep, restart, clearStateCookie, stepAttempts, stepLocale, stepPath, type InProgress } from './sign-in-progress.ts';
+import { completeSignIn, inProgress, maxFailures, passedStep, restart, clearStateCookie, stepAttempts, stepLocale, stepPageContext, stepPath, type InProgress } from './sign-in-progress.ts';
 import { choices, stepAuthenticator, usableOptions } from './step-authenticators.ts';
 import { enrollableOptions, renderEnrolment } from './step-enrolment.ts';
 
@@ -28,7 +28,7 @@ type Request = HttpRequest<PlatformPorts>;
 
 async function renderStep(request: Request, tenant: Tenant, state: LoginState, user: User, factors: readonly Factor[], method: AuthenticatorId, usable: readonly AuthenticatorId[], status = 200, problem?: MessageKey): Promise<HttpResponse> {
   const { token, cookie } = issueCsrf(request, `login-step:${tenant.id}`, await tenantCsrfOptions(request.deps, tenant));
-  const locale = await stepLocale(request, tenant, state);
+  const { locale, clientOrigin } = await stepPageContext(request, tenant, state);
   const t = translator(locale);
   const others = choices(t, usable.filter((m) => m !== method));
   const settings = settingsOf(tenant);
@@ -37,7 +37,7 @@ async function renderStep(request: Request, tenant: Tenant, state: LoginState, u
   const body = ceremony
     ? passkeyStepPage({ nonce: request.state.nonce, settings, locale, form: { nonce: request.state.nonce, csrf: token, action: stepPath(tenant), ceremony, button: t('step.passkey.button'), locale, hidden: { method } }, others: otherWays(t('step.otherWays'), others, stepPath(tenant)), ...error })
     : factorStepPage({ nonce: request.state.nonce, csrf: token, settings, locale, action: stepPath(tenant), method, others, stepPath: stepPath(tenant), ...error });
-  return { ...htmlResponse(status, body, formsMayReach(request.state.nonce, await clientOriginOf(request, tenant, state))), ...(cookie ? { cookies: [cookie] } : {}) };
+  return { ...htmlResponse(status, body, formsMayReach(request.state.nonce, clientOrigin)), ...(cookie ? { cookies: [cookie] } : {}) };
 }
 
 /** GET /t/{tenant}/login/step[?method=…|enrol=…]: the next step of a sign-in under way. */

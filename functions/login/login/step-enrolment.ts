@@ -17,7 +17,7 @@ import { translator, type MessageKey } from '../../../shared/http/i18n.ts';
 import { otherWays, recoveryCodesPage, totpEnrolmentPage } from '../views/factor-pages.ts';
 import { passkeyEnrolmentPage } from '../views/passkey-views.ts';
 import { loginEvent } from './login-common.ts';
-import { clientOriginOf, completeSignIn, inProgress, maxFailures, passedStep, restart, stepAttempts, stepLocale, stepPath, type InProgress } from './sign-in-progress.ts';
+import { completeSignIn, inProgress, maxFailures, passedStep, restart, stepAttempts, stepLocale, stepPageContext, stepPath, type InProgress } from './sign-in-progress.ts';
 import { choices } from './step-authenticators.ts';
 
 /**
@@ -82,8 +82,9 @@ async function enrolled(request: Request, tenant: Tenant, found: InProgress, met
   if (!withRecoveryCodes) return next.stepsLeft.length ? seeOther(stepPath(tenant)) : finish(request, tenant, { ...found, state: next });
   const codes = await replaceRecoveryCodes(request, tenant, user, factors);
   const { token, cookie } = issueCsrf(request, csrfScope(tenant), await tenantCsrfOptions(request.deps, tenant));
-  const body = recoveryCodesPage({ nonce: request.state.nonce, csrf: token, settings: settingsOf(tenant), locale: await stepLocale(request, tenant, state), action: `${stepPath(tenant)}/continue`, codes });
-  return { ...htmlResponse(200, body, formsMayReach(request.state.nonce, await clientOriginOf(request, tenant, state))), ...(cookie ? { cookies: [cookie] } : {}) };
+  const { locale, clientOrigin } = await stepPageContext(request, tenant, state);
+  const body = recoveryCodesPage({ nonce: request.state.nonce, csrf: token, settings: settingsOf(tenant), locale, action: `${stepPath(tenant)}/continue`, codes });
+  return { ...htmlResponse(200, body, formsMayReach(request.state.nonce, clientOrigin)), ...(cookie ? { cookies: [cookie] } : {}) };
 }
 
 async function finish(request: Request, tenant: Tenant, { state, user }: InProgress): Promise<HttpResponse> {

@@ -1,7 +1,7 @@
 import type { HttpResponse } from '../../../../shared/http/request.ts';
 import type { ConsoleCaller } from '../console-auth.ts';
 import type { Notice } from '../console-layout.ts';
-import { callOperation, consoleForm, refusalOf, renderScreen, withCaller, type ConsoleRequest, type ConsoleRoutes } from '../console-screen.ts';
+import { callOperation, consoleForm, formVersion, refusalOf, renderScreen, withCaller, type ConsoleRequest, type ConsoleRoutes } from '../console-screen.ts';
 import { applicationDetailPage, serviceProviderPage, type ApplicationDetailView, type ApplicationRecord, type ServiceProviderRecord } from './application-detail-view.ts';
 import { renderApplications } from './applications.ts';
 
@@ -16,11 +16,6 @@ async function renderApplication(req: ConsoleRequest, caller: ConsoleCaller, ext
   return renderScreen(req, caller, 'applications', (frame) => applicationDetailPage(frame, { application, ...extra }));
 }
 
-/** The version the form was made from; a change made from an older page is refused by the API (412). */
-function versionOf(form: URLSearchParams): number | undefined {
-  const version = form.get('version') ?? '';
-  return /^\d{1,15}$/.test(version) ? Number(version) : undefined;
-}
 const outOfDate: Notice = { ok: false, text: 'This page is out of date: it was reloaded, check and try again.' };
 
 const lines = (value: string | null) => (value ?? '').split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
@@ -47,7 +42,7 @@ function metadataFrom(current: ApplicationRecord & { jwks?: unknown; response_ty
 const saveSettings = withCaller(async (req, caller) => {
   const form = await consoleForm(req, caller);
   const current = await readApplication(req, caller);
-  const ifMatch = versionOf(form);
+  const ifMatch = formVersion(form);
   if (ifMatch === undefined) return renderApplication(req, caller, { notice: outOfDate });
   try {
     await callOperation(req, caller, 'PUT /t/{tenant}/api/v1/applications/{clientId}', { path: clientIdOf(req), body: metadataFrom(current, form), ifMatch });
@@ -58,7 +53,7 @@ const saveSettings = withCaller(async (req, caller) => {
 });
 
 const newSecret = withCaller(async (req, caller) => {
-  const ifMatch = versionOf(await consoleForm(req, caller));
+  const ifMatch = formVersion(await consoleForm(req, caller));
   if (ifMatch === undefined) return renderApplication(req, caller, { notice: outOfDate });
   try {
     const rotated = await callOperation<ApplicationRecord>(req, caller, 'POST /t/{tenant}/api/v1/applications/{clientId}/secret', { path: clientIdOf(req), ifMatch });
@@ -73,7 +68,7 @@ const deleteApplication = withCaller(async (req, caller) => {
   const current = await readApplication(req, caller);
   if ((form.get('confirm') ?? '').trim() !== current.client_name) return renderApplication(req, caller, { confirmDelete: true, notice: { ok: false, text: 'The name does not match; nothing was deleted.' } });
   try {
-    await callOperation(req, caller, 'DELETE /t/{tenant}/api/v1/applications/{clientId}', { path: clientIdOf(req), ifMatch: versionOf(form) ?? -1 });
+    await callOperation(req, caller, 'DELETE /t/{tenant}/api/v1/applications/{clientId}', { path: clientIdOf(req), ifMatch: formVersion(form) ?? -1 });
     return renderApplications(req, caller, { notice: { ok: true, text: `${current.client_name} was deleted.` } });
   } catch (error) {
     return renderApplication(req, caller, { confirmDelete: true, notice: refusalOf(error) });
@@ -88,7 +83,7 @@ const deleteServiceProvider = withCaller(async (req, caller) => {
   const again = (notice: Notice) => renderScreen(req, caller, 'applications', (frame) => serviceProviderPage(frame, sp, { notice, confirmDelete: true }));
   if ((form.get('confirm') ?? '').trim() !== sp.entityId) return again({ ok: false, text: 'The entity ID does not match; nothing was deleted.' });
   try {
-    await callOperation(req, caller, 'DELETE /t/{tenant}/api/v1/saml-service-providers/{spId}', { path: spIdOf(req), ifMatch: versionOf(form) ?? -1 });
+    await callOperation(req, caller, 'DELETE /t/{tenant}/api/v1/saml-service-providers/{spId}', { path: spIdOf(req), ifMatch: formVersion(form) ?? -1 });
     return renderApplications(req, caller, { notice: { ok: true, text: `${sp.name} was deleted.` } });
   } catch (error) {
     return again(refusalOf(error));

@@ -2,7 +2,7 @@ import type { ConsentPurposeInput } from '../../../../shared/domain/consent/cons
 import { HttpError } from '../../../../shared/http/errors.ts';
 import type { HttpResponse } from '../../../../shared/http/request.ts';
 import type { ConsoleCaller } from '../console-auth.ts';
-import { callOperation, callVersionedOperation, consoleForm, refusalOf, renderScreen, withCaller, type ConsoleRequest, type ConsoleRoutes } from '../console-screen.ts';
+import { callOperation, callVersionedOperation, consoleForm, formVersion, refusalOf, renderScreen, withCaller, type ConsoleRequest, type ConsoleRoutes } from '../console-screen.ts';
 import { consentPurposesPage, type ConsentPurposesView, type PurposeItem } from './consent-purposes-view.ts';
 
 type Fields = Readonly<Record<string, string>>;
@@ -40,7 +40,6 @@ const show = withCaller(async (req, caller) => {
   }
 });
 
-const versionOf = (form: URLSearchParams) => (/^\d{1,16}$/.test(form.get('version') ?? '') ? Number(form.get('version')) : undefined);
 
 /** POST /t/{tenant}/console/consent: create, change (at the version the form showed) or remove a purpose, through the API's operations. */
 const change = withCaller(async (req, caller) => {
@@ -56,7 +55,7 @@ const change = withCaller(async (req, caller) => {
   }
   if (intent !== 'update' && intent !== 'remove') return render(req, caller, { notice: { ok: false, text: 'Choose what to do with the purpose.' } });
   const purposeId = (form.get('id') ?? '').slice(0, 64);
-  const version = versionOf(form);
+  const version = formVersion(form);
   if (version === undefined) return render(req, caller, { notice: { ok: false, text: 'The form is out of date: reload the page and try again.' } });
   try {
     if (intent === 'remove') {

@@ -4,7 +4,7 @@ import { badRequest, HttpError } from '../../../../shared/http/errors.ts';
 import type { HttpResponse } from '../../../../shared/http/request.ts';
 import type { ConsoleCaller } from '../console-auth.ts';
 import type { Notice } from '../console-layout.ts';
-import { callOperation, consoleForm, refusalOf, renderScreen, withCaller, type ConsoleRequest, type ConsoleRoutes } from '../console-screen.ts';
+import { callOperation, consoleForm, requiredFormVersion, refusalOf, renderScreen, withCaller, type ConsoleRequest, type ConsoleRoutes } from '../console-screen.ts';
 import { deleteGroupPage, groupPage } from './groups-view.ts';
 import { groupBodyOf, renderGroups } from './groups.ts';
 import { labelOf, type GroupRecord, type UserRecord } from './user-record.ts';
@@ -50,9 +50,7 @@ const groupAction = (act: (req: ConsoleRequest, caller: ConsoleCaller, group: Gr
 });
 
 const edit = groupAction(async (req, caller, group, form) => {
-  const version = form.get('version') ?? '';
-  if (!/^\d{1,15}$/.test(version)) throw badRequest('The form is out of date: reload the page and try again.');
-  const saved = await callOperation<GroupRecord>(req, caller, 'PATCH /t/{tenant}/api/v1/groups/{groupId}', { path: { groupId: group.id }, body: groupBodyOf(form), ifMatch: Number(version) });
+  const saved = await callOperation<GroupRecord>(req, caller, 'PATCH /t/{tenant}/api/v1/groups/{groupId}', { path: { groupId: group.id }, body: groupBodyOf(form), ifMatch: requiredFormVersion(form) });
   return `The group ${saved.name} was saved.`;
 });
 

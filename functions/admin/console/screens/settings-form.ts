@@ -4,7 +4,7 @@ import { badRequest, HttpError } from '../../../../shared/http/errors.ts';
 import type { HttpResponse } from '../../../../shared/http/request.ts';
 import type { ConsoleCaller } from '../console-auth.ts';
 import type { ConsoleFrame, ConsoleSection, Notice } from '../console-layout.ts';
-import { callVersionedOperation, consoleForm, refusalOf, renderScreen, withCaller, type ConsoleRequest } from '../console-screen.ts';
+import { callVersionedOperation, consoleForm, formVersion, refusalOf, renderScreen, withCaller, type ConsoleRequest } from '../console-screen.ts';
 
 /**
  * What the branding, policies and settings screens share: each shows part of the tenant's
@@ -101,13 +101,13 @@ export const showSettings = (screen: SettingsScreen) => withCaller(async (req, c
 export const saveSettings = (screen: SettingsScreen) => withCaller(async (req, caller) => {
   const form = await consoleForm(req, caller);
   const { settings, version } = await currentSettings(req, caller);
-  const formVersion = /^\d{1,16}$/.test(form.get('version') ?? '') ? Number(form.get('version')) : undefined;
-  const typed = { fields: Object.fromEntries(form), version: formVersion ?? version, settings };
-  if (formVersion === undefined) return render(req, caller, screen, { fields: screen.fieldsOf(settings), version, settings, notice: { ok: false, text: 'The form is out of date: reload the page and make your change again.' } });
+  const shown = formVersion(form);
+  const typed = { fields: Object.fromEntries(form), version: shown ?? version, settings };
+  if (shown === undefined) return render(req, caller, screen, { fields: screen.fieldsOf(settings), version, settings, notice: { ok: false, text: 'The form is out of date: reload the page and make your change again.' } });
   try {
     const patch = settingsPatchOf(settings, screen.desiredOf(form, settings));
     if (!Object.keys(patch).length) return render(req, caller, screen, { ...typed, notice: { ok: true, text: 'Nothing changed.' } });
-    const saved = await callVersionedOperation<TenantSettings>(req, caller, 'PATCH /t/{tenant}/api/v1/settings', { body: patch, ifMatch: formVersion });
+    const saved = await callVersionedOperation<TenantSettings>(req, caller, 'PATCH /t/{tenant}/api/v1/settings', { body: patch, ifMatch: shown });
     return render(req, caller, screen, { fields: screen.fieldsOf(saved.body), version: saved.version ?? version + 1, settings: saved.body, notice: { ok: true, text: 'Saved. The change applies everywhere within 30 seconds.' } });
   } catch (error) {
     if (error instanceof HttpError && error.status === 412) return render(req, caller, screen, { fields: screen.fieldsOf(settings), version, settings, notice: { ok: false, text: 'Someone else changed these settings meanwhile: here they are now. Make your change again.' } });

@@ -1,6 +1,6 @@
 import { normalizeIdentifier } from '../../../../shared/domain/users/user.ts';
 import { badRequest } from '../../../../shared/http/errors.ts';
-import { callOperation, withCaller, type ConsoleRequest, type ConsoleRoutes } from '../console-screen.ts';
+import { callOperation, requiredFormVersion, withCaller, type ConsoleRequest, type ConsoleRoutes } from '../console-screen.ts';
 import type { ConsoleCaller } from '../console-auth.ts';
 import { renderUser, userAction } from './user-page.ts';
 import { labelOf, type GroupRecord, type UserRecord } from './user-record.ts';
@@ -9,12 +9,6 @@ import { labelOf, type GroupRecord, type UserRecord } from './user-record.ts';
 
 const readUser = (req: ConsoleRequest, caller: ConsoleCaller, userId: string) => callOperation<UserRecord>(req, caller, 'GET /t/{tenant}/api/v1/users/{userId}', { path: { userId } });
 
-/** The version the edit form showed, so that a change made meanwhile by someone else is not overwritten. */
-function shownVersion(form: URLSearchParams): number {
-  const version = form.get('version') ?? '';
-  if (!/^\d{1,15}$/.test(version)) throw badRequest('The form is out of date: reload the page and try again.');
-  return Number(version);
-}
 
 const field = (form: URLSearchParams, name: string) => (form.get(name) ?? '').trim();
 
@@ -26,7 +20,7 @@ function emailsOf(typed: string, user: UserRecord) {
 
 /** The edit form as a PATCH: the name replaced, the emails when changed; the API validates each field. */
 const saveProfile = userAction(async (req, caller, userId, form) => {
-  const version = shownVersion(form);
+  const version = requiredFormVersion(form);
   const user = await readUser(req, caller, userId);
   const emails = emailsOf(form.get('emails') ?? '', user);
   if (!emails.length) throw badRequest('A user needs at least one email.');
