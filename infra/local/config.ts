@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { DynamoDbStorage } from './dynamodb-local.ts';
 
 export interface LocalConfig {
   readonly port: number;
@@ -6,6 +7,8 @@ export interface LocalConfig {
   readonly dataDir: string;
   readonly publicUrl: string;
   readonly dynamodbPort: number;
+  /** Where DynamoDB Local keeps its tables: under dataDir (the default), or in memory only. */
+  readonly dynamodbStorage: DynamoDbStorage;
   readonly sesPort: number;
   readonly siemUrl?: string;
   readonly rotationIntervalMs: number;
@@ -37,12 +40,15 @@ export function localConfigFromEnvironment(env: NodeJS.ProcessEnv = process.env)
   const publicUrl = (env.PUBLIC_URL || `http://localhost:${httpPort}`).replace(/\/$/, '');
   if (!/^https?:\/\/[^/]+$/.test(publicUrl)) throw new Error(`PUBLIC_URL must be an origin such as https://id.example.com, got ${publicUrl}`);
   if (env.SIEM_URL && !/^https?:\/\//.test(env.SIEM_URL)) throw new Error(`SIEM_URL must be an http(s) URL, got ${env.SIEM_URL}`);
+  const storage = env.DYNAMODB_STORAGE || 'disk';
+  if (storage !== 'disk' && storage !== 'memory') throw new Error(`DYNAMODB_STORAGE must be disk or memory, got ${storage}`);
   return {
     port: httpPort,
     host: env.HOST || '127.0.0.1',
     dataDir: resolve(env.DATA_DIR || '.data'),
     publicUrl,
     dynamodbPort: port('DYNAMODB_PORT', env.DYNAMODB_PORT, httpPort + 1),
+    dynamodbStorage: storage,
     sesPort: port('SES_PORT', env.SES_PORT, httpPort + 2),
     ...(env.SIEM_URL ? { siemUrl: env.SIEM_URL } : {}),
     rotationIntervalMs: interval('KEY_ROTATION_INTERVAL_MS', env.KEY_ROTATION_INTERVAL_MS, 60 * 60_000),

@@ -34,6 +34,7 @@ const lines: Array<[string, string | undefined]> = [
   ['Mail viewer', runtime.urls.mailViewer],
   ['DynamoDB Local', runtime.urls.dynamodb],
   ['Data directory', runtime.dataDir],
+  ['DynamoDB data', config.dynamodbStorage === 'memory' ? 'in memory only (DYNAMODB_STORAGE=memory): gone at stop' : undefined],
   ['Audit log', `${runtime.dataDir}/audit.log`],
   ['SIEM sink', config.siemUrl],
 ];
@@ -47,7 +48,7 @@ stop = async (signal: string) => {
   stopping = true;
   console.log(`\n${signal}: stopping…`);
   await runtime.stop();
-  console.log('Stopped. Data kept in', runtime.dataDir);
+  console.log(config.dynamodbStorage === 'memory' ? 'Stopped. DynamoDB data was in memory and is gone.' : `Stopped. Data kept in ${runtime.dataDir}`);
   process.exit(0);
 };
 if (stopRequested) await stop(stopRequested);

@@ -83,7 +83,7 @@ export async function startLocalRuntime(config: LocalConfig): Promise<LocalRunti
     });
 
     const [dynamodb, ses] = await Promise.all([
-      startDynamoDbLocal(config.dynamodbPort, config.dataDir).then((p) => (started.push(p), p)),
+      startDynamoDbLocal(config.dynamodbPort, config.dataDir, config.dynamodbStorage).then((p) => (started.push(p), p)),
       startSesLocal(config.sesPort, config.dataDir).then((p) => (started.push(p), p)),
     ]);
     Object.assign(process.env, functionEnvironment(config, { dynamodb: dynamodb.endpoint, ses: ses.endpoint }));

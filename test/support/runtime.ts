@@ -32,7 +32,8 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
   const child: ChildProcess = spawn(process.execPath, [join(root, 'infra/local/main.ts')], {
     cwd: root,
     // Settings changes reach warm functions within a second here, so tests need not wait 30 s.
-    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, TENANT_CACHE_TTL_MS: '1000', ...options.env },
+    // A runtime given no data directory throws its data away, so DynamoDB Local need not write it to disk.
+    env: { ...process.env, PORT: String(port), DATA_DIR: dataDir, TENANT_CACHE_TTL_MS: '1000', ...(options.dataDir ? {} : { DYNAMODB_STORAGE: 'memory' }), ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -20,7 +20,8 @@ describe('the local runtime (npm start)', () => {
 
   before(async () => {
     siem = await startSiemListener();
-    runtime = await startRuntime({ env: { SIEM_URL: siem.url, AUDIT_POLL_MS: '100' } });
+    // As `npm start` runs: DynamoDB Local's tables on disk (test runtimes otherwise keep them in memory).
+    runtime = await startRuntime({ env: { SIEM_URL: siem.url, AUDIT_POLL_MS: '100', DYNAMODB_STORAGE: 'disk' } });
   });
   after(async () => {
     await runtime?.stop();
@@ -111,6 +112,7 @@ describe('the local runtime (npm start)', () => {
     const again = documents();
     const { Item } = await again.send(new GetCommand({ TableName: 'Directory', Key: { pk: 'TENANT#persisted', sk: 'TENANT' } }));
     assert.equal(Item?.marker, 'kept');
+    assert.ok(existsSync(join(dataDir, 'dynamodb')), 'the tables are files under the data directory');
     again.destroy();
     await new Promise((r) => setTimeout(r, 1000));
     assert.equal(siem.received.length, deliveredBefore, 'the checkpoint kept the pipeline from sending old events again');
