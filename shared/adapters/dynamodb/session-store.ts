@@ -1,6 +1,6 @@
 import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { AuditEvent } from '../../domain/audit/event.ts';
-import type { AuthTransactions, RateLimiter, SessionStore, SsoSession } from '../../domain/ports/session-store.ts';
+import type { AuthTransactions, SessionStore, SsoSession } from '../../domain/ports/session-store.ts';
 import { auditPuts } from './audit-item.ts';
 import { isConditionFailure, sessionPk, ttlSeconds, userItemsPk } from './keys.ts';
 import { queryAll } from './listing.ts';
@@ -88,37 +88,6 @@ export function createSessionStore(client: DynamoDBDocumentClient, tables: Table
 function sessionOf(item: Record<string, unknown>): SsoSession {
   const { pk: _pk, sk: _sk, gsi1pk: _g, gsi1sk: _gs, expiresAt: _e, ...session } = item;
   return session as unknown as SsoSession;
-}
-
-/**
- * Sliding-window counters in the Sessions table (the two-window estimate): this window's
- * hits plus the previous window's, weighted by how much of it still overlaps, so a burst
- * cannot double its allowance by straddling a window boundary. Counters expire with TTL.
- */
-export function createRateLimiter(client: DynamoDBDocumentClient, tables: TableNames): RateLimiter {
-  const counterKey = (key: string, window: number) => ({ pk: `RATE#${key}#${window}`, sk: 'RATE' });
-  return {
-    async hit(key, limit, windowSeconds, now) {
-      const position = now / 1000 / windowSeconds;
-      const window = Math.floor(position);
-      const [{ Attributes }, { Item: previous }] = await Promise.all([
-        client.send(
-          new UpdateCommand({
-            TableName: tables.sessions,
-            Key: counterKey(key, window),
-            UpdateExpression: 'ADD hits :one SET expiresAt = if_not_exists(expiresAt, :ttl)',
-            ExpressionAttributeValues: { ':one': 1, ':ttl': (window + 2) * windowSeconds },
-            ReturnValues: 'UPDATED_NEW',
-          }),
-        ),
-        client.send(new GetCommand({ TableName: tables.sessions, Key: counterKey(key, window - 1) })),
-      ]);
-      const overlap = 1 - (position - window);
-      const estimate = Number(Attributes?.hits ?? 1) + Number(previous?.hits ?? 0) * overlap;
-      const retryAfterSeconds = Math.max(1, Math.ceil((window + 1 - position) * windowSeconds));
-      return { allowed: estimate <= limit, retryAfterSeconds };
-    },
-  };
 }
 
 export const authTransactionKey = (tenant: string, id: string) => ({ pk: `TENANT#${tenant}#TX#${id}`, sk: 'TX' });

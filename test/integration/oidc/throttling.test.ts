@@ -14,7 +14,7 @@ before(useSharedRuntimeEnvironment);
 async function exhaust(key: string, hits: number, windowSeconds: number) {
   const window = Math.floor(Date.now() / 1000 / windowSeconds);
   const db = createDocumentClient();
-  for (const w of [window - 1, window]) await db.send(new PutCommand({ TableName: 'Sessions', Item: { pk: `RATE#${key}#${w}`, sk: 'RATE', hits, expiresAt: (w + 2) * windowSeconds } }));
+  await db.send(new PutCommand({ TableName: 'Sessions', Item: { pk: `RATE#${key}`, sk: `RATE#${windowSeconds}`, countedWindow: window, hits, previousHits: hits, expiresAt: (window + 2) * windowSeconds } }));
 }
 
 const basic = (id: string, secret: string) => `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
