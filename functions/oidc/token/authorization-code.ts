@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { hashToken } from '../../../shared/domain/auth/sso-session.ts';
 import { invalidGrant, invalidRequest, unauthorizedClient } from '../../../shared/domain/oauth/errors.ts';
 import { verifiesChallenge } from '../../../shared/domain/oauth/pkce.ts';
@@ -19,7 +20,9 @@ export async function authorizationCodeGrant(context: GrantContext): Promise<Tok
   if (!redirectUri) throw invalidRequest('redirect_uri is required');
   const codeHash = hashToken(code);
 
-  const redemption = await deps.grants.redeemCode(context.tenant, codeHash, context.now);
+  // The access token's id is written with the redemption, so a reuse racing this request still finds it.
+  const accessJti = randomUUID();
+  const redemption = await deps.grants.redeemCode(context.tenant, codeHash, context.now, accessJti);
   if (redemption.status === 'unknown') throw invalidGrant('The authorization code is invalid');
   if (redemption.status === 'reused') {
     if (redemption.grant.clientId === client.clientId) {
@@ -44,14 +47,14 @@ export async function authorizationCodeGrant(context: GrantContext): Promise<Tok
   if (!user || user.status !== 'active') throw invalidGrant('The user is no longer active');
 
   const userGrant = { user, scopes: grant.scopes, ...(grant.nonce ? { nonce: grant.nonce } : {}), authTime: grant.authTime, amr: grant.amr, sid: grant.sid, ...(grant.claims ? { claims: grant.claims } : {}) };
-  const first = await issueUserTokens(context, userGrant);
+  const first = await issueUserTokens(context, userGrant, { jti: accessJti });
   let refresh: { refreshToken: string; familyId: string } | undefined;
   if (wantsRefreshToken(context, grant.scopes)) {
     refresh = await startRefreshFamily(context, userGrant, first.jti);
     await deps.grants.recordFamilyAccessToken(context.tenant, refresh.familyId, first.jti, context.now + client.accessTokenLifetimeSeconds * 1000);
   }
   else await deps.auditLog.record(tokenEvent(context, 'token.issued', user.id, { grantType: 'authorization_code', scope: grant.scopes.join(' '), jti: first.jti }));
-  await deps.grants.recordCodeIssue(context.tenant, codeHash, { accessJti: first.jti, ...(refresh ? { familyId: refresh.familyId } : {}) });
+  if (refresh) await deps.grants.recordCodeFamily(context.tenant, codeHash, refresh.familyId);
   const { jti: _jti, ...body } = first;
   return { ...body, ...(refresh ? { refresh_token: refresh.refreshToken } : {}) };
 }

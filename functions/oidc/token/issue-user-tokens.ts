@@ -15,7 +15,7 @@ export const wantsRefreshToken = (context: GrantContext, scopes: readonly string
   context.client.grantTypes.includes('refresh_token') && (!scopes.includes('openid') || scopes.includes('offline_access'));
 
 /** Access token, ID token (for openid) and, when due, the first refresh token of a new family. */
-export async function issueUserTokens(context: GrantContext, grant: UserGrant, options: { refreshToken?: string; familyId?: string } = {}): Promise<TokenResponse & { jti: string }> {
+export async function issueUserTokens(context: GrantContext, grant: UserGrant, options: { refreshToken?: string; familyId?: string; jti?: string } = {}): Promise<TokenResponse & { jti: string }> {
   const { client } = context;
   const access = await issueAccessToken(context.deps.keys, {
     issuer: context.issuer,
@@ -28,6 +28,7 @@ export async function issueUserTokens(context: GrantContext, grant: UserGrant, o
     authTime: grant.authTime,
     sessionId: grant.sid,
     ...(grant.claims ? { userinfoClaims: grant.claims.userinfo } : {}),
+    ...(options.jti ? { jti: options.jti } : {}),
   });
   // The consent as it stands now: a purpose withdrawn since the grant takes its claims out of this token.
   const withheld = grant.scopes.includes('openid') ? claimsWithheldBy(await context.deps.consents.find(context.tenant, grant.user.id, client.clientId)) : [];

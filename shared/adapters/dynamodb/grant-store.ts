@@ -64,15 +64,15 @@ export function createGrantStore(db: DynamoDBDocumentClient, tables: TableNames,
       // The item's expiresAt is DynamoDB's TTL (seconds); the code's own expiry is kept apart.
       await db.send(new PutCommand({ TableName: T, Item: { ...codeKey(grant.tenant, codeHash), ...grant, codeExpiresAt: grant.expiresAt, expiresAt: ttlSeconds(grant.expiresAt + codeMemoryMs) }, ConditionExpression: 'attribute_not_exists(pk)' }));
     },
-    async redeemCode(tenant, codeHash, now) {
+    async redeemCode(tenant, codeHash, now, accessJti) {
       try {
         const { Attributes } = await db.send(
           new UpdateCommand({
             TableName: T,
             Key: codeKey(tenant, codeHash),
-            UpdateExpression: 'SET usedAt = :now',
+            UpdateExpression: 'SET usedAt = :now, accessJti = :jti',
             ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(usedAt)',
-            ExpressionAttributeValues: { ':now': now },
+            ExpressionAttributeValues: { ':now': now, ':jti': accessJti },
             ReturnValues: 'ALL_NEW',
           }),
         );
@@ -84,15 +84,8 @@ export function createGrantStore(db: DynamoDBDocumentClient, tables: TableNames,
       if (!Item || Item.tenant !== tenant) return { status: 'unknown' };
       return { status: 'reused', grant: codeGrantOf(Item), ...(Item.familyId ? { familyId: Item.familyId } : {}), ...(Item.accessJti ? { accessJti: Item.accessJti } : {}) };
     },
-    async recordCodeIssue(tenant, codeHash, issued) {
-      await db.send(
-        new UpdateCommand({
-          TableName: T,
-          Key: codeKey(tenant, codeHash),
-          UpdateExpression: `SET accessJti = :jti${issued.familyId ? ', familyId = :family' : ''}`,
-          ExpressionAttributeValues: { ':jti': issued.accessJti, ...(issued.familyId ? { ':family': issued.familyId } : {}) },
-        }),
-      );
+    async recordCodeFamily(tenant, codeHash, familyId) {
+      await db.send(new UpdateCommand({ TableName: T, Key: codeKey(tenant, codeHash), UpdateExpression: 'SET familyId = :family', ExpressionAttributeValues: { ':family': familyId } }));
     },
 
     async createFamily(family: RefreshFamily, tokenHash, events) {

@@ -25,12 +25,14 @@ export interface AccessTokenRequest {
   readonly sessionId?: string;
   /** UserInfo claims asked for by name (OIDC Core §5.5), so UserInfo can release them. */
   readonly userinfoClaims?: readonly string[];
+  /** The token's id, when the caller had to record it before the token was made. */
+  readonly jti?: string;
 }
 
 /** A JWT access token per RFC 9068 (typ at+jwt), signed with the tenant's active ES256 key. */
 export async function issueAccessToken(keys: KeyService, request: AccessTokenRequest): Promise<{ token: string; jti: string; expiresIn: number }> {
   const iat = Math.floor(request.now / 1000);
-  const jti = randomUUID();
+  const jti = request.jti ?? randomUUID();
   const audience = audienceFor(request.issuer, request.scopes);
   const token = await keys.signJwt(
     request.tenant,

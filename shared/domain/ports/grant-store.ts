@@ -24,9 +24,13 @@ export interface GrantStore {
   takePushedRequest(tenant: string, id: string, clientId: string, now: number): Promise<Array<[string, string]> | undefined>;
 
   saveCode(codeHash: string, grant: CodeGrant): Promise<void>;
-  /** Marks the code used, once; a second redemption reports reuse with what the first one issued. */
-  redeemCode(tenant: string, codeHash: string, now: number): Promise<CodeRedemption>;
-  recordCodeIssue(tenant: string, codeHash: string, issued: { familyId?: string; accessJti: string }): Promise<void>;
+  /**
+   * Marks the code used, once, with the id of the access token this redemption issues; a second
+   * redemption reports reuse with what the first one issued.
+   */
+  redeemCode(tenant: string, codeHash: string, now: number, accessJti: string): Promise<CodeRedemption>;
+  /** The refresh-token family the code's redemption started, so that a reuse revokes it too. */
+  recordCodeFamily(tenant: string, codeHash: string, familyId: string): Promise<void>;
 
   createFamily(family: RefreshFamily, tokenHash: string, events: readonly AuditEvent[]): Promise<void>;
   /**

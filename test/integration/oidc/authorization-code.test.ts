@@ -60,6 +60,18 @@ describe('authorization code grant: RFC 9700 and conformance-suite negative case
     assert.equal(refreshed.json().error, 'invalid_grant', 'so is its refresh token');
   });
 
+  test('a code presented twice at once: one request wins, and its access token is revoked all the same', async () => {
+    const s = await setup();
+    const code = await codeFor(s, { scope: 'openid email' });
+    const fields = { grant_type: 'authorization_code', code, redirect_uri: callbackUri };
+    const answers = await Promise.all([token(s, fields), token(s, fields)]);
+    assert.deepEqual(answers.map((a) => a.status).sort(), [200, 400]);
+    const { access_token } = answers.find((a) => a.status === 200)!.json<{ access_token: string }>();
+    // The winner's token id is written with the redemption itself, so the loser finds it even mid-issue.
+    const userinfo = await webClient(sharedRuntime.url).get(`/t/${s.tenant.slug}/oauth2/userinfo`, { authorization: `Bearer ${access_token}` });
+    assert.equal(userinfo.status, 401);
+  });
+
   test('rejects an expired code', async () => {
     const s = await setup();
     const code = await codeFor(s);
