@@ -241,7 +241,7 @@ async function finishFederatedSignIn(request: Request, tenant: Tenant, idp: Iden
   const upstream = { idpId: idp.id, subject: identity.subject, ...identity.session };
   const progress = { ...(transaction ? { transaction: transaction.id } : {}), ...(federation.returnTo ? { returnTo: federation.returnTo } : {}), ...(session ? { replacing: session.idHash } : {}), upstream };
   const succeeded = loginEvent(request, tenant, 'signin.success', user.id, 'success', { method: 'federated', idpId: idp.id });
-  if (!verdict.left.length) return completeSignIn(request, tenant, user, amr, [succeeded], progress);
+  if (!verdict.left.length) return completeSignIn(request, tenant, user, amr, [succeeded], progress, transaction);
   await request.deps.auditLog.record(succeeded);
   return continueSignIn(request, tenant, user, verdict, { amr, ...progress });
 }

@@ -191,7 +191,7 @@ export async function submitLogin(request: Request): Promise<HttpResponse> {
   }
   const mustChangePassword = user.passwordChangeRequired === true || result.passwordExpired;
   const progress = await progressOf(request, tenant, transaction, form);
-  if (!verdict.left.length && !mustChangePassword) return completeSignIn(request, tenant, user, ['pwd'], result.events ?? [], progress);
+  if (!verdict.left.length && !mustChangePassword) return completeSignIn(request, tenant, user, ['pwd'], result.events ?? [], progress, transaction);
   for (const event of result.events ?? []) await request.deps.auditLog.record(event);
   return continueSignIn(request, tenant, user, verdict, { amr: ['pwd'], mustChangePassword, ...progress });
 }

@@ -72,7 +72,7 @@ async function afterPasskey(request: Request, tenant: Tenant, user: User, amr: s
     return renderLogin(request, tenant, 401, transaction, { error: 'signIn.usePassword', ...(progress.returnTo ? { returnTo: progress.returnTo } : {}) });
   }
   const succeeded = loginEvent(request, tenant, 'signin.success', user.id, 'success', { method: 'webauthn' });
-  if (!verdict.left.length) return completeSignIn(request, tenant, user, amr, [succeeded], progress);
+  if (!verdict.left.length) return completeSignIn(request, tenant, user, amr, [succeeded], progress, transaction);
   await request.deps.auditLog.record(succeeded);
   return continueSignIn(request, tenant, user, verdict, { amr, ...progress });
 }

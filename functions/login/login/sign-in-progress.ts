@@ -6,6 +6,7 @@ import { indexUpstreamSession } from '../../../shared/domain/federation/upstream
 import type { Factor } from '../../../shared/domain/factors/factor.ts';
 import type { FlowVerdict } from '../../../shared/domain/flows/sign-in-context.ts';
 import type { LoginState } from '../../../shared/domain/ports/login-state.ts';
+import type { AuthTransaction } from '../../../shared/domain/ports/session-store.ts';
 import { settingsOf, type Tenant } from '../../../shared/domain/tenants/tenant.ts';
 import { primaryEmail, type User } from '../../../shared/domain/users/user.ts';
 import { clearCookie, isSecureOrigin, readCookie, setCookie } from '../../../shared/http/cookies.ts';
@@ -35,15 +36,15 @@ export const stepPath = (tenant: Tenant) => `${loginPath(tenant)}/step`;
 const cookieOptions = (tenant: Tenant, publicUrl: string) => ({ path: `/t/${tenant.slug}`, secure: isSecureOrigin(publicUrl), sameSite: 'Lax' as const });
 
 
+/** Where a finished sign-in goes, and the session it replaces (a step-up or a sign-in again). */
+export type SignInProgress = Pick<LoginState, 'transaction' | 'replacing' | 'returnTo' | 'upstream'>;
 
 /**
  * The end of every sign-in: a new SSO session with the methods used (replacing the one a
  * step-up started from), the device remembered, and back to the protocol or the signed-in page.
+ * `loaded` is the sign-in's transaction when this request has read it already.
  */
-/** Where a finished sign-in goes, and the session it replaces (a step-up or a sign-in again). */
-export type SignInProgress = Pick<LoginState, 'transaction' | 'replacing' | 'returnTo' | 'upstream'>;
-
-export async function completeSignIn(request: Request, tenant: Tenant, user: User, amr: readonly string[], events: readonly AuditEvent[], { transaction: transactionId, replacing, returnTo, upstream }: SignInProgress = {}): Promise<HttpResponse> {
+export async function completeSignIn(request: Request, tenant: Tenant, user: User, amr: readonly string[], events: readonly AuditEvent[], { transaction: transactionId, replacing, returnTo, upstream }: SignInProgress = {}, loaded?: AuthTransaction): Promise<HttpResponse> {
   const settings = settingsOf(tenant);
   const now = Date.now();
   const { id, session } = newSession(tenant.id, user.id, [...new Set(amr)], settings, now, upstream);
@@ -56,7 +57,7 @@ export async function completeSignIn(request: Request, tenant: Tenant, user: Use
     deviceCookie(await request.deps.platformSecrets.get('device'), tenant, user.id, request.deps.publicUrl),
     clearCookie(stateCookie, cookieOptions(tenant, request.deps.publicUrl)),
   ];
-  const transaction = transactionId ? await request.deps.authTransactions.find(tenant.id, transactionId, now) : undefined;
+  const transaction = !transactionId ? undefined : loaded?.id === transactionId ? loaded : await request.deps.authTransactions.find(tenant.id, transactionId, now);
   if (transaction) return { ...seeOther(transaction.returnTo), cookies };
   if (returnTo) return { ...seeOther(returnTo), cookies };
   return { ...htmlResponse(200, signedInPage(request.state.nonce, settings, primaryEmail(user) ?? user.userName, `${loginPath(tenant)}/logout`, pageLocale(request))), cookies };
