@@ -15,7 +15,10 @@
  *     grant written), and with consent skipped for its first-party clients through
  *     `loadExistingGrant`, as this project skips it for the clients a tenant registers.
  *     The bare argon2id rate at the same concurrency is measured as the ceiling of both.
- * (3) DynamoDB capacity units per client-credentials token and per login on this project's
+ * (3) CPU per token and per login: this project's runtime process and DynamoDB Local's JVM
+ *     (Linux /proc), oidc-provider's own thread (process.threadCpuUsage in its worker); the
+ *     operations a CPU-second buys each side, with and without the DynamoDB stand-in.
+ * (4) DynamoDB capacity units per client-credentials token and per login on this project's
  *     side, on the same function code invoked in this process (oidc-provider keeps its
  *     state in memory and has no counterpart), and the DynamoDB calls/s those loads made
  *     against what DynamoDB Local sustains on this machine.
@@ -49,6 +52,7 @@ import { startRuntime } from '../support/runtime.ts';
 import { signUpTenant, type SignedUpTenant } from '../support/signup.ts';
 import { csrfTokenOf, webClient, type WebClient } from '../support/web-client.ts';
 import { countCapacity } from './capacity.ts';
+import { processCpu } from './process-cpu.ts';
 import { against, median, type BenchResult } from './report.ts';
 
 const load = { concurrency: 8, warmupMs: 1000, durationMs: 6000 } as const;
@@ -120,8 +124,8 @@ const providerClients = {
 const providerResource = 'urn:bench:api';
 const providerScopes = 'api:read api:write';
 
-type ToWorker = { readonly autoConsent: boolean } | { readonly stop: true };
-type FromWorker = { readonly issuer: string } | { readonly ack: true };
+type ToWorker = { readonly autoConsent: boolean } | { readonly stop: true } | { readonly cpu: true };
+type FromWorker = { readonly issuer: string } | { readonly ack: true } | { readonly cpuSeconds: number };
 
 async function serveOidcProvider(data: ProviderWorkerData): Promise<void> {
   const port = parentPort!;
@@ -194,6 +198,9 @@ async function serveOidcProvider(data: ProviderWorkerData): Promise<void> {
       server.closeAllConnections();
       server.close();
       port.close();
+    } else if ('cpu' in message) {
+      const { user, system } = process.threadCpuUsage();
+      port.postMessage({ cpuSeconds: (user + system) / 1e6 } satisfies FromWorker);
     } else {
       autoConsent = message.autoConsent;
       port.postMessage({ ack: true } satisfies FromWorker);
@@ -221,6 +228,13 @@ async function startOidcProvider(data: Omit<ProviderWorkerData, 'role' | 'client
     async autoConsent(on: boolean) {
       worker.postMessage({ autoConsent: on } satisfies ToWorker);
       await next();
+    },
+    /** CPU seconds oidc-provider's thread has used so far. */
+    async cpuSeconds(): Promise<number> {
+      worker.postMessage({ cpu: true } satisfies ToWorker);
+      const answer = await next();
+      if (!('cpuSeconds' in answer)) throw new Error(`the oidc-provider worker answered ${JSON.stringify(answer)}`);
+      return answer.cpuSeconds;
     },
     async stop() {
       worker.postMessage({ stop: true } satisfies ToWorker);
@@ -265,6 +279,8 @@ interface LoopResult {
   readonly done: number;
   readonly errors: number;
   readonly p50Ms: number;
+  /** Operations started in all, warm-up included (what the CPU spent during the loop went to). */
+  readonly started: number;
 }
 
 /**
@@ -297,7 +313,7 @@ async function closedLoop(label: string, work: (caller: number) => Promise<void>
   };
   await Promise.all(Array.from({ length: load.concurrency }, (_, index) => caller(index)));
   const elapsed = performance.now() - measureFrom;
-  const result = { perSecond: (latencies.length / elapsed) * 1000, done: latencies.length, errors, p50Ms: median(latencies) };
+  const result = { perSecond: (latencies.length / elapsed) * 1000, done: latencies.length, errors, p50Ms: median(latencies), started: warmups + latencies.length + errors };
   progress(`  ${result.perSecond.toFixed(1)}/s, p50 ${result.p50Ms.toFixed(1)} ms, ${result.done} done, ${errors} errors`);
   if (errors > Math.max(1, result.done / 100)) throw new Error(`${label}: ${errors} of ${errors + result.done} failed; last: ${String(lastError)}`, { cause: lastError });
   return result;
@@ -528,23 +544,41 @@ export async function run(): Promise<BenchResult[]> {
       argonMs.push(performance.now() - t);
     }
 
-    const tokensProject = await clientCredentialsLoad('client credentials, this project', `${tenant.issuer}/oauth2/token`, service, projectScope);
-    const tokensProvider = await clientCredentialsLoad('client credentials, oidc-provider', `${provider.issuer}/token`, providerClients.service, providerScopes);
+    const ours = async (loop: () => Promise<LoopResult>) => {
+      const cpu = processCpu(runtime.pid);
+      const result = await loop();
+      return { result, cpu: cpu?.stop() };
+    };
+    const theirs = async (loop: () => Promise<LoopResult>) => {
+      const before = await provider!.cpuSeconds();
+      const result = await loop();
+      return { result, cpuSeconds: (await provider!.cpuSeconds()) - before };
+    };
+
+    const tokensProjectRun = await ours(() => clientCredentialsLoad('client credentials, this project', `${tenant.issuer}/oauth2/token`, service, projectScope));
+    const tokensProviderRun = await theirs(() => clientCredentialsLoad('client credentials, oidc-provider', `${provider!.issuer}/token`, providerClients.service, providerScopes));
+    const [tokensProject, tokensProvider] = [tokensProjectRun.result, tokensProviderRun.result];
 
     const projectDriver = projectLogin(runtime.url, tenant, web);
-    const loginsProject = await closedLoop('logins, this project', projectDriver.login, maxLogins);
+    const loginsProjectRun = await ours(() => closedLoop('logins, this project', projectDriver.login, maxLogins));
+    const loginsProject = loginsProjectRun.result;
     const providerUser = { login: 'ada', password: tenant.adminPassword };
     const consentDriver = providerLogin(provider.issuer, providerUser, providerClients.web);
     const loginsProvider = await closedLoop('logins, oidc-provider with consent', consentDriver.login, maxLogins);
     await provider.autoConsent(true);
     const noConsentDriver = providerLogin(provider.issuer, providerUser, providerClients.web);
-    const loginsProviderNoConsent = await closedLoop('logins, oidc-provider, consent skipped', noConsentDriver.login, maxLogins);
+    const loginsProviderNoConsentRun = await theirs(() => closedLoop('logins, oidc-provider, consent skipped', noConsentDriver.login, maxLogins));
+    const loginsProviderNoConsent = loginsProviderNoConsentRun.result;
     const perLoginRequests = ({ tally }: { tally: Tally }) => `${(tally.requests / Math.max(1, tally.logins)).toFixed(1)} HTTP requests per login`;
 
     // The ceiling of any password login on this machine: argon2id verifications alone, at the same concurrency.
+    const cpuBefore = process.cpuUsage();
     const bareArgon = await closedLoop('bare argon2id verify', async () => {
       if (!(await verifySecret(tenant.adminPassword, passwordHash))) throw new Error('argon2id verification failed');
     }, maxLogins, { warmupMs: 500, durationMs: 3000 });
+    const argonCpu = process.cpuUsage(cpuBefore);
+    /** CPU seconds of one verification (this process did nothing else meanwhile). */
+    const verifySeconds = (argonCpu.user + argonCpu.system) / 1e6 / bareArgon.started;
 
     progress(`capacity: ${capacitySamples.tokens} tokens and ${capacitySamples.logins} logins in process`);
     const { perToken, perLogin } = await measureCapacity(runtime.url, tenant, { ...service[0]!, scope: projectScope }, web[0]!);
@@ -562,6 +596,33 @@ export async function run(): Promise<BenchResult[]> {
     const loadNote = `${load.concurrency} concurrent, ${load.warmupMs / 1000} s warm-up + ${load.durationMs / 1000} s, 1-min load average ${loadAverage.toFixed(2)} at start on ${cpus().length} cores`;
     const errorsNote = (r: LoopResult) => `${r.done} done, ${r.errors} errors, p50 ${r.p50Ms.toFixed(1)} ms`;
     const argon = `argon2id m=${argon2Parameters.memory} KiB, t=${argon2Parameters.passes}, p=${argon2Parameters.parallelism}`;
+
+    // Operations per CPU-second: this project's runtime process alone (the functions' own work, as
+    // Lambda would bill it) and with DynamoDB Local's JVM added, against oidc-provider's thread.
+    const cpuRows: BenchResult[] = [];
+    const perCpuSecond = (what: string, unit: string, project: typeof tokensProjectRun, provider: { result: LoopResult; cpuSeconds: number }, hashes: number, argonNote: string) => {
+      if (!project.cpu) return;
+      // oidc-provider's hook hashes on this process's libuv pool, outside its thread: its verifications are added back.
+      const providerSeconds = provider.cpuSeconds + hashes * verifySeconds * provider.result.started;
+      const theirsRate = provider.result.started / providerSeconds;
+      const runtimeMs = (project.cpu.runtime * 1000) / project.result.started;
+      const javaMs = (project.cpu.dynamodbLocal * 1000) / project.result.started;
+      cpuRows.push(
+        against(
+          { name: `${what} per CPU-second, runtime process only`, value: project.result.started / project.cpu.runtime, unit, note: `this project ${runtimeMs.toFixed(2)} ms of runtime CPU per ${unit.split('/')[0]} (functions, gateway, audit pipeline), oidc-provider ${((providerSeconds * 1000) / provider.result.started).toFixed(2)} ms${argonNote}` },
+          'oidc-provider (its thread)',
+          theirsRate,
+        ),
+        against(
+          { name: `${what} per CPU-second, runtime + DynamoDB Local`, value: project.result.started / (project.cpu.runtime + project.cpu.dynamodbLocal), unit, note: `DynamoDB Local's JVM ${javaMs.toFixed(2)} ms per ${unit.split('/')[0]} on top` },
+          'oidc-provider (its thread)',
+          theirsRate,
+        ),
+      );
+    };
+    perCpuSecond('client-credentials tokens', 'token/s', tokensProjectRun, tokensProviderRun, 0, ' of its thread');
+    perCpuSecond('auth-code + PKCE logins', 'login/s', loginsProjectRun, loginsProviderNoConsentRun, 1, ` (its thread, plus ${(verifySeconds * 1000).toFixed(1)} ms for the verification its hook runs on this process's libuv pool; ours is in the runtime process's CPU)`);
+
     return [
       against(
         { name: 'client-credentials tokens/s (this project / oidc-provider)', value: tokensProject.perSecond, unit: 'token/s', note: `${loadNote}, keep-alive, client_secret_basic, 2 scopes, ES256 JWT access token each side; this project ${errorsNote(tokensProject)}; oidc-provider ${errorsNote(tokensProvider)}` },
@@ -584,6 +645,7 @@ export async function run(): Promise<BenchResult[]> {
       { name: 'DynamoDB write capacity per client-credentials token', value: perToken.write / capacitySamples.tokens, unit: 'WCU' },
       { name: 'DynamoDB read capacity per login', value: perLogin.read / capacitySamples.logins, unit: 'RCU', note: `${callsPerLogin} calls per login (authorize, login page, password, resume, token exchange), in process, warm functions` },
       { name: 'DynamoDB write capacity per login', value: perLogin.write / capacitySamples.logins, unit: 'WCU' },
+      ...cpuRows,
       against(
         { name: 'DynamoDB calls/s made by the client-credentials load (this project)', value: tokensProject.perSecond * callsPerToken, unit: 'call/s', note: 'tokens/s times calls per token: how close this project ran to what DynamoDB Local sustains on this machine' },
         'DynamoDB Local, Put + Get, 8 concurrent',

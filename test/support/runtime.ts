@@ -12,6 +12,8 @@ export interface RuntimeProcess {
   readonly sesUrl: string;
   readonly dynamodbEndpoint: string;
   readonly dataDir: string;
+  /** The runtime's own process (its functions, gateway and audit pipeline); DynamoDB Local and the SES stand-in are its children. */
+  readonly pid: number;
   readonly output: () => string;
   /** How long from spawn until the runtime printed that it was ready. */
   readonly startupMs: number;
@@ -67,6 +69,7 @@ export async function startRuntime(options: RuntimeOptions = {}): Promise<Runtim
     sesUrl: `http://127.0.0.1:${port + 2}`,
     dynamodbEndpoint: `http://127.0.0.1:${port + 1}`,
     dataDir,
+    pid: child.pid!,
     startupMs: performance.now() - started,
     output: () => output,
     async stop() {
