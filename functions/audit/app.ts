@@ -12,10 +12,13 @@ import type { PlatformPorts } from '../../shared/adapters/platform-ports.ts';
 import { eventFromAuditItem } from '../../shared/adapters/dynamodb/audit-item.ts';
 import { createSiemDelivery, SiemDeliveryFailed, type SiemDelivery } from '../../shared/domain/audit/siem-delivery.ts';
 import type { AuditEvent } from '../../shared/domain/audit/event.ts';
-import { counterChange } from '../../shared/domain/audit/counters.ts';
+import { counterChange, type CounterChange } from '../../shared/domain/audit/counters.ts';
 import { sealDigests } from '../../shared/domain/audit/integrity.ts';
 import { createSecureVault } from '../../shared/domain/secrets/secure-vault.ts';
 import { observability } from '../../shared/http/observability.ts';
+
+/** Events counted in one transaction at most (the counters' own limit); a bigger batch counts event by event. */
+const batchCountLimit = 25;
 
 /** A scheduler's invocation (EventBridge Scheduler, or the local timer); `now` only from tests. */
 interface ScheduledRun {
@@ -49,14 +52,45 @@ export function createAuditFunction(deps: () => PlatformPorts) {
   const processor = new BatchProcessor(EventType.SQS);
   let delivery: SiemDelivery | undefined;
 
-  const deliverRecord = async (record: SQSRecord) => {
+  /** What an event adds to the counters; active users under their pseudonym: the counters never hold who (nothing to erase there). */
+  const changeOf = async (ports: PlatformPorts, event: AuditEvent) => {
+    const change = counterChange(event);
+    return change?.activeUser ? { ...change, activeUser: pseudonymOf(await ports.platformSecrets.get('audit-pseudonym'), event.tenant, change.activeUser) } : change;
+  };
+
+  /**
+   * The batch's events counted in one transaction, before any is delivered: the ids counted. None
+   * when an event of it was counted already (a redelivered batch) or the write failed: then each
+   * record counts its own event, as it is processed.
+   */
+  const countBatch = async (records: readonly SQSRecord[]): Promise<Set<string>> => {
+    const ports = deps();
+    const changes: Array<{ tenant: string; eventId: string; change: CounterChange }> = [];
+    for (const record of records) {
+      let event: AuditEvent | undefined;
+      try {
+        event = auditEventOf(record);
+      } catch {
+        continue; // A broken message fails on its own, as its record is processed.
+      }
+      const change = event ? await changeOf(ports, event) : undefined;
+      if (event && change) changes.push({ tenant: event.tenant, eventId: event.id, change });
+    }
+    if (changes.length < 2 || changes.length > batchCountLimit) return new Set();
+    try {
+      return (await ports.auditCounters.applyAll(changes)) ? new Set(changes.map((c) => c.eventId)) : new Set();
+    } catch (error) {
+      logger.warn('counting the batch in one transaction failed; counting event by event', { error });
+      return new Set();
+    }
+  };
+
+  const deliverRecord = async (record: SQSRecord, counted: ReadonlySet<string>) => {
     const ports = deps();
     delivery ??= createSiemDelivery({ siemSinks: ports.siemSinks, siemDeliveries: ports.siemDeliveries, vault: createSecureVault(ports.keyVault), post: ports.siemPost });
     const event = auditEventOf(record);
     if (!event) return;
-    const counted = counterChange(event);
-    // Active users are counted under their pseudonym: the counters never hold who (nothing to erase there).
-    const change = counted?.activeUser ? { ...counted, activeUser: pseudonymOf(await ports.platformSecrets.get('audit-pseudonym'), event.tenant, counted.activeUser) } : counted;
+    const change = counted.has(event.id) ? undefined : await changeOf(ports, event);
     // Counted once per event id, before the SIEM delivery: a retry for a failed sink does not count again.
     if (change) await ports.auditCounters.apply(event.tenant, event.id, change);
     typesInBatch.set(event.type, (typesInBatch.get(event.type) ?? 0) + 1);
@@ -108,7 +142,8 @@ export function createAuditFunction(deps: () => PlatformPorts) {
   const handle = async (event: SQSEvent | ScheduledRun, context: Context) => {
     if (!('Records' in event)) return sealAll(event.now ? Date.parse(event.now) : Date.now());
     try {
-      return await processPartialResponse(event, deliverRecord, processor, { context });
+      const counted = await countBatch(event.Records);
+      return await processPartialResponse(event, (record: SQSRecord) => deliverRecord(record, counted), processor, { context });
     } finally {
       publishTypeCounts();
     }

@@ -154,11 +154,16 @@ export function createAuditDigests(db: DynamoDBDocumentClient, table: string): A
 const day = 86_400;
 const statsKey = (tenant: string, period: string) => ({ pk: tenantPk(tenant), sk: `STATS#${period}` });
 
+/** Events one transaction counts at most: a marker each, and at most one day and one open-sessions update each (100 items). */
+const eventsPerTransaction = 25;
+
 /**
  * Counters beside the events (sk STATS#{day}, STATS#{month}, STATS#now), updated by the audit
  * consumer. Each event is counted once: a COUNTED#{event id} marker is written in the same
- * transaction as its increments. Active users are counted once per day and month through
- * ACTIVE#{period}#{user} markers.
+ * transaction as its increments. A batch of events is counted in one transaction, their
+ * increments summed per tenant and day: every event of a tenant's day updates that one item,
+ * so a busy tenant's consumers would otherwise queue up on it (and conflict). Active users are
+ * counted once per day and month through ACTIVE#{period}#{user} markers.
  */
 export function createAuditCounters(db: DynamoDBDocumentClient, table: string, retentionDays: number): AuditCounters {
   const expires = (seconds: number) => Math.floor(Date.now() / 1000) + seconds;
@@ -186,27 +191,43 @@ export function createAuditCounters(db: DynamoDBDocumentClient, table: string, r
       if (!isConditionFailure(error)) throw error;
     }
   }
+  async function applyAll(batch: Parameters<AuditCounters['applyAll']>[0]): Promise<boolean> {
+    // An event delivered twice in one batch is counted once (a transaction touches an item once).
+    const changes = [...new Map(batch.map((c) => [`${c.tenant}\n${c.eventId}`, c])).values()];
+    if (changes.length === 0) return true;
+    if (changes.length > eventsPerTransaction) throw new Error(`at most ${eventsPerTransaction} events are counted at once, not ${changes.length}`);
+    const days = new Map<string, { tenant: string; day: string; increments: Record<string, number> }>();
+    const openSessions = new Map<string, number>();
+    for (const { tenant, change } of changes) {
+      const sum = days.get(`${tenant}\n${change.day}`) ?? { tenant, day: change.day, increments: {} };
+      for (const [name, n] of Object.entries(change.increments)) sum.increments[name] = (sum.increments[name] ?? 0) + n;
+      days.set(`${tenant}\n${change.day}`, sum);
+      if (change.sessionsDelta) openSessions.set(tenant, (openSessions.get(tenant) ?? 0) + change.sessionsDelta);
+    }
+    const markers = changes.map(({ tenant, eventId }) => ({ Put: { TableName: table, Item: { pk: tenantPk(tenant), sk: `COUNTED#${eventId}`, expiresAt: expires(3 * day) }, ConditionExpression: 'attribute_not_exists(pk)' } }));
+    try {
+      // Consumers counting the same day at once conflict, and try again.
+      await retryOnConflict(() => db.send(new TransactWriteCommand({
+        TransactItems: [
+          ...markers,
+          ...[...days.values()].map((sum) => addAll(sum.tenant, sum.day, sum.increments)),
+          ...[...openSessions].filter(([, delta]) => delta !== 0).map(([tenant, delta]) => ({ Update: { TableName: table, Key: statsKey(tenant, 'now'), UpdateExpression: 'ADD open_sessions :d', ExpressionAttributeValues: { ':d': delta } } })),
+        ],
+      })));
+    } catch (error) {
+      if (conditionFailedAt(cancellationCodes(error), markers.keys())) return false;
+      throw error;
+    }
+    for (const { tenant, change } of changes) {
+      if (!change.activeUser) continue;
+      await countActive(tenant, change.day, change.activeUser, 3 * day);
+      await countActive(tenant, change.month, change.activeUser, 40 * day);
+    }
+    return true;
+  }
   return {
-    async apply(tenant, eventId, change) {
-      try {
-        // Every event of a day updates that day's item: concurrent consumers conflict, and try again.
-        await retryOnConflict(() => db.send(new TransactWriteCommand({
-          TransactItems: [
-            { Put: { TableName: table, Item: { pk: tenantPk(tenant), sk: `COUNTED#${eventId}`, expiresAt: expires(3 * day) }, ConditionExpression: 'attribute_not_exists(pk)' } },
-            addAll(tenant, change.day, change.increments as Record<string, number>),
-            ...(change.sessionsDelta ? [{ Update: { TableName: table, Key: statsKey(tenant, 'now'), UpdateExpression: 'ADD open_sessions :d', ExpressionAttributeValues: { ':d': change.sessionsDelta } } }] : []),
-          ],
-        })));
-      } catch (error) {
-        if (conditionFailedAt(cancellationCodes(error), [0])) return false;
-        throw error;
-      }
-      if (change.activeUser) {
-        await countActive(tenant, change.day, change.activeUser, 3 * day);
-        await countActive(tenant, change.month, change.activeUser, 40 * day);
-      }
-      return true;
-    },
+    apply: (tenant, eventId, change) => applyAll([{ tenant, eventId, change }]),
+    applyAll,
     async read(tenant, fromDay, toDay) {
       const items = await queryAll(db, { TableName: table, KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to', ExpressionAttributeValues: { ':pk': tenantPk(tenant), ':from': `STATS#${fromDay.slice(0, 7)}`, ':to': `STATS#${toDay}` }, ConsistentRead: true });
       const countersOf = (item: Item) => Object.fromEntries(Object.entries(item).filter(([k, v]) => typeof v === 'number' && k !== 'expiresAt')) as Record<string, number>;

@@ -39,6 +39,11 @@ export interface AuditDigests {
 export interface AuditCounters {
   /** Applies one event's change; false when that event was counted already. */
   apply(tenant: string, eventId: string, change: CounterChange): Promise<boolean>;
+  /**
+   * Applies several events' changes at once, all or none (at most 25): false, with nothing
+   * written, when any of them was counted already.
+   */
+  applyAll(changes: ReadonlyArray<{ readonly tenant: string; readonly eventId: string; readonly change: CounterChange }>): Promise<boolean>;
   /** The stored counters of each day in [fromDay, toDay], and of the months they touch, and the open sessions now. */
   read(tenant: string, fromDay: string, toDay: string): Promise<{ days: Array<{ date: string; counters: Record<string, number> }>; months: Array<{ month: string; activeUsers: number }>; openSessions: number }>;
 }

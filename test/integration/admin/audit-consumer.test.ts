@@ -2,12 +2,14 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomUUID } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { Context, SQSEvent } from 'aws-lambda';
 import { createAuditFunction } from '../../../functions/audit/app.ts';
 import { auditEventDetailType, auditEventSource } from '../../../infra/constructs/audit-pipeline.ts';
 import { auditItem } from '../../../shared/adapters/dynamodb/audit-item.ts';
+import { createDocumentClient } from '../../../shared/adapters/dynamodb/client.ts';
 import { portsFromEnvironment } from '../../../shared/adapters/platform-ports.ts';
 import { createAuditEvent, type AuditEvent } from '../../../shared/domain/audit/event.ts';
 import { adminApi } from '../../support/admin-api.ts';
@@ -71,5 +73,34 @@ describe('the audit consumer under failure (bus rule ─▶ SQS ─▶ audit fun
     // A message that is not an audit event (a digest item, or anything else) is skipped, not failed.
     const digest = { ...sqsBatch([events[0]!]).Records[0]!, messageId: 'm-digest', body: JSON.stringify({ detail: { eventName: 'INSERT', dynamodb: { NewImage: marshall({ pk: 'TENANT#x', sk: 'DIGEST#2026', jws: 'x' }) } } }) };
     assert.deepEqual(((await handler({ Records: [digest] }, {} as Context)) as { batchItemFailures: unknown[] }).batchItemFailures, []);
+  });
+
+  test('a batch is counted in one transaction, summed per day; delivered again, or in part with new events, nothing counts twice', async () => {
+    const tenant = `counted-${randomUUID().slice(0, 8)}`;
+    const db = createDocumentClient();
+    const transactions: number[] = [];
+    db.middlewareStack.add((next, context) => async (args) => {
+      if (context.commandName === 'TransactWriteItemsCommand') transactions.push((args.input as { TransactItems: unknown[] }).TransactItems.length);
+      return next(args);
+    }, { step: 'initialize', name: 'countTransactions' });
+    const ports = () => portsFromEnvironment({ db });
+    const handler = createAuditFunction(ports);
+    const issued = (grantType: string) => createAuditEvent({ tenant, type: 'token.issued', actor: { kind: 'client', id: 'svc' }, subject: 'client:svc', outcome: 'success', details: { grantType } });
+    const events = [...Array.from({ length: 6 }, () => issued('client_credentials')), issued('refresh_token'), createAuditEvent({ tenant, type: 'session.started', actor: { kind: 'user', id: 'u1' }, subject: 'u1', outcome: 'success', details: {} })];
+    const today = events[0]!.time.slice(0, 10);
+    const counters = async () => (await ports().auditCounters.read(tenant, today, today)).days.find((d) => d.date === today)?.counters ?? {};
+
+    assert.deepEqual(((await handler(sqsBatch(events), {} as Context)) as { batchItemFailures: unknown[] }).batchItemFailures, []);
+    assert.deepEqual(transactions, [8 + 1 + 1], 'eight markers, one day, the open sessions: one transaction');
+    assert.deepEqual(await counters(), { tokens_issued: 7, grant_client_credentials: 6, grant_refresh_token: 1, sessions_started: 1 });
+    assert.equal((await ports().auditCounters.read(tenant, today, today)).openSessions, 1);
+
+    // Redelivered whole, then half of it beside two new events: only the new ones count.
+    await handler(sqsBatch(events), {} as Context);
+    const more = [issued('client_credentials'), issued('client_credentials')];
+    await handler(sqsBatch([...events.slice(0, 4), ...more]), {} as Context);
+    assert.deepEqual(await counters(), { tokens_issued: 9, grant_client_credentials: 8, grant_refresh_token: 1, sessions_started: 1 });
+    assert.equal((await ports().auditCounters.read(tenant, today, today)).openSessions, 1);
+    db.destroy();
   });
 });
