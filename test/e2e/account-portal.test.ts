@@ -45,9 +45,16 @@ describe('the account portal in Chromium', { timeout: 120_000 }, () => {
     await screenshot(page, 'account-01-portal');
 
     await page.locator('#familyName').fill('Portal');
+    await page.locator('#displayName').fill('Porty');
     await navigateBy(page, () => page.getByRole('button', { name: 'Save profile' }).click());
     assert.equal(await page.locator('#status').textContent(), 'Your profile was saved.');
-    assert.equal((await api.call('GET', `/users/${userId}`)).json<{ name: { familyName: string } }>().name.familyName, 'Portal');
+    const saved = (await api.call('GET', `/users/${userId}`)).json<{ name: { familyName: string }; displayName?: string }>();
+    assert.deepEqual([saved.name.familyName, saved.displayName], ['Portal', 'Porty']);
+    // A field emptied in the form is removed.
+    await page.locator('#displayName').fill('');
+    await navigateBy(page, () => page.getByRole('button', { name: 'Save profile' }).click());
+    const emptied = (await api.call('GET', `/users/${userId}`)).json<{ name: { familyName: string }; displayName?: string }>();
+    assert.deepEqual([emptied.name.familyName, emptied.displayName], ['Portal', undefined]);
 
     // An authenticator app: the QR code and key, its first code, then the recovery codes shown once.
     await page.getByRole('button', { name: 'Set up an authenticator app' }).click();

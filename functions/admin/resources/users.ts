@@ -22,21 +22,33 @@ import { groupSchema, groupView, keepAnotherAdministrator } from './groups.ts';
 const email = z.object({ value: z.email().max(254), verified: z.boolean().optional(), primary: z.boolean().optional() });
 const name = z.object({ formatted: z.string().max(200).optional(), givenName: z.string().max(100).optional(), familyName: z.string().max(100).optional() }).strict();
 const attributes = z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_.:-]{0,63}$/), z.string().max(1000)).refine((a) => Object.keys(a).length <= 50, 'at most 50 attributes');
+const optionalFields = {
+  externalId: z.string().max(256),
+  displayName: z.string().max(256),
+  phoneNumber: z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +4915112345678'),
+  locale: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/),
+};
 const userFields = {
   userName: z.string().trim().min(1).max(256).optional(),
-  externalId: z.string().max(256).optional(),
-  displayName: z.string().max(256).optional(),
+  externalId: optionalFields.externalId.optional(),
+  displayName: optionalFields.displayName.optional(),
   emails: z.array(email).min(1).max(10),
   name: name.optional(),
-  phoneNumber: z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +4915112345678').optional(),
-  locale: z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/).optional(),
+  phoneNumber: optionalFields.phoneNumber.optional(),
+  locale: optionalFields.locale.optional(),
   attributes: attributes.optional(),
 };
 
 const createUserSchema = z.object({ ...userFields, password: z.string().min(1).max(1024).optional() }).strict();
 /** A user as an import line describes it (credentials come as a hash there, never in clear). */
 export const importedUserSchema = z.object(userFields);
-const patchUserSchema = z.object({ ...userFields, emails: userFields.emails.optional(), status: z.enum(['active', 'disabled']).optional() }).strict();
+/** A change: the fields sent replace the stored ones; null removes an optional one. */
+const patchUserSchema = z.object({
+  ...userFields,
+  emails: userFields.emails.optional(),
+  status: z.enum(['active', 'disabled']).optional(),
+  ...Object.fromEntries(Object.entries(optionalFields).map(([field, schema]) => [field, schema.nullable().optional()])) as { [F in keyof typeof optionalFields]: z.ZodOptional<z.ZodNullable<(typeof optionalFields)[F]>> },
+}).strict();
 const passwordSchema = z.object({ password: z.string().min(1).max(1024), revokeSessions: z.boolean().default(true) }).strict();
 
 export const userSchema = z.object({
@@ -149,7 +161,7 @@ export const userOperations = [
     },
   }),
   operation({
-    route: 'PATCH /t/{tenant}/api/v1/users/{userId}', summary: 'Change a user (the fields sent replace the stored ones)', tag: 'Users', access: 'write', status: 200, body: patchUserSchema, response: userSchema, conditional: true,
+    route: 'PATCH /t/{tenant}/api/v1/users/{userId}', summary: 'Change a user (the fields sent replace the stored ones; null removes externalId, displayName, phoneNumber or locale)', tag: 'Users', access: 'write', status: 200, body: patchUserSchema, response: userSchema, conditional: true,
     handle: async (call) => {
       const user = await existingUser(call);
       const next = await validated(() => changedUser(user, call.body, new Date()));

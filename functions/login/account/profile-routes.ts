@@ -5,6 +5,7 @@ import { factorView } from '../../../shared/domain/factors/factor.ts';
 import type { SsoSession } from '../../../shared/domain/ports/session-store.ts';
 import type { LinkedIdentity } from '../../../shared/domain/ports/identity-providers.ts';
 import type { User } from '../../../shared/domain/users/user.ts';
+import { changedUser } from '../../../shared/domain/users/user-changes.ts';
 import { eraseAccount } from '../../../shared/http/account-erasure.ts';
 import { HttpError, notFound } from '../../../shared/http/errors.ts';
 import { jsonObjectOf } from '../../../shared/http/forms.ts';
@@ -34,13 +35,13 @@ const profileView = (user: User) => ({
   updatedAt: user.updatedAt,
 });
 
-/** What a user may change about themselves; addresses and the username change through their own verified flows. */
+/** What a user may change about themselves (null removes a field); addresses and the username change through their own verified flows. */
 const profileChangeSchema = z
   .object({
     name: z.object({ givenName: z.string().trim().min(1).max(100).optional(), familyName: z.string().trim().min(1).max(100).optional(), formatted: z.string().trim().min(1).max(200).optional() }).strict().optional(),
-    displayName: z.string().trim().min(1).max(200).optional(),
-    phoneNumber: z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +447700900123').optional(),
-    locale: z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'a language tag such as en or pt-BR').optional(),
+    displayName: z.string().trim().min(1).max(200).nullable().optional(),
+    phoneNumber: z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +447700900123').nullable().optional(),
+    locale: z.string().regex(/^[a-z]{2,3}(-[A-Z]{2})?$/, 'a language tag such as en or pt-BR').nullable().optional(),
   })
   .strict();
 
@@ -56,7 +57,8 @@ export async function changeOwnProfile(request: Request): Promise<HttpResponse> 
   const parsed = profileChangeSchema.safeParse(jsonObjectOf(request));
   if (!parsed.success) throw new HttpError(400, 'validation_failed', parsed.error.issues[0]!.message, { details: { errors: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })) } });
   const change = parsed.data;
-  const next: User = { ...user, ...(change.name ? { name: { ...user.name, ...change.name } } : {}), ...(change.displayName ? { displayName: change.displayName } : {}), ...(change.phoneNumber ? { phoneNumber: change.phoneNumber } : {}), ...(change.locale ? { locale: change.locale } : {}), updatedAt: new Date().toISOString(), version: user.version + 1 };
+  const { name, ...fields } = change;
+  const next = changedUser(user, { ...fields, ...(name ? { name: { ...user.name, ...name } } : {}) }, new Date());
   const outcome = await request.deps.users.updateUser(next, user.version, {}, [loginEvent(request, tenant, 'user.updated', user.id, 'success', { by: 'self', fields: Object.keys(change) })]);
   if (outcome !== 'done') throw new HttpError(409, 'conflict', 'Your profile changed at the same time elsewhere. Read it again and retry.');
   return json(200, profileView(next));

@@ -97,7 +97,8 @@ const script = (nonce: string, apiBase: string, logoutUrl: string, failed: strin
     const form = new FormData(event.target);
     const value = (name) => { const v = String(form.get(name) || '').trim(); return v || undefined; };
     const name = { givenName: value('givenName'), familyName: value('familyName') };
-    const body = { name: Object.fromEntries(Object.entries(name).filter(([, v]) => v)), displayName: value('displayName'), locale: value('locale') };
+    // An emptied display name or language is removed (null); an emptied name part stays as it was.
+    const body = { name: Object.fromEntries(Object.entries(name).filter(([, v]) => v)), displayName: value('displayName') ?? null, locale: value('locale') ?? null };
     if (await call('PATCH', '/profile', JSON.parse(JSON.stringify(body)))) location.href = location.pathname + '?done=profile';
   });
 })();

@@ -14,9 +14,13 @@ export interface UserInput {
   readonly attributes?: Readonly<Record<string, string>>;
 }
 
-export interface UserChanges extends Partial<UserInput> {
+/** The optional single-valued fields a change may remove (by giving null). */
+const removable = ['externalId', 'displayName', 'phoneNumber', 'locale'] as const;
+type Removable = (typeof removable)[number];
+
+export type UserChanges = Partial<Omit<UserInput, Removable>> & { readonly [field in Removable]?: string | null } & {
   readonly status?: Extract<UserStatus, 'active' | 'disabled'>;
-}
+};
 
 export class InvalidUserChange extends Error {
   override name = 'InvalidUserChange';
@@ -74,18 +78,20 @@ export function newUser(tenant: string, input: UserInput, now: Date): User {
   };
 }
 
-/** The user after a partial change (absent fields stay; `null` is not used: send the field to replace it). */
+/** The user after a partial change: absent fields stay, given ones replace, null removes an optional one. */
 export function changedUser(user: User, changes: UserChanges, now: Date): User {
   const emails = changes.emails ? emailsOf(changes.emails) : user.emails;
+  const kept = { ...user };
+  for (const field of removable) {
+    const value = changes[field];
+    if (value === null) delete kept[field];
+    else if (value !== undefined) kept[field] = value;
+  }
   return {
-    ...user,
+    ...kept,
     userName: changes.userName !== undefined || changes.emails ? userNameOf({ userName: changes.userName ?? user.userName }, emails) : user.userName,
     emails,
     name: changes.name ?? user.name,
-    ...(changes.phoneNumber !== undefined ? { phoneNumber: changes.phoneNumber } : {}),
-    ...(changes.locale !== undefined ? { locale: changes.locale } : {}),
-    ...(changes.externalId !== undefined ? { externalId: changes.externalId } : {}),
-    ...(changes.displayName !== undefined ? { displayName: changes.displayName } : {}),
     attributes: changes.attributes ?? user.attributes,
     status: changes.status ?? user.status,
     updatedAt: now.toISOString(),

@@ -49,7 +49,19 @@ describe('admin API: users', () => {
     assert.equal(read.json<{ name: { givenName: string } }>().name.givenName, 'Augusta');
     assert.equal(read.headers.etag, '"v2"');
 
-    assert.equal((await a.call('DELETE', `/users/${user.id}`, undefined, { 'if-match': '"v2"' })).status, 204);
+    // null removes an optional field; a required one (or a list) cannot be removed that way.
+    assert.equal((await a.call('PATCH', `/users/${user.id}`, { phoneNumber: '+4915112345678', locale: 'fr', displayName: 'Ada' })).status, 200);
+    for (const refused of [{ userName: null }, { emails: null }, { name: null }, { phoneNumber: '' }]) {
+      const res = await a.call('PATCH', `/users/${user.id}`, refused);
+      assert.equal(res.status, 400, JSON.stringify(refused));
+    }
+    const removed = await a.call('PATCH', `/users/${user.id}`, { phoneNumber: null, locale: null }, { 'if-match': '"v3"' });
+    assert.equal(removed.status, 200, removed.body);
+    const after = removed.json<Record<string, unknown>>();
+    assert.deepEqual([after.phoneNumber, after.locale, after.displayName], [undefined, undefined, 'Ada']);
+    assert.deepEqual(Object.keys((await a.call('GET', `/users/${user.id}`)).json<Record<string, unknown>>()).filter((k) => k === 'phoneNumber' || k === 'locale'), []);
+
+    assert.equal((await a.call('DELETE', `/users/${user.id}`, undefined, { 'if-match': '"v4"' })).status, 204);
     assert.equal((await a.call('GET', `/users/${user.id}`)).status, 404);
     const again = await login.postForm(`/t/${a.tenant.slug}/login`, { csrf, identifier: 'user-one@example.com', password: newUser('one').password });
     assert.equal(again.status, 401, 'a deleted user cannot sign in');

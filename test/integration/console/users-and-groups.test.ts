@@ -112,9 +112,12 @@ describe('the console: users', () => {
     refusal(await edit({ emails: 'not-an-email' }), /emails\.0\.value/);
     refusal(await edit({ emails: Array.from({ length: 11 }, (_, i) => `e${i}@example.com`).join('\n') }), /emails/);
     refusal(await edit({ emails: '' }), /at least one email/);
-    refusal(await edit({ phoneNumber: '' }), /cannot be removed/);
     refusal(await edit({ version: 'garbled' }), /reload/);
     assert.equal((await c.user(carla.id)).version, after.version, 'nothing refused was saved');
+    // An emptied phone number or locale is removed, not kept.
+    okNotice(await edit({ phoneNumber: '', locale: '' }), /profile .* was saved/);
+    const emptied = await c.user(carla.id);
+    assert.deepEqual([emptied.phoneNumber, emptied.locale, emptied.name.givenName], [undefined, undefined, 'Carla']);
   });
 
   test('lock and unlock (never oneself); sessions ended one by one or all at once; a reset link, a required change, a temporary password under the policy, the invitation again', async () => {

@@ -23,8 +23,14 @@ describe('account API: profile and sessions', () => {
       assert.equal(refused.status, 400, JSON.stringify(body));
     }
     assert.equal((await accountCall(browser, 'PATCH', path(a, '/profile'), { locale: 'fr' }, { origin: 'https://evil.example' })).status, 403);
+    // null removes a field the user no longer wants kept.
+    const removed = await accountCall(browser, 'PATCH', path(a, '/profile'), { phoneNumber: null, locale: null });
+    assert.equal(removed.status, 200, removed.body);
+    assert.deepEqual(Object.keys(removed.json<Record<string, unknown>>()).filter((k) => k === 'phoneNumber' || k === 'locale'), []);
+    const stored = (await a.call('GET', `/users/${profile.id}`)).json<Record<string, unknown>>();
+    assert.deepEqual([stored.phoneNumber, stored.locale, (stored.name as { givenName: string }).givenName], [undefined, undefined, 'Ada']);
     const updates = (await auditEventsOf(a.tenant.slug)).filter((e) => e.type === 'user.updated' && e.details.by === 'self');
-    assert.deepEqual(updates.map((e) => e.details.fields), [['name', 'phoneNumber', 'locale']]);
+    assert.deepEqual(updates.map((e) => e.details.fields), [['name', 'phoneNumber', 'locale'], ['phoneNumber', 'locale']]);
   });
 
   test('a user sees their sessions and signs one out from another browser; the other browser is signed out', async () => {

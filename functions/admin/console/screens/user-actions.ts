@@ -28,10 +28,8 @@ const saveProfile = userAction(async (req, caller, userId, form) => {
   const name = Object.fromEntries((['givenName', 'familyName', 'formatted'] as const).map((k) => [k, field(form, k)]).filter(([, v]) => v));
   const phoneNumber = field(form, 'phoneNumber');
   const locale = field(form, 'locale');
-  // The API keeps a field it is not sent: an emptied one would silently stay.
-  if (!phoneNumber && user.phoneNumber) throw badRequest('The phone number cannot be removed, only replaced: enter the new number.');
-  if (!locale && user.locale) throw badRequest('The locale cannot be removed, only replaced: enter the new locale.');
-  const body = { name, ...(phoneNumber ? { phoneNumber } : {}), ...(locale ? { locale } : {}), ...(emailsChanged ? { emails } : {}) };
+  // The API keeps a field it is not sent: an emptied one is removed with null.
+  const body = { name, phoneNumber: phoneNumber || (user.phoneNumber ? null : undefined), locale: locale || (user.locale ? null : undefined), ...(emailsChanged ? { emails } : {}) };
   const saved = await callOperation<UserRecord>(req, caller, 'PATCH /t/{tenant}/api/v1/users/{userId}', { path: { userId }, body, ifMatch: version });
   return `The profile of ${labelOf(saved)} was saved.`;
 });
