@@ -49,6 +49,11 @@ function plan(tenant: string, search: AuditSearch) {
     names['#outcome'] = 'outcome';
     values[':outcome'] = search.outcome;
   }
+  if (search.actor !== undefined) {
+    filters.push('#actor.#actorId = :actor');
+    Object.assign(names, { '#actor': 'actor', '#actorId': 'id' });
+    values[':actor'] = search.actor;
+  }
   if (search.application !== undefined) {
     filters.push('app = :app');
     values[':app'] = search.application;

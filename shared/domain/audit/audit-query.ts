@@ -10,7 +10,8 @@ const instant = z.iso.datetime({ offset: true }).transform((value) => new Date(v
 /**
  * The filters of an audit search (admin API query parameters): a period (default the last 7
  * days, at most 92), and optionally one event type, one subject (a user id, `client:…`, …),
- * one application (a client id or SAML SP id) and one outcome.
+ * one actor (who did it: a user's or a client's id), one application (a client id or SAML SP
+ * id) and one outcome.
  */
 export const auditSearchSchema = z
   .object({
@@ -18,6 +19,7 @@ export const auditSearchSchema = z
     to: instant.optional(),
     type: z.string().regex(/^[a-z]+(?:\.[a-z_]+)+$/, 'an event type such as signin.failure').max(100).optional(),
     subject: z.string().min(1).max(256).optional(),
+    actor: z.string().min(1).max(256).optional(),
     application: z.string().min(1).max(256).optional(),
     outcome: z.enum(['success', 'failure', 'denied', 'error']).optional(),
   })
@@ -28,6 +30,7 @@ export interface AuditSearch {
   readonly to: string;
   readonly type?: string;
   readonly subject?: string;
+  readonly actor?: string;
   readonly application?: string;
   readonly outcome?: AuditOutcome;
 }

@@ -89,6 +89,13 @@ describe('audit trail search and export (admin API)', () => {
     assert.ok(byManagementClient.items.some((e) => e.type === 'token.issued'), 'client-credentials tokens of the management client');
     assert.ok(byManagementClient.items.every((e) => e.actor.id === api.tenant.clientId || e.details.clientId === api.tenant.clientId));
     assert.equal((await search('?from=2020-01-01T00:00:00Z&to=2020-01-02T00:00:00Z')).items.length, 0, 'another period');
+
+    // Who did it: the management client's own actions, not those done to it.
+    const actedByClient = await search(`?actor=${api.tenant.clientId}&limit=200`);
+    assert.ok(actedByClient.items.length > 0 && actedByClient.items.every((e) => e.actor.id === api.tenant.clientId));
+    const actedByAdmin = await search(`?actor=${adminId}&type=signin.success&limit=200`);
+    assert.ok(actedByAdmin.items.every((e) => e.actor.id === adminId && e.type === 'signin.success'));
+    assert.equal((await search('?actor=nobody-at-all')).items.length, 0);
   });
 
   test('cursor paging walks every event once; a cursor of another search or tenant is refused', async () => {
@@ -141,6 +148,8 @@ describe('audit trail search and export (admin API)', () => {
       ['?type=signin.failure&type=signin.success', /more than once/],
       ['?limit=1000', /limit/],
       [`?subject=${'x'.repeat(300)}`, /subject/],
+      [`?actor=${'x'.repeat(300)}`, /actor/],
+      ['?actor=', /actor/],
     ] as const) {
       const res = await api.call('GET', `/audit/events${query}`);
       assert.equal(res.status, 400, `${query}: ${res.body}`);

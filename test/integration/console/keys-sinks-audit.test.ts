@@ -311,6 +311,11 @@ describe('the console: audit log', () => {
     const updated = rowsOf(await audit(`?subject=${userId}&type=user.updated&outcome=success`));
     assert.deepEqual(updated.map((r) => r.type), ['user.updated']);
     assert.deepEqual(rowsOf(await audit('?outcome=failure&type=group.created')), []);
+    // By who did it: the management client made and changed the user; the console's administrator did neither.
+    const byClient = await audit(`?actor=${api.tenant.clientId}&subject=${userId}`);
+    assert.deepEqual(rowsOf(byClient).map((r) => r.type), ['user.updated', 'user.created']);
+    assert.match(byClient.body, new RegExp(`id="f-actor" name="actor" maxlength="256" value="${api.tenant.clientId}"`), 'the form shows the filter');
+    assert.deepEqual(rowsOf(await audit(`?actor=someone-else&subject=${userId}`)), []);
 
     const hour = 3_600_000;
     const local = (ms: number) => new Date(ms).toISOString().slice(0, 16);

@@ -14,13 +14,15 @@ export interface AuditFilters {
   readonly type: string;
   readonly outcome: string;
   readonly subject: string;
+  readonly actor: string;
   readonly application: string;
   readonly from: string;
   readonly to: string;
 }
 
-const filterNames = ['type', 'outcome', 'subject', 'application', 'from', 'to'] as const satisfies readonly (keyof AuditFilters)[];
-const labels: Record<keyof AuditFilters, string> = { type: 'Event type', outcome: 'Outcome', subject: 'Subject', application: 'Application', from: 'From', to: 'To' };
+const filterNames = ['type', 'outcome', 'subject', 'actor', 'application', 'from', 'to'] as const satisfies readonly (keyof AuditFilters)[];
+const labels: Record<keyof AuditFilters, string> = { type: 'Event type', outcome: 'Outcome', subject: 'Subject', actor: 'Actor', application: 'Application', from: 'From', to: 'To' };
+const textFilters = ['subject', 'actor', 'application'] as const;
 const maxText = 256;
 
 export type ParsedFilters =
@@ -53,7 +55,7 @@ export function instantOf(value: string, endOfDay = false): string | undefined {
 
 export function filtersOf(params: URLSearchParams): ParsedFilters {
   const value = (name: keyof AuditFilters) => (params.get(name) ?? '').trim();
-  const filters: AuditFilters = { type: value('type'), outcome: value('outcome'), subject: value('subject'), application: value('application'), from: value('from'), to: value('to') };
+  const filters: AuditFilters = { type: value('type'), outcome: value('outcome'), subject: value('subject'), actor: value('actor'), application: value('application'), from: value('from'), to: value('to') };
   // What the form re-shows is bounded too: a pasted megabyte is not echoed back.
   const bounded = Object.fromEntries(Object.entries(filters).map(([k, v]) => [k, v.slice(0, maxText)])) as unknown as AuditFilters;
   const refuse = (problem: string): ParsedFilters => ({ filters: bounded, problem });
@@ -61,10 +63,10 @@ export function filtersOf(params: URLSearchParams): ParsedFilters {
   for (const name of [...filterNames, 'cursor', 'format']) if (params.getAll(name).length > 1) return refuse(`The filter “${name}” was given more than once; give it once.`);
   if (filters.type && !Object.hasOwn(auditCatalogue, filters.type)) return refuse(`There is no event type “${shown(filters.type)}”; choose one from the list.`);
   if (filters.outcome && !(outcomes as readonly string[]).includes(filters.outcome)) return refuse(`The outcome “${shown(filters.outcome)}” is not one of ${outcomes.join(', ')}.`);
-  for (const name of ['subject', 'application'] as const) if (filters[name].length > maxText) return refuse(`${labels[name]} may be at most ${maxText} characters.`);
+  for (const name of textFilters) if (filters[name].length > maxText) return refuse(`${labels[name]} may be at most ${maxText} characters.`);
 
   const query: Record<string, string> = {};
-  for (const name of ['type', 'outcome', 'subject', 'application'] as const) if (filters[name]) query[name] = filters[name];
+  for (const name of ['type', 'outcome', ...textFilters] as const) if (filters[name]) query[name] = filters[name];
   for (const name of ['from', 'to'] as const) {
     if (!filters[name]) continue;
     const instant = filters[name].length <= 40 ? instantOf(filters[name], name === 'to') : undefined;

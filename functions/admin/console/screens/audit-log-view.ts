@@ -28,6 +28,7 @@ function filterForm(frame: ConsoleFrame, f: AuditFilters) {
 <label for="f-type">Event type<select id="f-type" name="type"><option value="">Any type</option>${eventTypes.map((t) => html`<option value="${t}"${selected(t, f.type)}>${t}</option>`)}</select></label>
 <label for="f-outcome">Outcome<select id="f-outcome" name="outcome"><option value="">Any outcome</option>${outcomes.map((o) => html`<option value="${o}"${selected(o, f.outcome)}>${o}</option>`)}</select></label>
 <label for="f-subject">Subject (a user id, key:…, siem_sink:…)<input id="f-subject" name="subject" maxlength="256" value="${f.subject}"></label>
+<label for="f-actor">Actor (who did it: a user id or client id)<input id="f-actor" name="actor" maxlength="256" value="${f.actor}"></label>
 <label for="f-application">Application (client id or SAML SP id)<input id="f-application" name="application" maxlength="256" value="${f.application}"></label>
 <label for="f-from">From (UTC)<input id="f-from" name="from" type="datetime-local" value="${f.from}"></label>
 <label for="f-to">To (UTC)<input id="f-to" name="to" type="datetime-local" value="${f.to}"></label>
