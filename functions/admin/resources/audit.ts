@@ -80,6 +80,8 @@ export const auditOperations = [
       const { format, ...filters } = call.query as z.infer<typeof searchQuery>;
       const result = await call.req.deps.auditTrail.search(call.tenant.id, periodOf(filters), call.page);
       if (format === 'csv') {
+        // An export is recorded once, at its first page (the pages after it carry a cursor).
+        if (call.page.cursor === undefined) await call.req.deps.auditLog.record(call.event('audit.exported', `tenant:${call.tenant.id}`, { format, count: result.items.length, filters }));
         return {
           raw: { contentType: 'text/csv; charset=utf-8', body: eventsAsCsv(result.items, call.page.cursor === undefined) },
           headers: { 'content-disposition': 'attachment; filename="audit-events.csv"', ...(result.cursor ? { 'x-next-cursor': result.cursor } : {}) },

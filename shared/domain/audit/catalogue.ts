@@ -70,6 +70,7 @@ export const auditCatalogue = {
   'user.email_verified': entry('login', 'A user confirmed their email address.', details({})),
   'users.imported': entry('admin', 'A batch of users was imported.', details({ received: z.number().int(), created: z.number().int(), failed: z.number().int() })),
   'users.exported': entry('admin', 'A page of users was exported, encrypted to the administrator’s key.', details({ count: z.number().int() })),
+  'audit.exported': entry('admin', 'Audit events were downloaded: a console export, or the first page of the admin API’s CSV export; the filters, the format and how many events.', details({ format: z.string(), count: z.number().int(), filters: z.record(z.string(), z.unknown()) })),
   'group.created': entry('admin', 'A group was created.', details({ name: z.string() })),
   'group.updated': entry('admin', 'A group was changed; before and after.', beforeAfter),
   'group.deleted': entry('admin', 'A group was deleted.', details({ name: z.string() })),

@@ -129,6 +129,11 @@ describe('audit trail search and export (admin API)', () => {
     assert.equal(res.status, 200);
     assert.match(String(res.headers['content-type']), /^text\/csv/);
     assert.match(String(res.headers['content-disposition']), /attachment/);
+    // The download itself is on the record: who, which filters, how many.
+    const exported = (await api.call('GET', '/audit/events?type=audit.exported')).json<EventPage>().items;
+    assert.equal(exported.length, 1);
+    assert.equal(exported[0]!.actor.id, api.tenant.clientId);
+    assert.deepEqual(exported[0]!.details, { format: 'csv', count: res.body.trimEnd().split('\r\n').length - 1, filters: { type: 'signin.failure' } });
     const lines = res.body.trimEnd().split('\r\n');
     assert.equal(lines[0], 'id,time,type,outcome,actor,subject,clientIp,userAgent,correlationId,details');
     assert.equal(lines.length, 3);

@@ -344,6 +344,11 @@ describe('the console: audit log', () => {
     const fromApi = (await api.call('GET', `/audit/events?subject=${userId}`)).json<{ items: Event[] }>().items;
     assert.deepEqual(events.map((e) => e.id), fromApi.map((e) => e.id));
     assert.deepEqual(events.map((e) => e.type), ['user.updated', 'user.created']);
+
+    // Each download is on the record, by the administrator who made it.
+    const exports = (await api.call('GET', '/audit/events?type=audit.exported')).json<{ items: Event[] }>().items.filter((e) => e.actor.kind === 'user');
+    assert.deepEqual(exports.map((e) => [e.details.format, e.details.count]), [['ndjson', 2], ['csv', groupEvents]]);
+    assert.deepEqual(exports.map((e) => e.details.filters), [{ subject: userId }, { type: 'group.created' }]);
   });
 
   test('garbled filters get a clear message, never a 500; the export refuses them too', async () => {

@@ -1,4 +1,4 @@
-import type { AuditEvent } from '../../../../shared/domain/audit/event.ts';
+import { createAuditEvent, type AuditEvent } from '../../../../shared/domain/audit/event.ts';
 import { InvalidCursor } from '../../../../shared/domain/ports/pages.ts';
 import type { HttpResponse } from '../../../../shared/http/request.ts';
 import type { ConsoleCaller } from '../console-auth.ts';
@@ -75,6 +75,11 @@ const exportEvents = withCaller(async (req, caller) => {
     return refused(req, caller, parsed.filters, refusalOrCursor(error));
   }
   const file = exportFile(format as ExportFormat, matched.events, matched.truncated);
+  await req.deps.auditLog.record(createAuditEvent({
+    tenant: caller.tenant.id, type: 'audit.exported', actor: { kind: 'user', id: caller.user.id }, subject: `tenant:${caller.tenant.id}`,
+    clientIp: req.state.clientIp, userAgent: req.state.userAgent, correlationId: req.state.correlationId, outcome: 'success',
+    details: { format, count: file.count, filters: parsed.query, ...(file.truncated ? { truncated: true } : {}) },
+  }));
   return {
     statusCode: 200,
     headers: {
