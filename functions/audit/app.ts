@@ -11,6 +11,8 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { PlatformPorts } from '../../shared/adapters/platform-ports.ts';
 import { eventFromAuditItem } from '../../shared/adapters/dynamodb/audit-item.ts';
 import { createSiemDelivery, SiemDeliveryFailed, type SiemDelivery } from '../../shared/domain/audit/siem-delivery.ts';
+import type { SiemSink } from '../../shared/domain/audit/siem-sink.ts';
+import type { SiemSinkRegistry } from '../../shared/domain/ports/siem-sinks.ts';
 import type { AuditEvent } from '../../shared/domain/audit/event.ts';
 import { counterChange, type CounterChange } from '../../shared/domain/audit/counters.ts';
 import { sealDigests } from '../../shared/domain/audit/integrity.ts';
@@ -85,7 +87,27 @@ export function createAuditFunction(deps: () => PlatformPorts) {
     }
   };
 
-  const deliverRecord = async (record: SQSRecord, counted: ReadonlySet<string>) => {
+  /**
+   * Each tenant's sinks, read once per batch: every event of the batch was recorded before the
+   * read, so a sink added meanwhile misses none of the events recorded after it. A failed read is
+   * tried again by the next record.
+   */
+  const sinksOfBatch = (ports: PlatformPorts): Pick<SiemSinkRegistry, 'all'> => {
+    const read = new Map<string, Promise<SiemSink[]>>();
+    return {
+      all(tenant) {
+        let sinks = read.get(tenant);
+        if (!sinks) {
+          sinks = ports.siemSinks.all(tenant);
+          read.set(tenant, sinks);
+          sinks.catch(() => read.delete(tenant));
+        }
+        return sinks;
+      },
+    };
+  };
+
+  const deliverRecord = async (record: SQSRecord, counted: ReadonlySet<string>, sinks: Pick<SiemSinkRegistry, 'all'>) => {
     const ports = deps();
     delivery ??= createSiemDelivery({ siemSinks: ports.siemSinks, siemDeliveries: ports.siemDeliveries, vault: createSecureVault(ports.keyVault), post: ports.siemPost });
     const event = auditEventOf(record);
@@ -95,7 +117,7 @@ export function createAuditFunction(deps: () => PlatformPorts) {
     if (change) await ports.auditCounters.apply(event.tenant, event.id, change);
     typesInBatch.set(event.type, (typesInBatch.get(event.type) ?? 0) + 1);
     try {
-      await delivery.deliver(event);
+      await delivery.deliver(event, sinks);
     } catch (error) {
       if (error instanceof SiemDeliveryFailed) {
         metrics.addMetric('SiemDeliveryFailures', MetricUnit.Count, error.failures.length);
@@ -143,7 +165,8 @@ export function createAuditFunction(deps: () => PlatformPorts) {
     if (!('Records' in event)) return sealAll(event.now ? Date.parse(event.now) : Date.now());
     try {
       const counted = await countBatch(event.Records);
-      return await processPartialResponse(event, (record: SQSRecord) => deliverRecord(record, counted), processor, { context });
+      const sinks = sinksOfBatch(deps());
+      return await processPartialResponse(event, (record: SQSRecord) => deliverRecord(record, counted, sinks), processor, { context });
     } finally {
       publishTypeCounts();
     }

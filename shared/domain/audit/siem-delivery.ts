@@ -51,10 +51,13 @@ export function createSiemDelivery(deps: SiemDeliveryDeps) {
 
   return {
     send,
-    async deliver(event: AuditEvent): Promise<void> {
+    /**
+     * `sinks` reads the tenant's sinks; it may answer a list read after the event was recorded (once per
+     * batch, say), never one read before: a sink added is in the list for every event recorded after it.
+     */
+    async deliver(event: AuditEvent, sinks: Pick<SiemSinkRegistry, 'all'> = deps.siemSinks): Promise<void> {
       const failures: { sinkId: string; reason: string }[] = [];
-      // Read for every event, not cached: a sink added is in the list for every event recorded after it.
-      for (const sink of (await deps.siemSinks.all(event.tenant)).filter((s) => sinkWants(s, event))) {
+      for (const sink of (await sinks.all(event.tenant)).filter((s) => sinkWants(s, event))) {
         if (await deps.siemDeliveries.delivered(event.tenant, sink.id, event.id)) continue;
         try {
           await send(sink, event);

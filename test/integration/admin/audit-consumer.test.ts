@@ -79,8 +79,10 @@ describe('the audit consumer under failure (bus rule ─▶ SQS ─▶ audit fun
     const tenant = `counted-${randomUUID().slice(0, 8)}`;
     const db = createDocumentClient();
     const transactions: number[] = [];
+    let queries = 0;
     db.middlewareStack.add((next, context) => async (args) => {
       if (context.commandName === 'TransactWriteItemsCommand') transactions.push((args.input as { TransactItems: unknown[] }).TransactItems.length);
+      if (context.commandName === 'QueryCommand') queries++;
       return next(args);
     }, { step: 'initialize', name: 'countTransactions' });
     const ports = () => portsFromEnvironment({ db });
@@ -92,6 +94,7 @@ describe('the audit consumer under failure (bus rule ─▶ SQS ─▶ audit fun
 
     assert.deepEqual(((await handler(sqsBatch(events), {} as Context)) as { batchItemFailures: unknown[] }).batchItemFailures, []);
     assert.deepEqual(transactions, [8 + 1 + 1], 'eight markers, one day, the open sessions: one transaction');
+    assert.equal(queries, 1, 'the tenant\'s SIEM sinks read once for the batch');
     assert.deepEqual(await counters(), { tokens_issued: 7, grant_client_credentials: 6, grant_refresh_token: 1, sessions_started: 1 });
     assert.equal((await ports().auditCounters.read(tenant, today, today)).openSessions, 1);
 
