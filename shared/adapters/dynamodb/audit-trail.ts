@@ -6,7 +6,7 @@ import { InvalidCursor } from '../../domain/ports/pages.ts';
 import { eventFromAuditItem } from './audit-item.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
 import { cancellationCodes, conditionFailedAt, isConditionFailure, retryOnConflict, tenantPk } from './keys.ts';
-import { queryAll } from './listing.ts';
+import { batchGet, queryAll } from './listing.ts';
 
 type Item = Record<string, unknown>;
 
@@ -223,12 +223,23 @@ export function createAuditCounters(db: DynamoDBDocumentClient, table: string, r
       if (conditionFailedAt(cancellationCodes(error), markers.keys())) return false;
       throw error;
     }
-    for (const { tenant, change } of changes) {
-      if (!change.activeUser) continue;
-      await countActive(tenant, change.day, change.activeUser, 3 * day);
-      await countActive(tenant, change.month, change.activeUser, 40 * day);
-    }
+    await countActiveUsers(changes.flatMap(({ tenant, change }) => change.activeUser ? [
+      { tenant, period: change.day, user: change.activeUser, keepSeconds: 3 * day },
+      { tenant, period: change.month, user: change.activeUser, keepSeconds: 40 * day },
+    ] : []));
     return true;
+  }
+  /** Active users not counted yet in their period: one read finds those counted already (someone signing in again, the usual case). */
+  async function countActiveUsers(active: ReadonlyArray<{ tenant: string; period: string; user: string; keepSeconds: number }>) {
+    const markerKey = (a: (typeof active)[number]) => ({ pk: tenantPk(a.tenant), sk: `ACTIVE#${a.period}#${a.user}` });
+    const distinct = [...new Map(active.map((a) => [`${a.tenant}\n${a.period}\n${a.user}`, a])).values()];
+    if (distinct.length === 0) return;
+    const counted = new Set((await batchGet(db, table, distinct.map(markerKey))).map((item) => `${String(item.pk)}\n${String(item.sk)}`));
+    // A marker and its increment are written together, so a marker found was counted; one not found is counted under its condition.
+    for (const a of distinct) {
+      const key = markerKey(a);
+      if (!counted.has(`${key.pk}\n${key.sk}`)) await countActive(a.tenant, a.period, a.user, a.keepSeconds);
+    }
   }
   return {
     apply: (tenant, eventId, change) => applyAll([{ tenant, eventId, change }]),

@@ -106,4 +106,33 @@ describe('the audit consumer under failure (bus rule ─▶ SQS ─▶ audit fun
     assert.equal((await ports().auditCounters.read(tenant, today, today)).openSessions, 1);
     db.destroy();
   });
+
+  test('active users: a batch reads who was counted already in the day and month, and counts only the others', async () => {
+    const tenant = `active-${randomUUID().slice(0, 8)}`;
+    const db = createDocumentClient();
+    const transactions: number[] = [];
+    db.middlewareStack.add((next, context) => async (args) => {
+      if (context.commandName === 'TransactWriteItemsCommand') transactions.push((args.input as { TransactItems: unknown[] }).TransactItems.length);
+      return next(args);
+    }, { step: 'initialize', name: 'countTransactions' });
+    const ports = () => portsFromEnvironment({ db });
+    const handler = createAuditFunction(ports);
+    const signIn = (user: string) => createAuditEvent({ tenant, type: 'signin.success', actor: { kind: 'user', id: user }, subject: user, outcome: 'success', details: { method: 'password' } });
+    const today = new Date().toISOString().slice(0, 10);
+    const read = () => ports().auditCounters.read(tenant, today, today);
+
+    await handler(sqsBatch([signIn('u1'), signIn('u1'), signIn('u2')]), {} as Context);
+    assert.deepEqual(transactions, [3 + 1, 2, 2, 2, 2], 'the counters, then each new user in the day and in the month');
+    let counted = await read();
+    assert.deepEqual(counted.days.find((d) => d.date === today)?.counters, { signins_success: 3, auth_password: 3, active_users: 2 });
+    assert.equal(counted.months.find((m) => m.month === today.slice(0, 7))?.activeUsers, 2);
+
+    transactions.length = 0;
+    await handler(sqsBatch([signIn('u1'), signIn('u2')]), {} as Context);
+    assert.deepEqual(transactions, [2 + 1], 'both were counted already: no transaction for them');
+    counted = await read();
+    assert.deepEqual(counted.days.find((d) => d.date === today)?.counters, { signins_success: 5, auth_password: 5, active_users: 2 });
+    assert.equal(counted.months.find((m) => m.month === today.slice(0, 7))?.activeUsers, 2);
+    db.destroy();
+  });
 });
