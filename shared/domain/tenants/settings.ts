@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { contrastWithWhite, minimumContrast } from './colour-contrast.ts';
 
 export const passwordPolicySchema = z.object({
   minLength: z.number().int().min(8).max(128),
@@ -29,7 +30,13 @@ export const tenantSettingsSchema = z.object({
   branding: z.object({
     displayName: z.string().min(1).max(100),
     logoUrl: z.url({ protocol: /^https$/ }).max(2048).optional(),
-    primaryColor: z.string().regex(/^#[0-9a-fA-F]{6}$/),
+    primaryColor: z
+      .string()
+      .regex(/^#[0-9a-fA-F]{6}$/)
+      .check((ctx) => {
+        const ratio = /^#[0-9a-fA-F]{6}$/.test(ctx.value) ? contrastWithWhite(ctx.value) : minimumContrast;
+        if (ratio < minimumContrast) ctx.issues.push({ code: 'custom', input: ctx.value, message: `white text on this colour has a contrast of ${ratio.toFixed(1)}:1, below the ${minimumContrast}:1 the sign-in buttons need; choose a darker colour` });
+      }),
   }),
   passwordPolicy: passwordPolicySchema,
   lockout: z.object({ maxFailures: z.number().int().min(1).max(100), lockSeconds: z.number().int().min(1).max(86_400 * 30) }),

@@ -78,6 +78,9 @@ describe('admin API: settings', () => {
     assert.equal(settings.lockout.lockSeconds, 900);
     assert.equal((await a.call('PATCH', '/settings', { selfRegistration: true }, { 'if-match': '"v0"' })).status, 412);
 
+    const tooLight = await a.call('PATCH', '/settings', { branding: { primaryColor: '#fab005' } });
+    assert.equal(tooLight.status, 400);
+    assert.match(tooLight.body, /contrast of 1\.9:1, below the 4\.5:1/, 'white button text on it would be unreadable');
     for (const bad of [{ lockout: { maxFailures: 0 } }, { branding: { primaryColor: 'red' } }, { branding: { logoUrl: 'http://insecure.example/logo.png' } }, { sessions: { idleSeconds: 86_400 * 20, absoluteSeconds: 86_400 } }, { theme: 'dark' }]) {
       const res = await a.call('PATCH', '/settings', bad);
       assert.equal(res.status, 400, `${JSON.stringify(bad)}: ${res.body}`);

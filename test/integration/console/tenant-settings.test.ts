@@ -86,6 +86,8 @@ describe('the console\'s branding, policies, consent purposes and settings', () 
     const before = await settingsOf(api);
     const changes = (await settingsChanges(api.tenant.slug)).length;
 
+    const light = await screen.post('/branding', { ...screen.fields, primary_color: '#ffd43b' });
+    assert.deepEqual([noticeOf(light).ok, /contrast of 1\.\d:1, below the 4\.5:1/.test(noticeOf(light).text)], [false, true], noticeOf(light).text);
     const css = await screen.post('/branding', { ...screen.fields, primary_color: 'red;}body{display:none' });
     assert.deepEqual([noticeOf(css).ok, /branding\.primaryColor/.test(noticeOf(css).text)], [false, true], noticeOf(css).text);
     assert.match(css.body, /value="red;}body{display:none"/, 'what was typed is shown back, as an attribute value');
