@@ -13,14 +13,12 @@ import { eventFromAuditItem } from '../../shared/adapters/dynamodb/audit-item.ts
 import { createSiemDelivery, SiemDeliveryFailed, type SiemDelivery } from '../../shared/domain/audit/siem-delivery.ts';
 import type { SiemSink } from '../../shared/domain/audit/siem-sink.ts';
 import type { SiemSinkRegistry } from '../../shared/domain/ports/siem-sinks.ts';
+import { eventsCountedAtOnce } from '../../shared/domain/ports/audit-log.ts';
 import type { AuditEvent } from '../../shared/domain/audit/event.ts';
 import { counterChange, type CounterChange } from '../../shared/domain/audit/counters.ts';
 import { sealDigests } from '../../shared/domain/audit/integrity.ts';
 import { createSecureVault } from '../../shared/domain/secrets/secure-vault.ts';
 import { observability } from '../../shared/http/observability.ts';
-
-/** Events counted in one transaction at most (the counters' own limit); a bigger batch counts event by event. */
-const batchCountLimit = 25;
 
 /** A scheduler's invocation (EventBridge Scheduler, or the local timer); `now` only from tests. */
 interface ScheduledRun {
@@ -66,20 +64,21 @@ export function createAuditFunction(deps: () => PlatformPorts) {
    * record counts its own event, as it is processed.
    */
   const countBatch = async (records: readonly SQSRecord[]): Promise<Set<string>> => {
-    const ports = deps();
-    const changes: Array<{ tenant: string; eventId: string; change: CounterChange }> = [];
-    for (const record of records) {
-      let event: AuditEvent | undefined;
-      try {
-        event = auditEventOf(record);
-      } catch {
-        continue; // A broken message fails on its own, as its record is processed.
-      }
-      const change = event ? await changeOf(ports, event) : undefined;
-      if (event && change) changes.push({ tenant: event.tenant, eventId: event.id, change });
-    }
-    if (changes.length < 2 || changes.length > batchCountLimit) return new Set();
     try {
+      const ports = deps();
+      const changes: Array<{ tenant: string; eventId: string; change: CounterChange }> = [];
+      for (const record of records) {
+        let event: AuditEvent | undefined;
+        try {
+          event = auditEventOf(record);
+        } catch {
+          continue; // A broken message fails on its own, as its record is processed.
+        }
+        const change = event ? await changeOf(ports, event) : undefined;
+        if (event && change) changes.push({ tenant: event.tenant, eventId: event.id, change });
+      }
+      // A bigger batch than one transaction holds counts event by event.
+      if (changes.length < 2 || changes.length > eventsCountedAtOnce) return new Set();
       return (await ports.auditCounters.applyAll(changes)) ? new Set(changes.map((c) => c.eventId)) : new Set();
     } catch (error) {
       logger.warn('counting the batch in one transaction failed; counting event by event', { error });

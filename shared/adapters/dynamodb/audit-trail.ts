@@ -1,7 +1,7 @@
 import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { AuditSearch } from '../../domain/audit/audit-query.ts';
 import type { AuditEvent } from '../../domain/audit/event.ts';
-import type { AuditCounters, AuditDigests, AuditTrail, StoredDigest } from '../../domain/ports/audit-log.ts';
+import { eventsCountedAtOnce, type AuditCounters, type AuditDigests, type AuditTrail, type StoredDigest } from '../../domain/ports/audit-log.ts';
 import { InvalidCursor } from '../../domain/ports/pages.ts';
 import { eventFromAuditItem } from './audit-item.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
@@ -159,9 +159,6 @@ export function createAuditDigests(db: DynamoDBDocumentClient, table: string): A
 const day = 86_400;
 const statsKey = (tenant: string, period: string) => ({ pk: tenantPk(tenant), sk: `STATS#${period}` });
 
-/** Events one transaction counts at most: a marker each, and at most one day and one open-sessions update each (100 items). */
-const eventsPerTransaction = 25;
-
 /**
  * Counters beside the events (sk STATS#{day}, STATS#{month}, STATS#now), updated by the audit
  * consumer. Each event is counted once: a COUNTED#{event id} marker is written in the same
@@ -200,7 +197,7 @@ export function createAuditCounters(db: DynamoDBDocumentClient, table: string, r
     // An event delivered twice in one batch is counted once (a transaction touches an item once).
     const changes = [...new Map(batch.map((c) => [`${c.tenant}\n${c.eventId}`, c])).values()];
     if (changes.length === 0) return true;
-    if (changes.length > eventsPerTransaction) throw new Error(`at most ${eventsPerTransaction} events are counted at once, not ${changes.length}`);
+    if (changes.length > eventsCountedAtOnce) throw new Error(`at most ${eventsCountedAtOnce} events are counted at once, not ${changes.length}`);
     const days = new Map<string, { tenant: string; day: string; increments: Record<string, number> }>();
     const openSessions = new Map<string, number>();
     for (const { tenant, change } of changes) {

@@ -35,12 +35,15 @@ export interface AuditDigests {
   between(tenant: string, from: string, to: string): Promise<{ digests: StoredDigest[]; before?: StoredDigest }>;
 }
 
+/** Events `AuditCounters.applyAll` counts at once at most: a marker each, with at most one day and one open-sessions update each (a transaction's 100 items). */
+export const eventsCountedAtOnce = 25;
+
 /** Counters per tenant and day, kept from the audit stream (each event counted once). */
 export interface AuditCounters {
   /** Applies one event's change; false when that event was counted already. */
   apply(tenant: string, eventId: string, change: CounterChange): Promise<boolean>;
   /**
-   * Applies several events' changes at once, all or none (at most 25): false, with nothing
+   * Applies several events' changes at once, all or none (at most `eventsCountedAtOnce`): false, with nothing
    * written, when any of them was counted already.
    */
   applyAll(changes: ReadonlyArray<{ readonly tenant: string; readonly eventId: string; readonly change: CounterChange }>): Promise<boolean>;
